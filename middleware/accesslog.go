@@ -1,0 +1,293 @@
+package middleware
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// LogFormat selects the shape of an access-log line.
+type LogFormat int
+
+const (
+	// Python is BaseHTTPRequestHandler.log_request's line, byte for byte:
+	//
+	//	127.0.0.1 - - [23/Nov/2026 18:53:00] "GET /path HTTP/1.1" 200 -
+	//
+	// in local time, with the size always "-" as in Python, and a
+	// "code 404, message File not found" line of its own before the
+	// request line when the response was an error page (log_error).
+	Python LogFormat = iota
+	// Common is the Common Log Format of Apache and nginx:
+	//
+	//	127.0.0.1 - - [23/Nov/2026:18:53:00 +0000] "GET /path HTTP/1.1" 200 1234
+	//
+	// stamped with the time the request arrived, the size being the body
+	// bytes sent or "-" for none (Apache's %b).
+	Common
+	// Combined is Common followed by the quoted Referer and User-Agent
+	// ("-" when absent), Apache's and nginx's "combined".
+	Combined
+	// JSON writes one log/slog JSON object per request, with the keys
+	// time, level, msg ("request"), method, path, query (when present),
+	// proto, status, bytes, duration (nanoseconds), remote_addr,
+	// user_agent, referer (when present) and, after an error page, error.
+	JSON
+)
+
+var formatNames = [...]string{Python: "python", Common: "common", Combined: "combined", JSON: "json"}
+
+// String returns the name ParseLogFormat accepts.
+func (f LogFormat) String() string {
+	if f >= 0 && int(f) < len(formatNames) {
+		return formatNames[f]
+	}
+	return "LogFormat(" + strconv.Itoa(int(f)) + ")"
+}
+
+// ParseLogFormat returns the format named s: "python", "common",
+// "combined" or "json", as the command's --log-format takes them.
+func ParseLogFormat(s string) (LogFormat, error) {
+	for f, name := range formatNames {
+		if s == name {
+			return LogFormat(f), nil
+		}
+	}
+	return 0, fmt.Errorf("middleware: unknown log format %q (want python, common, combined or json)", s)
+}
+
+// AccessLogOptions configure an AccessLog. The zero value writes Python's
+// lines in local time.
+type AccessLogOptions struct {
+	// Format is the line format. Default: Python.
+	Format LogFormat
+	// Now returns the current time; lines are written in its location.
+	// Default: time.Now, that is local time, as Python logs.
+	Now func() time.Time
+}
+
+// AccessLog writes one line per request, when the response is done. It is
+// safe for concurrent use and immutable after NewAccessLog.
+//
+// Everything taken from the request (request line, address, Referer,
+// User-Agent) and the error message are escaped as CPython does since
+// gh-100001, so a client cannot write a raw ESC, CR or LF into the log.
+// Each line is formatted into a pooled buffer and handed to the writer in
+// one Write call; an *os.File (such as os.Stderr) is written without a
+// lock, since the kernel keeps one write(2) whole, while other writers are
+// called under a mutex held only for that one call, as io.Writer does not
+// promise to be safe for concurrent use.
+type AccessLog struct {
+	w      io.Writer
+	mu     *sync.Mutex // nil for an *os.File
+	format LogFormat
+	now    func() time.Time
+	json   slog.Handler // for JSON only
+}
+
+// NewAccessLog returns an AccessLog writing to w (nil means os.Stderr, as
+// Python writes).
+func NewAccessLog(w io.Writer, opts AccessLogOptions) *AccessLog {
+	if w == nil {
+		w = os.Stderr
+	}
+	a := &AccessLog{w: w, format: opts.Format, now: opts.Now}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	if _, ok := w.(*os.File); !ok {
+		a.mu = new(sync.Mutex)
+	}
+	if a.format == JSON {
+		// slog's handler has its own lock around its one Write per record.
+		a.json = slog.NewJSONHandler(w, nil)
+	}
+	return a
+}
+
+// Handler returns next wrapped so that each request is logged once it has
+// been answered. Use it with chi's Router.Use or around any http.Handler.
+func (a *AccessLog) Handler(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := a.now()
+		rw := &responseWriter{ResponseWriter: w}
+		// Deferred, so that a panic passing through (http.ErrAbortHandler,
+		// or any panic when Recover is not inside) still leaves its line.
+		defer a.log(rw, r, start)
+		next.ServeHTTP(rw, r)
+		if rw.status == 0 && !rw.hijacked {
+			rw.status = http.StatusOK // what net/http sends for a handler that wrote nothing
+		}
+	})
+}
+
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
+
+// maxPooled keeps a rare huge line (a request URI may be up to net/http's
+// 1 MB header limit) from pinning its buffer in the pool.
+const maxPooled = 16 << 10
+
+func (a *AccessLog) log(rw *responseWriter, r *http.Request, start time.Time) {
+	now := a.now()
+	if a.format == JSON {
+		a.logJSON(rw, r, now, now.Sub(start))
+		return
+	}
+	bp := bufPool.Get().(*[]byte)
+	b := (*bp)[:0]
+	switch a.format {
+	case Common, Combined:
+		b = a.appendCommon(b, rw, r, start)
+	default:
+		b = appendPython(b, rw, r, now)
+	}
+	if a.mu != nil {
+		a.mu.Lock()
+		a.w.Write(b)
+		a.mu.Unlock()
+	} else {
+		a.w.Write(b)
+	}
+	if cap(b) <= maxPooled {
+		*bp = b
+		bufPool.Put(bp)
+	}
+}
+
+// appendPython appends log_message's "%s - - [%s] %s\n", once for
+// log_error when there was one and once for log_request.
+func appendPython(b []byte, rw *responseWriter, r *http.Request, now time.Time) []byte {
+	if rw.errCode != 0 {
+		b = appendPythonPrefix(b, r, now)
+		b = append(b, "code "...)
+		b = strconv.AppendInt(b, int64(rw.errCode), 10)
+		b = append(b, ", message "...)
+		b = appendEscaped(b, rw.errMsg, false)
+		b = append(b, '\n')
+	}
+	b = appendPythonPrefix(b, r, now)
+	b = append(b, '"')
+	b = appendRequestLine(b, r, false)
+	b = append(b, "\" "...)
+	b = appendStatus(b, rw)
+	return append(b, " -\n"...)
+}
+
+func appendPythonPrefix(b []byte, r *http.Request, now time.Time) []byte {
+	b = appendEscaped(b, host(r.RemoteAddr), false)
+	b = append(b, " - - ["...)
+	// Python: "%02d/%3s/%04d %02d:%02d:%02d" of time.localtime().
+	b = now.AppendFormat(b, "02/Jan/2006 15:04:05")
+	return append(b, "] "...)
+}
+
+func (a *AccessLog) appendCommon(b []byte, rw *responseWriter, r *http.Request, start time.Time) []byte {
+	b = appendEscaped(b, host(r.RemoteAddr), true)
+	b = append(b, " - - ["...)
+	b = start.AppendFormat(b, "02/Jan/2006:15:04:05 -0700")
+	b = append(b, "] \""...)
+	b = appendRequestLine(b, r, true)
+	b = append(b, "\" "...)
+	b = appendStatus(b, rw)
+	b = append(b, ' ')
+	if rw.bytes == 0 {
+		b = append(b, '-')
+	} else {
+		b = strconv.AppendInt(b, rw.bytes, 10)
+	}
+	if a.format == Combined {
+		b = appendQuotedHeader(b, r.Header.Get("Referer"))
+		b = appendQuotedHeader(b, r.Header.Get("User-Agent"))
+	}
+	return append(b, '\n')
+}
+
+func appendQuotedHeader(b []byte, v string) []byte {
+	if v == "" {
+		return append(b, ` "-"`...)
+	}
+	b = append(b, " \""...)
+	b = appendEscaped(b, v, true)
+	return append(b, '"')
+}
+
+// appendRequestLine rebuilds the request line as the client sent it
+// (Python logs its raw requestline): r.RequestURI is the unmodified target,
+// even after StripPrefix or chi's Mount have rewritten r.URL.
+func appendRequestLine(b []byte, r *http.Request, quote bool) []byte {
+	b = appendEscaped(b, r.Method, quote)
+	b = append(b, ' ')
+	b = appendEscaped(b, requestURI(r), quote)
+	b = append(b, ' ')
+	return appendEscaped(b, r.Proto, quote)
+}
+
+func requestURI(r *http.Request) string {
+	if r.RequestURI != "" || r.URL == nil {
+		return r.RequestURI
+	}
+	// A request built by hand for ServeHTTP has no RequestURI.
+	return r.URL.RequestURI()
+}
+
+// appendStatus writes the final status, or "-" when none was sent (the
+// connection was hijacked, or a panic went past the log).
+func appendStatus(b []byte, rw *responseWriter) []byte {
+	if rw.status == 0 {
+		return append(b, '-')
+	}
+	return strconv.AppendInt(b, int64(rw.status), 10)
+}
+
+// host is Python's address_string(): the client's IP without the port.
+func host(remoteAddr string) string {
+	if h, _, err := net.SplitHostPort(remoteAddr); err == nil {
+		return h
+	}
+	if remoteAddr == "" {
+		return "-"
+	}
+	return remoteAddr
+}
+
+// logJSON hands a record to slog's JSON handler, whose string encoding
+// escapes every control character (as \u001b and so on) by itself.
+func (a *AccessLog) logJSON(rw *responseWriter, r *http.Request, now time.Time, d time.Duration) {
+	rec := slog.NewRecord(now, slog.LevelInfo, "request", 0)
+	rec.AddAttrs(
+		slog.String("method", r.Method),
+		slog.String("path", urlPath(r)),
+	)
+	if r.URL != nil && r.URL.RawQuery != "" {
+		rec.AddAttrs(slog.String("query", r.URL.RawQuery))
+	}
+	rec.AddAttrs(
+		slog.String("proto", r.Proto),
+		slog.Int("status", rw.status),
+		slog.Int64("bytes", rw.bytes),
+		slog.Duration("duration", d),
+		slog.String("remote_addr", r.RemoteAddr),
+		slog.String("user_agent", r.Header.Get("User-Agent")),
+	)
+	if ref := r.Header.Get("Referer"); ref != "" {
+		rec.AddAttrs(slog.String("referer", ref))
+	}
+	if rw.errCode != 0 {
+		rec.AddAttrs(slog.String("error", "code "+strconv.Itoa(rw.errCode)+", message "+rw.errMsg))
+	}
+	a.json.Handle(context.Background(), rec)
+}
+
+func urlPath(r *http.Request) string {
+	if r.URL == nil {
+		return ""
+	}
+	return r.URL.Path
+}

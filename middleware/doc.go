@@ -1,0 +1,32 @@
+// Package middleware gives any net/http application what Python's
+// BaseHTTPRequestHandler gives every server: an access log line per
+// request, a Server header, uniform error pages, recovery from panics and
+// a hook for "Expect: 100-continue".
+//
+// Each middleware is a func(http.Handler) http.Handler, or a value whose
+// Handler method is one, so it goes into chi's Router.Use as it is and
+// wraps a plain http.Handler just as well. None keeps global state.
+//
+//	log := middleware.NewAccessLog(os.Stderr, middleware.AccessLogOptions{})
+//	pages := middleware.NewErrorPages(middleware.ErrorPagesOptions{})
+//	h := log.Handler(
+//		middleware.ServerHeader(middleware.ServerVersion("httpserver", "0.1"))(
+//			pages.Handler(
+//				middleware.Recover(nil)(mux))))
+//	http.ListenAndServe("127.0.0.1:8000", h)
+//
+// # Order
+//
+// Put the access log outermost, so that it sees the final status, the
+// bytes sent and the error line of everything inside it. Recover goes
+// inside it (its 500 is then logged like any error) and inside
+// ErrorPages (its 500 then uses the app's page). Expect100 goes innermost,
+// next to the handlers whose bodies it guards.
+//
+// # Response writers
+//
+// The middleware share one ResponseWriter wrapper. It keeps
+// io.ReaderFrom (files still leave by sendfile), http.Flusher and
+// http.Hijacker, and implements Unwrap, so http.ResponseController reaches
+// the connection through any number of these middleware.
+package middleware
