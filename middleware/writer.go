@@ -34,12 +34,12 @@ type responseWriter struct {
 
 // The claims made in the type's doc, pinned at compile time.
 var (
-	_ http.Flusher                                = (*responseWriter)(nil)
-	_ http.Hijacker                               = (*responseWriter)(nil)
-	_ io.ReaderFrom                               = (*responseWriter)(nil)
-	_ errorpage.Logger                            = (*responseWriter)(nil)
-	_ interface{ FlushError() error }             = (*responseWriter)(nil)
-	_ interface{ Unwrap() http.ResponseWriter }   = (*responseWriter)(nil)
+	_ http.Flusher                              = (*responseWriter)(nil)
+	_ http.Hijacker                             = (*responseWriter)(nil)
+	_ io.ReaderFrom                             = (*responseWriter)(nil)
+	_ errorpage.Logger                          = (*responseWriter)(nil)
+	_ interface{ FlushError() error }           = (*responseWriter)(nil)
+	_ interface{ Unwrap() http.ResponseWriter } = (*responseWriter)(nil)
 )
 
 // wrap returns w as a *responseWriter, reusing it when it already is one:

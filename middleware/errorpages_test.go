@@ -1,0 +1,103 @@
+package middleware
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+func TestErrorPages(t *testing.T) {
+	python404 := pageBody(t, http.StatusNotFound)
+	custom := template.Must(template.New("e").Parse(`{"code":{{.Code}},"message":"{{.Message}}"}`))
+	for _, c := range []struct {
+		name     string
+		opts     ErrorPagesOptions
+		method   string
+		h        http.HandlerFunc
+		code     int
+		ctype    string
+		body     string
+		errorLog string // Python's log_error line, "" for none
+	}{
+		{name: "http.NotFound", h: http.NotFound,
+			code: 404, ctype: "text/html;charset=utf-8", body: python404, errorLog: "code 404, message Not Found"},
+		{name: "http.Error hides its text", h: func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, "open /srv/secret: permission denied", http.StatusForbidden)
+		}, code: 403, ctype: "text/html;charset=utf-8", body: pageBody(t, 403), errorLog: "code 403, message Forbidden"},
+		{name: "bare status", h: func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Length", "3")
+			w.WriteHeader(http.StatusBadGateway)
+			io.Copy(w, struct{ io.Reader }{strings.NewReader("xyz")}) // dropped, through ReadFrom
+		}, code: 502, ctype: "text/html;charset=utf-8", body: pageBody(t, 502), errorLog: "code 502, message Bad Gateway"},
+		{name: "HEAD gets no body", method: "HEAD", h: http.NotFound,
+			code: 404, ctype: "text/html;charset=utf-8", body: "", errorLog: "code 404, message Not Found"},
+		{name: "custom template", opts: ErrorPagesOptions{Template: custom, ContentType: "application/json"}, h: http.NotFound,
+			code: 404, ctype: "application/json", body: `{"code":404,"message":"Not Found"}`, errorLog: "code 404, message Not Found"},
+		{name: "JSON error left alone", h: func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadRequest)
+			io.WriteString(w, `{"error":"bad"}`)
+		}, code: 400, ctype: "application/json", body: `{"error":"bad"}`},
+		{name: "HTML error left alone", h: fileNotFound,
+			code: 404, ctype: "text/html;charset=utf-8", body: pageBodyMsg(t, 404, "File not found"), errorLog: "code 404, message File not found"},
+		{name: "plain text without nosniff left alone", h: func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.WriteHeader(http.StatusConflict)
+			io.WriteString(w, "busy")
+		}, code: 409, ctype: "text/plain; charset=utf-8", body: "busy"},
+		{name: "success left alone", h: func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusCreated)
+			io.WriteString(w, "made")
+		}, code: 201, ctype: "", body: "made"},
+		{name: "redirect left alone", h: func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "/b/", http.StatusMovedPermanently)
+		}, code: 301, ctype: "text/html; charset=utf-8", body: "<a href=\"/b/\">Moved Permanently</a>.\n\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var log bytes.Buffer
+			a := NewAccessLog(&log, AccessLogOptions{Now: fixedNow})
+			h := a.Handler(NewErrorPages(c.opts).Handler(c.h))
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(cmp(c.method, "GET"), "/x", nil))
+			if rec.Code != c.code {
+				t.Errorf("status = %d; want %d", rec.Code, c.code)
+			}
+			if got := rec.Header().Get("Content-Type"); got != c.ctype {
+				t.Errorf("Content-Type = %q; want %q", got, c.ctype)
+			}
+			if got := rec.Body.String(); got != c.body {
+				t.Errorf("body = %q\nwant   %q", got, c.body)
+			}
+			if c.errorLog != "" && c.method != "HEAD" {
+				if cl := rec.Header().Get("Content-Length"); cl != fmt.Sprint(len(c.body)) {
+					t.Errorf("Content-Length = %q; want %d", cl, len(c.body))
+				}
+			}
+			wantLog := fmt.Sprintf(`192.0.2.1 - - [23/Nov/2026 18:53:00] "%s /x HTTP/1.1" %d -`+"\n", cmp(c.method, "GET"), c.code)
+			if c.errorLog != "" {
+				wantLog = "192.0.2.1 - - [23/Nov/2026 18:53:00] " + c.errorLog + "\n" + wantLog
+			}
+			if log.String() != wantLog {
+				t.Errorf("log = %q\nwant  %q", log.String(), wantLog)
+			}
+		})
+	}
+}
+
+// pageBody is Python's page for code, as internal/errorpage renders it.
+func pageBody(t *testing.T, code int) string {
+	t.Helper()
+	return pageBodyMsg(t, code, "")
+}
+
+func pageBodyMsg(t *testing.T, code int, msg string) string {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	pageFor(rec).Write(rec, httptest.NewRequest("GET", "/", nil), code, msg)
+	return rec.Body.String()
+}
