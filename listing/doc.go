@@ -1,0 +1,82 @@
+// Package listing reads a directory of an [io/fs.FS] into a [Listing] and
+// renders it as a web page or as JSON. It does no routing: package
+// fileserver decides when a directory is listed and calls
+// [Handler.ServeDir].
+//
+//	lh := listing.New(listing.Options{DirsFirst: true})
+//	http.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+//		name, _, ok := safepath.Resolve(r.URL.Path) // or any trusted io/fs name
+//		if !ok || lh.ServeDir(w, r, fsys, name) != nil {
+//			http.NotFound(w, r)
+//		}
+//	})
+//
+// # Pages
+//
+// [Modern], the default, shows Python's title, heading and links (so a
+// script that scrapes Python's page still finds them), a parent link, and
+// a table of sizes and modification times that sorts by name, size or
+// time from its column headers, in light and dark themes, with no
+// JavaScript, no external assets and only relative links. [Python] is
+// CPython 3.14's page, byte for byte. [Options].Template replaces either
+// with an html/template executed with a [*Page].
+//
+// # Query parameters
+//
+//	format=json|html         the representation (else negotiated from Accept)
+//	sort=name|size|time      the sort key; default name, case-insensitively, as Python
+//	order=asc|desc           the order; default asc
+//	dirs=first|mixed         directories before files, or not; default Options.DirsFirst
+//
+// Unknown values are ignored. The Python page ignores all but format, as
+// Python does.
+//
+// # JSON
+//
+// A request with ?format=json, or whose Accept header gives
+// application/json a higher quality than text/html, gets
+// application/json:
+//
+//	{
+//	  "path": "/docs/",          // the directory as the client named it (decoded)
+//	  "sort": "name",            // "name", "size" or "time"
+//	  "order": "asc",            // "asc" or "desc"
+//	  "entries": [
+//	    {
+//	      "name": "a b.txt",     // the entry's name; bytes that are not UTF-8 become U+FFFD
+//	      "url": "a%20b.txt",    // relative link, percent-encoded from the raw name; "/"-terminated for directories
+//	      "is_dir": false,       // a directory, or a symlink to one inside the FS
+//	      "is_symlink": false,
+//	      "size": 1234,          // bytes; 0 for directories
+//	      "mod_time": "2024-05-01T12:00:00Z" // RFC 3339 in UTC, or null when unknown
+//	    }
+//	  ]
+//	}
+//
+// Entries are in the requested order. Resolve url against the listing's
+// URL to reach the entry: it is exact even when name is not.
+//
+// # Caching
+//
+// Every listing carries Vary: Accept, Cache-Control: no-cache, a
+// Last-Modified (the newest of the directory's and its entries' times) and
+// a strong ETag over the entries and the rendering choice, and answers
+// If-None-Match and If-Modified-Since with 304.
+//
+// # Hostile names
+//
+// Names are HTML-escaped in text and percent-encoded in links, every byte
+// outside RFC 3986's unreserved set, so a link always leads back to that
+// very entry, whatever it contains ("?", "#", "%", "a:b", newlines, bytes
+// that are not UTF-8). The modern page also shows control characters and
+// Unicode bidi controls as \xHH and \uHHHH escapes, so that a name such as
+// "invoice\u202Efdp.exe" cannot pass for "invoiceexe.pdf"; the Python page
+// keeps Python's bytes. The built-in pages are sent with a
+// Content-Security-Policy that allows no script.
+//
+// # Symlinks
+//
+// A symlink is stat'ed through the FS, never directly: with an
+// [os.Root]'s FS, a link out of the root is listed as a plain entry and
+// its target is not looked at.
+package listing

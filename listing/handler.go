@@ -1,0 +1,344 @@
+package listing
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/binary"
+	"encoding/json"
+	"hash/fnv"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Format chooses the built-in HTML page.
+type Format int
+
+const (
+	// Modern is the default page: Python's title, heading and links, plus
+	// a parent link and a table of sizes and times sortable from the
+	// column headers, with light and dark themes and no JavaScript.
+	Modern Format = iota
+	// Python is CPython 3.14's list_directory page, byte for byte.
+	Python
+)
+
+// Options configure a [Handler]. The zero value is the modern page, in
+// Python's order (by name, case-insensitively), dotfiles listed.
+type Options struct {
+	// Format chooses the built-in page. Default: Modern.
+	Format Format
+
+	// Template, if set, renders HTML listings instead of the built-in
+	// page. It must be an html/template, so that names are escaped; it is
+	// executed with a [*Page]. Default: the built-in page for Format.
+	Template *template.Template
+
+	// DirsFirst lists directories before files, whatever the sort key and
+	// order; a request can override it with ?dirs=first or ?dirs=mixed.
+	// Default: false, mixed like Python.
+	DirsFirst bool
+
+	// HideDotfiles leaves out entries whose names start with a dot.
+	// Default: false, listed like Python.
+	HideDotfiles bool
+}
+
+// Handler renders directory listings. Build one with [New]; it is
+// immutable and safe for concurrent use.
+type Handler struct {
+	opts Options
+	tmpl *template.Template
+}
+
+//go:embed modern.html
+var modernHTML string
+
+// New returns a Handler with opts.
+func New(opts Options) *Handler {
+	h := &Handler{opts: opts, tmpl: opts.Template}
+	if h.tmpl == nil && opts.Format == Modern {
+		// Parsing a constant template cannot fail; Must is a setup-time
+		// assertion, never reached by a request.
+		h.tmpl = template.Must(template.New("modern").Parse(modernHTML))
+	}
+	return h
+}
+
+// query is what a request asks of a listing through its query string.
+type query struct {
+	json      bool
+	key       SortKey
+	desc      bool
+	dirsFirst bool
+	sorted    bool // the request chose a sort key, order or grouping
+
+	defaultDirsFirst bool // Options.DirsFirst
+}
+
+// parseQuery reads ?format=json|html, ?sort=name|size|time,
+// ?order=asc|desc and ?dirs=first|mixed, and the Accept header. Unknown
+// values are ignored rather than refused: a listing is a page to browse,
+// and a stale bookmark should still show it.
+func (h *Handler) parseQuery(r *http.Request) query {
+	q := query{dirsFirst: h.opts.DirsFirst, defaultDirsFirst: h.opts.DirsFirst}
+	v := r.URL.Query()
+	switch v.Get("format") {
+	case "json":
+		q.json = true
+	case "html":
+	default:
+		q.json = prefersJSON(r.Header.Values("Accept"))
+	}
+	switch v.Get("sort") {
+	case "name":
+		q.key, q.sorted = ByName, true
+	case "size":
+		q.key, q.sorted = BySize, true
+	case "time":
+		q.key, q.sorted = ByTime, true
+	}
+	switch v.Get("order") {
+	case "desc":
+		q.desc, q.sorted = true, true
+	case "asc":
+		q.sorted = true
+	}
+	switch v.Get("dirs") {
+	case "first":
+		q.dirsFirst, q.sorted = true, true
+	case "mixed":
+		q.dirsFirst, q.sorted = false, true
+	}
+	return q
+}
+
+// ServeDir answers r with the listing of the directory name (an io/fs
+// name, "." for the root) of fsys: HTML, or JSON when the request asks
+// for it with ?format=json or prefers application/json in Accept.
+//
+// It handles GET and HEAD (other methods are answered like GET; the
+// caller decides which it allows), sorting from the query
+// (?sort=name|size|time&order=asc|desc&dirs=first|mixed), Vary: Accept, a
+// Last-Modified and a strong ETag that change whenever the entries or the
+// rendering choice do, and conditional requests (If-None-Match,
+// If-Modified-Since, and the rest of RFC 9110 §13 via
+// [http.ServeContent]).
+//
+// The title shows the request's path as the client sent it: the path of
+// r.RequestURI, percent-decoded, when set (so a prefix removed by
+// http.StripPrefix or a chi mount still shows), else r.URL.Path. All
+// links are relative, so the page works under any mount prefix.
+//
+// If the directory cannot be read, ServeDir writes nothing and returns
+// the error, for the caller to map (Python answers 404 "No permission to
+// list directory").
+func (h *Handler) ServeDir(w http.ResponseWriter, r *http.Request, fsys fs.FS, name string) error {
+	l, err := Read(fsys, name, h.opts)
+	if err != nil {
+		return err
+	}
+	l.Path = displayPath(r.RequestURI, r.URL.Path)
+	q := h.parseQuery(r)
+	if !q.json && h.tmpl == nil {
+		// The Python page ignores the query, as Python does.
+		q = query{dirsFirst: h.opts.DirsFirst, defaultDirsFirst: h.opts.DirsFirst}
+	}
+	if q.sorted {
+		l.Sort(q.key, q.desc, q.dirsFirst)
+	}
+
+	var b bytes.Buffer
+	var ctype string
+	switch {
+	case q.json:
+		ctype = "application/json"
+		err = writeJSON(&b, l, q)
+	case h.tmpl != nil:
+		ctype = "text/html; charset=utf-8"
+		err = h.tmpl.Execute(&b, newPage(l, q, name))
+	default:
+		ctype = "text/html; charset=utf-8"
+		renderPython(&b, l)
+	}
+	if err != nil {
+		// Only a custom template can fail; the built-in ones are
+		// tested. The caller maps this to an error page.
+		return err
+	}
+
+	hd := w.Header()
+	hd.Add("Vary", "Accept")
+	hd.Set("Content-Type", ctype)
+	hd.Set("X-Content-Type-Options", "nosniff")
+	if h.opts.Template == nil && !q.json {
+		// The built-in pages need no script, no frame and nothing from
+		// another origin: a name that slipped past escaping could do
+		// nothing.
+		hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+	}
+	hd.Set("ETag", etag(l, q, h.opts.Format, ctype))
+	// Directory listings change whenever someone adds a file; let caches
+	// keep them only as long as they revalidate.
+	if hd.Get("Cache-Control") == "" {
+		hd.Set("Cache-Control", "no-cache")
+	}
+	http.ServeContent(w, r, "", lastModified(l), bytes.NewReader(b.Bytes()))
+	return nil
+}
+
+// lastModified is the newest of the directory's and its entries' times:
+// the modern page and JSON show entry times and sizes, which change
+// without touching the directory.
+func lastModified(l *Listing) time.Time {
+	t := l.ModTime
+	for _, e := range l.Entries {
+		if e.ModTime.After(t) {
+			t = e.ModTime
+		}
+	}
+	return t
+}
+
+// etag hashes everything a rendering depends on: the entries (names,
+// kinds, sizes, times), the display path, and the rendering choice. It is
+// strong: the same inputs always render to the same bytes.
+func etag(l *Listing, q query, f Format, ctype string) string {
+	d := fnv.New128a()
+	var n [8]byte
+	num := func(v int64) {
+		binary.LittleEndian.PutUint64(n[:], uint64(v))
+		d.Write(n[:])
+	}
+	str := func(s string) {
+		num(int64(len(s)))
+		d.Write([]byte(s))
+	}
+	str(ctype)
+	str(l.Path)
+	num(int64(f))
+	num(int64(q.key))
+	flags := int64(0)
+	if q.desc {
+		flags |= 1
+	}
+	if q.dirsFirst {
+		flags |= 2
+	}
+	num(flags)
+	num(l.ModTime.UnixNano())
+	for _, e := range l.Entries {
+		str(e.Name)
+		k := int64(0)
+		if e.IsDir {
+			k |= 1
+		}
+		if e.IsSymlink {
+			k |= 2
+		}
+		num(k)
+		num(e.Size)
+		num(e.ModTime.UnixNano())
+	}
+	return `"` + strconv.FormatUint(uint64(len(l.Entries)), 36) + "-" + encodeHex(d.Sum(nil)) + `"`
+}
+
+func encodeHex(b []byte) string {
+	const hex = "0123456789abcdef"
+	s := make([]byte, 2*len(b))
+	for i, c := range b {
+		s[2*i], s[2*i+1] = hex[c>>4], hex[c&15]
+	}
+	return string(s)
+}
+
+// JSONListing is the JSON form of a listing (see the package
+// documentation for the schema).
+type JSONListing struct {
+	Path    string      `json:"path"`
+	Sort    string      `json:"sort"`
+	Order   string      `json:"order"`
+	Entries []JSONEntry `json:"entries"`
+}
+
+// JSONEntry is one entry of a [JSONListing].
+type JSONEntry struct {
+	Name      string     `json:"name"`
+	URL       string     `json:"url"`
+	IsDir     bool       `json:"is_dir"`
+	IsSymlink bool       `json:"is_symlink"`
+	Size      int64      `json:"size"`
+	ModTime   *time.Time `json:"mod_time"`
+}
+
+func writeJSON(b *bytes.Buffer, l *Listing, q query) error {
+	out := JSONListing{Path: l.Path, Sort: q.key.String(), Order: order(q.desc), Entries: make([]JSONEntry, len(l.Entries))}
+	for i, e := range l.Entries {
+		je := JSONEntry{Name: e.Name, URL: href(e.Name, e.IsDir), IsDir: e.IsDir, IsSymlink: e.IsSymlink, Size: e.Size}
+		if !e.ModTime.IsZero() {
+			t := e.ModTime.UTC()
+			je.ModTime = &t
+		}
+		out.Entries[i] = je
+	}
+	enc := json.NewEncoder(b)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func order(desc bool) string {
+	if desc {
+		return "desc"
+	}
+	return "asc"
+}
+
+// prefersJSON reports whether an Accept header gives application/json a
+// higher quality than text/html (RFC 9110 §12.5.1). Ties, and headers
+// that name neither (a browser's "*/*"), go to HTML.
+func prefersJSON(accept []string) bool {
+	qJSON, qHTML := -1.0, -1.0 // -1: not matched by any range
+	specJSON, specHTML := -1, -1
+	for _, header := range accept {
+		for part := range strings.SplitSeq(header, ",") {
+			mediaRange, params, _ := strings.Cut(part, ";")
+			mediaRange = strings.ToLower(strings.TrimSpace(mediaRange))
+			qv := 1.0
+			for p := range strings.SplitSeq(params, ";") {
+				k, v, ok := strings.Cut(strings.TrimSpace(p), "=")
+				if ok && strings.EqualFold(strings.TrimSpace(k), "q") {
+					f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+					if err != nil || f < 0 || f > 1 {
+						f = 0 // a malformed weight does not make a type preferred
+					}
+					qv = f
+				}
+			}
+			if s := specificity(mediaRange, "application/json"); s > specJSON {
+				specJSON, qJSON = s, qv
+			}
+			if s := specificity(mediaRange, "text/html"); s > specHTML {
+				specHTML, qHTML = s, qv
+			}
+		}
+	}
+	return qJSON > 0 && qJSON > qHTML
+}
+
+// specificity returns how closely mediaRange matches typ: 2 exactly, 1 by
+// "type/*", 0 by "*/*", -1 not at all. The most specific range decides a
+// type's quality (RFC 9110 §12.5.1).
+func specificity(mediaRange, typ string) int {
+	switch {
+	case mediaRange == typ:
+		return 2
+	case mediaRange == "*/*":
+		return 0
+	case strings.HasSuffix(mediaRange, "/*") && strings.HasPrefix(typ, mediaRange[:len(mediaRange)-1]):
+		return 1
+	}
+	return -1
+}

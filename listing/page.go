@@ -1,0 +1,145 @@
+package listing
+
+import (
+	"strconv"
+	"time"
+)
+
+// Page is what an HTML listing template, the built-in modern one or
+// [Options].Template, is executed with. Every string is plain text: the
+// template (html/template) escapes it for where it is used.
+type Page struct {
+	// Listing is the model, sorted as the page shows it.
+	Listing *Listing
+	// Title is Python's title, "Directory listing for /docs/", with
+	// control and bidi characters escaped visibly.
+	Title string
+	// Parent is "../", the relative link to the parent directory, or ""
+	// at the root of the FS.
+	Parent string
+	// Rows are the entries, ready to show, in Listing's order.
+	Rows []Row
+	// Sort ("name", "size" or "time"), Order ("asc" or "desc") and
+	// DirsFirst are the order the rows are in.
+	Sort      string
+	Order     string
+	DirsFirst bool
+
+	defaultDirsFirst bool
+}
+
+// Row is one entry of a [Page].
+type Row struct {
+	Entry
+	// Display is the name as Python's page shows it ("name/" for a
+	// directory, "name@" for a symlink), with control characters, bidi
+	// controls and bytes that are not UTF-8 shown as \xHH or \uHHHH
+	// escapes, so that no name can disguise its extension.
+	Display string
+	// URL is the relative link to the entry, the one Python's page has.
+	URL string
+	// HumanSize is the size in B, KiB, MiB…; "" for a directory.
+	HumanSize string
+	// Time is the modification time in UTC, "2006-01-02 15:04"; "" when
+	// unknown. ISOTime is the same in RFC 3339, for <time datetime>.
+	Time    string
+	ISOTime string
+}
+
+func newPage(l *Listing, q query, name string) *Page {
+	p := &Page{
+		Listing:          l,
+		Title:            "Directory listing for " + visible(l.Path),
+		Rows:             make([]Row, len(l.Entries)),
+		Sort:             q.key.String(),
+		Order:            order(q.desc),
+		DirsFirst:        q.dirsFirst,
+		defaultDirsFirst: q.defaultDirsFirst,
+	}
+	if name != "." {
+		p.Parent = "../"
+	}
+	for i, e := range l.Entries {
+		d := visible(e.Name)
+		switch {
+		case e.IsSymlink:
+			d += "@"
+		case e.IsDir:
+			d += "/"
+		}
+		row := Row{Entry: e, Display: d, URL: href(e.Name, e.IsDir)}
+		if !e.IsDir {
+			row.HumanSize = humanSize(e.Size)
+		}
+		if !e.ModTime.IsZero() {
+			t := e.ModTime.UTC()
+			row.Time = t.Format("2006-01-02 15:04")
+			row.ISOTime = t.Format(time.RFC3339)
+		}
+		p.Rows[i] = row
+	}
+	return p
+}
+
+// SortURL returns the relative link ("?sort=size&order=desc") that sorts
+// the page by key ("name", "size" or "time"): ascending, or the reverse of
+// the current order when the page is already sorted by key. Being a
+// query-only reference, it works under any mount prefix.
+func (p *Page) SortURL(key string) string {
+	o := "asc"
+	if key == p.Sort && p.Order == "asc" {
+		o = "desc"
+	}
+	return "?sort=" + key + "&order=" + o + p.dirsParam(p.DirsFirst)
+}
+
+// SortMark returns "▲" or "▼" for the column the page is sorted by, ""
+// for the others.
+func (p *Page) SortMark(key string) string {
+	switch {
+	case key != p.Sort:
+		return ""
+	case p.Order == "desc":
+		return "▼"
+	}
+	return "▲"
+}
+
+// DirsURL returns the relative link that keeps the current sort and turns
+// directories-first grouping on (first) or off.
+func (p *Page) DirsURL(first bool) string {
+	u := "?sort=" + p.Sort + "&order=" + p.Order + p.dirsParam(first)
+	if first == p.defaultDirsFirst && p.Sort == "name" && p.Order == "asc" {
+		return "?"
+	}
+	return u
+}
+
+func (p *Page) dirsParam(first bool) string {
+	switch {
+	case first == p.defaultDirsFirst:
+		return ""
+	case first:
+		return "&dirs=first"
+	}
+	return "&dirs=mixed"
+}
+
+// humanSize formats n bytes with binary prefixes: "512 B", "1.5 KiB".
+func humanSize(n int64) string {
+	if n < 1024 {
+		return strconv.FormatInt(n, 10) + " B"
+	}
+	const units = "KMGTPE"
+	f := float64(n)
+	i := -1
+	for f >= 1024 && i < len(units)-1 {
+		f /= 1024
+		i++
+	}
+	prec := 1
+	if f >= 100 {
+		prec = 0
+	}
+	return strconv.FormatFloat(f, 'f', prec, 64) + " " + units[i:i+1] + "iB"
+}
