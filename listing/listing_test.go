@@ -1,0 +1,478 @@
+package listing
+
+import (
+	"encoding/json"
+	"errors"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+)
+
+var (
+	t0 = time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	t1 = t0.Add(time.Hour)
+	t2 = t0.Add(2 * time.Hour)
+)
+
+// testFS is a small tree: names that sort differently by name, size and
+// time, a directory and a dotfile.
+func testFS() fstest.MapFS {
+	return fstest.MapFS{
+		"b.txt":       {Data: make([]byte, 300), ModTime: t0},
+		"A.txt":       {Data: make([]byte, 2000), ModTime: t2},
+		"c.txt":       {Data: make([]byte, 10), ModTime: t1},
+		"zdir/x":      {Data: []byte("x"), ModTime: t0},
+		".env":        {Data: []byte("SECRET=1"), ModTime: t0},
+		"zdir":        {Mode: fs.ModeDir, ModTime: t0},
+		"empty":       {Mode: fs.ModeDir, ModTime: t0},
+		"zdir/y/keep": {Data: []byte("k"), ModTime: t0},
+	}
+}
+
+type result struct {
+	code   int
+	header http.Header
+	body   string
+}
+
+func serve(t *testing.T, h *Handler, fsys fs.FS, name, method, target string, hdr ...string) result {
+	t.Helper()
+	r := httptest.NewRequest(method, target, nil)
+	for i := 0; i+1 < len(hdr); i += 2 {
+		r.Header.Set(hdr[i], hdr[i+1])
+	}
+	w := httptest.NewRecorder()
+	if err := h.ServeDir(w, r, fsys, name); err != nil {
+		t.Fatalf("%s %q: ServeDir: %v", method, target, err)
+	}
+	return result{w.Code, w.Result().Header, w.Body.String()}
+}
+
+var linkRE = regexp.MustCompile(`<td class="n"><a href="([^"]*)">`)
+
+// links returns the entry links of a modern page, in order.
+func links(body string) []string {
+	var out []string
+	for _, m := range linkRE.FindAllStringSubmatch(body, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+func TestModernOrder(t *testing.T) {
+	for _, tc := range []struct {
+		opts   Options
+		target string
+		want   []string
+	}{
+		{Options{}, "/", []string{".env", "A.txt", "b.txt", "c.txt", "empty/", "zdir/"}},
+		{Options{}, "/?sort=name&order=desc", []string{"zdir/", "empty/", "c.txt", "b.txt", "A.txt", ".env"}},
+		{Options{}, "/?sort=size", []string{"empty/", "zdir/", ".env", "c.txt", "b.txt", "A.txt"}},
+		{Options{}, "/?sort=size&order=desc", []string{"A.txt", "b.txt", "c.txt", ".env", "zdir/", "empty/"}},
+		{Options{}, "/?sort=time", []string{".env", "b.txt", "empty/", "zdir/", "c.txt", "A.txt"}},
+		{Options{}, "/?sort=time&order=desc", []string{"A.txt", "c.txt", "zdir/", "empty/", "b.txt", ".env"}},
+		{Options{}, "/?sort=bogus&order=sideways", []string{".env", "A.txt", "b.txt", "c.txt", "empty/", "zdir/"}},
+		{Options{DirsFirst: true}, "/", []string{"empty/", "zdir/", ".env", "A.txt", "b.txt", "c.txt"}},
+		{Options{DirsFirst: true}, "/?sort=size&order=desc", []string{"zdir/", "empty/", "A.txt", "b.txt", "c.txt", ".env"}},
+		{Options{DirsFirst: true}, "/?dirs=mixed", []string{".env", "A.txt", "b.txt", "c.txt", "empty/", "zdir/"}},
+		{Options{}, "/?dirs=first", []string{"empty/", "zdir/", ".env", "A.txt", "b.txt", "c.txt"}},
+		{Options{HideDotfiles: true}, "/", []string{"A.txt", "b.txt", "c.txt", "empty/", "zdir/"}},
+	} {
+		got := serve(t, New(tc.opts), testFS(), ".", http.MethodGet, tc.target)
+		if l := links(got.body); !slices.Equal(l, tc.want) {
+			t.Errorf("%+v GET %q: links = %q; want %q", tc.opts, tc.target, l, tc.want)
+		}
+	}
+}
+
+func TestModernPage(t *testing.T) {
+	h := New(Options{})
+	got := serve(t, h, testFS(), "zdir", http.MethodGet, "/files/zdir/?sort=size")
+	for _, want := range []string{
+		"<title>Directory listing for /files/zdir/</title>",
+		"<h1>Directory listing for /files/zdir/</h1>",
+		`<a href="../" rel="up">`,
+		`<a href="?sort=size&amp;order=desc">Size</a> ▲`, // toggles the current column
+		`<a href="?sort=name&amp;order=asc">Name</a>`,
+		`<a href="?sort=size&amp;order=asc&amp;dirs=first">Directories first</a>`,
+		`<a href="x">x</a></td><td class="s">1 B</td><td class="t"><time datetime="2024-05-01T12:00:00Z">2024-05-01 12:00</time>`,
+		`<a href="y/">y/</a></td><td class="s">&mdash;</td>`,
+		"prefers-color-scheme:dark",
+		`name="viewport"`,
+	} {
+		if !strings.Contains(got.body, want) {
+			t.Errorf("GET /files/zdir/: body lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"<script", "http://", "https://", `href="/`, "src="} {
+		if strings.Contains(got.body, bad) {
+			t.Errorf("GET /files/zdir/: body has %q: no scripts, external assets or absolute links", bad)
+		}
+	}
+	root := serve(t, h, testFS(), ".", http.MethodGet, "/")
+	if strings.Contains(root.body, `rel="up"`) {
+		t.Errorf("GET /: the root of the FS has a parent link")
+	}
+	empty := serve(t, h, testFS(), "empty", http.MethodGet, "/empty/")
+	if !strings.Contains(empty.body, "This directory is empty.") {
+		t.Errorf("GET /empty/: no empty-directory note")
+	}
+}
+
+func TestHeaders(t *testing.T) {
+	for _, tc := range []struct {
+		opts   Options
+		target string
+		accept string
+		ctype  string
+		csp    bool
+	}{
+		{Options{}, "/", "", "text/html; charset=utf-8", true},
+		{Options{Format: Python}, "/", "", "text/html; charset=utf-8", true},
+		{Options{}, "/?format=json", "", "application/json", false},
+		{Options{}, "/", "application/json", "application/json", false},
+		{Options{}, "/?format=html", "application/json", "text/html; charset=utf-8", true},
+		{Options{Template: template.Must(template.New("t").Parse("{{.Title}}"))}, "/", "", "text/html; charset=utf-8", false},
+	} {
+		got := serve(t, New(tc.opts), testFS(), ".", http.MethodGet, tc.target, "Accept", tc.accept)
+		h := got.header
+		if ct := h.Get("Content-Type"); ct != tc.ctype {
+			t.Errorf("GET %q Accept %q: Content-Type = %q; want %q", tc.target, tc.accept, ct, tc.ctype)
+		}
+		if v := h.Values("Vary"); !slices.Contains(v, "Accept") {
+			t.Errorf("GET %q: Vary = %q; want Accept", tc.target, v)
+		}
+		if cl := h.Get("Content-Length"); cl != itoa(len(got.body)) {
+			t.Errorf("GET %q: Content-Length = %q; want %d", tc.target, cl, len(got.body))
+		}
+		if h.Get("ETag") == "" || h.Get("Last-Modified") != t2.Format(http.TimeFormat) {
+			t.Errorf("GET %q: ETag %q, Last-Modified %q; want an ETag and %s", tc.target, h.Get("ETag"), h.Get("Last-Modified"), t2.Format(http.TimeFormat))
+		}
+		if csp := h.Get("Content-Security-Policy"); (csp != "") != tc.csp || tc.csp && !strings.Contains(csp, "default-src 'none'") {
+			t.Errorf("GET %q: Content-Security-Policy = %q; want one: %v", tc.target, csp, tc.csp)
+		}
+	}
+}
+
+func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+func TestConditional(t *testing.T) {
+	h := New(Options{})
+	fsys := testFS()
+	first := serve(t, h, fsys, ".", http.MethodGet, "/")
+	etag := first.header.Get("ETag")
+
+	for _, tc := range []struct {
+		name   string
+		target string
+		hdr    []string
+		code   int
+	}{
+		{"same ETag", "/", []string{"If-None-Match", etag}, http.StatusNotModified},
+		{"weak match", "/", []string{"If-None-Match", "W/" + etag}, http.StatusNotModified},
+		{"other ETag", "/", []string{"If-None-Match", `"other"`}, http.StatusOK},
+		{"other sort", "/?sort=size", []string{"If-None-Match", etag}, http.StatusOK},
+		{"other format", "/?format=json", []string{"If-None-Match", etag}, http.StatusOK},
+		{"IMS now", "/", []string{"If-Modified-Since", t2.Format(http.TimeFormat)}, http.StatusNotModified},
+		{"IMS before", "/", []string{"If-Modified-Since", t1.Format(http.TimeFormat)}, http.StatusOK},
+		{"If-Match other", "/", []string{"If-Match", `"other"`}, http.StatusPreconditionFailed},
+	} {
+		got := serve(t, h, fsys, ".", http.MethodGet, tc.target, tc.hdr...)
+		if got.code != tc.code {
+			t.Errorf("%s: GET %q %q: status = %d; want %d", tc.name, tc.target, tc.hdr, got.code, tc.code)
+		}
+		if got.code == http.StatusNotModified && got.body != "" {
+			t.Errorf("%s: 304 with a body", tc.name)
+		}
+	}
+
+	// A change to an entry, even one that leaves the directory's own
+	// mtime alone (a file grew), changes the validator.
+	fsys["b.txt"] = &fstest.MapFile{Data: make([]byte, 301), ModTime: t0}
+	again := serve(t, h, fsys, ".", http.MethodGet, "/", "If-None-Match", etag)
+	if again.code != http.StatusOK || again.header.Get("ETag") == etag {
+		t.Errorf("after b.txt grew: status %d, ETag %q (was %q); want 200 and a new ETag", again.code, again.header.Get("ETag"), etag)
+	}
+}
+
+func TestHead(t *testing.T) {
+	h := New(Options{})
+	get := serve(t, h, testFS(), ".", http.MethodGet, "/")
+	head := serve(t, h, testFS(), ".", http.MethodHead, "/")
+	if head.code != http.StatusOK || head.body != "" {
+		t.Errorf("HEAD /: status %d, body %q; want 200 and no body", head.code, head.body)
+	}
+	if got, want := head.header.Get("Content-Length"), get.header.Get("Content-Length"); got != want {
+		t.Errorf("HEAD /: Content-Length = %q; want GET's %q", got, want)
+	}
+}
+
+func TestJSON(t *testing.T) {
+	h := New(Options{DirsFirst: true, HideDotfiles: true})
+	got := serve(t, h, testFS(), "zdir", http.MethodGet, "/zdir/?sort=size&order=desc", "Accept", "application/json")
+	var l JSONListing
+	if err := json.Unmarshal([]byte(got.body), &l); err != nil {
+		t.Fatalf("GET /zdir/ as JSON: %v\n%s", err, got.body)
+	}
+	want := JSONListing{Path: "/zdir/", Sort: "size", Order: "desc", Entries: []JSONEntry{
+		{Name: "y", URL: "y/", IsDir: true, ModTime: nil},
+		{Name: "x", URL: "x", Size: 1, ModTime: &t0},
+	}}
+	if l.Path != want.Path || l.Sort != want.Sort || l.Order != want.Order || len(l.Entries) != len(want.Entries) {
+		t.Fatalf("GET /zdir/ as JSON = %+v; want %+v", l, want)
+	}
+	for i, e := range l.Entries {
+		w := want.Entries[i]
+		if e.Name != w.Name || e.URL != w.URL || e.IsDir != w.IsDir || e.IsSymlink != w.IsSymlink || e.Size != w.Size ||
+			(e.ModTime == nil) != (w.ModTime == nil) || e.ModTime != nil && !e.ModTime.Equal(*w.ModTime) {
+			t.Errorf("entry %d = %+v; want %+v", i, e, w)
+		}
+	}
+	// The schema's field names, as documented.
+	for _, key := range []string{`"name"`, `"url"`, `"is_dir"`, `"is_symlink"`, `"size"`, `"mod_time": "2024-05-01T12:00:00Z"`, `"mod_time": null`} {
+		if !strings.Contains(got.body, key) {
+			t.Errorf("GET /zdir/ as JSON: no %s in %s", key, got.body)
+		}
+	}
+}
+
+func TestPrefersJSON(t *testing.T) {
+	for _, tc := range []struct {
+		accept string
+		want   bool
+	}{
+		{"", false},
+		{"*/*", false},
+		{"application/json", true},
+		{"Application/JSON", true},
+		{"application/json;q=0", false},
+		{"text/html,application/json", false},
+		{"text/html;q=0.5, application/json", true},
+		{"application/json;q=0.9, text/html", false},
+		{"application/*", true},
+		{"application/*, text/*;q=0.1", true},
+		{"text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", false}, // a browser
+		{"application/json;q=bogus", false},
+		{"application/json;q=2", false},
+		{"application/json, text/html;q=0", true},
+		{"*/*;q=0.1, application/json;q=0.2", true},
+	} {
+		if got := prefersJSON([]string{tc.accept}); got != tc.want {
+			t.Errorf("prefersJSON(%q) = %v; want %v", tc.accept, got, tc.want)
+		}
+	}
+}
+
+func TestDisplayPath(t *testing.T) {
+	for _, tc := range []struct{ uri, urlPath, want string }{
+		{"/a/b/", "/b/", "/a/b/"}, // the prefix StripPrefix removed
+		{"/a%20b/?q=1", "/a b/", "/a b/"},
+		{"/a/%3F/", "/a/?/", "/a/?/"},
+		{"//a/", "/a/", "/a/"},
+		{"http://example.com/x/?y", "/x/", "/x/"},
+		{"", "/fallback/", "/fallback/"},
+		{"*", "/star/", "/star/"},
+		{"/bad%zz/", "/u/", "/u/"},
+		{"relative", "/rel/", "/rel/"},
+	} {
+		if got := displayPath(tc.uri, tc.urlPath); got != tc.want {
+			t.Errorf("displayPath(%q, %q) = %q; want %q", tc.uri, tc.urlPath, got, tc.want)
+		}
+	}
+}
+
+func TestVisible(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"plain.txt", "plain.txt"},
+		{"naïve 日本.txt", "naïve 日本.txt"},
+		{"new\nline", `new\x0Aline`},
+		{"tab\t", `tab\x09`},
+		{"del\x7f", `del\x7F`},
+		{"c1\u0085", `c1\x85`},
+		{"invoice\u202Efdp.exe", `invoice\u202Efdp.exe`},
+		{"\u2066\u2067\u2068\u2069\u202A\u202B\u202C\u202D\u200E\u200F\u061C", `\u2066\u2067\u2068\u2069\u202A\u202B\u202C\u202D\u200E\u200F\u061C`},
+		{"bad\xff\xfe", `bad\xFF\xFE`},
+	} {
+		if got := visible(tc.in); got != tc.want {
+			t.Errorf("visible(%q) = %q; want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestHref(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		dir  bool
+		want string
+	}{
+		{"a.txt", false, "a.txt"},
+		{"a b", true, "a%20b/"},
+		{"a:b", false, "a%3Ab"},
+		{"?#%&", false, "%3F%23%25%26"},
+		{"-._~", false, "-._~"},
+		{"\xff", false, "%FF"},
+		{"日", false, "%E6%97%A5"},
+	} {
+		if got := href(tc.name, tc.dir); got != tc.want {
+			t.Errorf("href(%q, %v) = %q; want %q", tc.name, tc.dir, got, tc.want)
+		}
+	}
+}
+
+func TestHumanSize(t *testing.T) {
+	for _, tc := range []struct {
+		n    int64
+		want string
+	}{
+		{0, "0 B"}, {1023, "1023 B"}, {1024, "1.0 KiB"}, {1536, "1.5 KiB"},
+		{200 << 20, "200 MiB"}, {5 << 30, "5.0 GiB"}, {1 << 62, "4.0 EiB"},
+	} {
+		if got := humanSize(tc.n); got != tc.want {
+			t.Errorf("humanSize(%d) = %q; want %q", tc.n, got, tc.want)
+		}
+	}
+}
+
+func TestSortCodePoints(t *testing.T) {
+	// Python compares name.lower() code point by code point; a byte that
+	// is not UTF-8 is a surrogate, U+DCxx, which sorts before U+E000.
+	l := &Listing{Entries: []Entry{{Name: "b\ue000"}, {Name: "b\xff"}, {Name: "B"}, {Name: "a"}, {Name: "b"}, {Name: "É"}, {Name: "e"}}}
+	l.Sort(ByName, false, false)
+	var got []string
+	for _, e := range l.Entries {
+		got = append(got, e.Name)
+	}
+	want := []string{"a", "B", "b", "b\xff", "b\ue000", "e", "É"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Sort(ByName) = %q; want %q", got, want)
+	}
+}
+
+func TestCustomTemplate(t *testing.T) {
+	tmpl := template.Must(template.New("t").Parse(`{{.Title}}|{{.Parent}}|{{range .Rows}}[{{.Display}} {{.URL}} {{.HumanSize}}]{{end}}|{{.Sort}} {{.Order}}`))
+	got := serve(t, New(Options{Template: tmpl}), testFS(), "zdir", http.MethodGet, "/zdir/?sort=size&order=desc")
+	want := "Directory listing for /zdir/|../|[x x 1 B][y/ y/ ]|size desc"
+	if got.body != want {
+		t.Errorf("custom template: body = %q; want %q", got.body, want)
+	}
+	// The Template replaces the Python page too, and is still escaped.
+	evil := fstest.MapFS{"<i>": {}}
+	py := serve(t, New(Options{Format: Python, Template: tmpl}), evil, ".", http.MethodGet, "/")
+	if !strings.Contains(py.body, "[&lt;i&gt; %3Ci%3E 0 B]") {
+		t.Errorf("custom template over Python: body = %q; want the escaped name", py.body)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	bad := template.Must(template.New("t").Parse(`{{.NoSuchField}}`))
+	for _, tc := range []struct {
+		name string
+		opts Options
+		dir  string
+		want error
+	}{
+		{"missing", Options{}, "nope", fs.ErrNotExist},
+		{"a file", Options{}, "b.txt", fs.ErrInvalid},
+		{"invalid name", Options{}, "../x", nil},
+		{"template fails", Options{Template: bad}, ".", nil},
+	} {
+		w := httptest.NewRecorder()
+		err := New(tc.opts).ServeDir(w, httptest.NewRequest(http.MethodGet, "/", nil), testFS(), tc.dir)
+		if err == nil || tc.want != nil && !errors.Is(err, tc.want) {
+			t.Errorf("%s: ServeDir(%q) = %v; want %v", tc.name, tc.dir, err, tc.want)
+		}
+		if w.Body.Len() != 0 || len(w.Header()) != 0 || w.Code != http.StatusOK {
+			t.Errorf("%s: ServeDir wrote %d %v %q; want nothing written", tc.name, w.Code, w.Header(), w.Body)
+		}
+	}
+}
+
+func TestReadDirError(t *testing.T) {
+	_, err := Read(errFS{}, ".", Options{})
+	if !errors.Is(err, fs.ErrPermission) {
+		t.Errorf("Read(unreadable) = %v; want fs.ErrPermission", err)
+	}
+}
+
+// errFS is a directory that stats but cannot be read.
+type errFS struct{}
+
+func (errFS) Open(name string) (fs.File, error) {
+	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrPermission}
+}
+
+func (errFS) Stat(name string) (fs.FileInfo, error) {
+	return fstest.MapFS{"d/x": {}}.Stat("d")
+}
+
+// TestOSRoot lists a real directory through an os.Root: symlinks in and
+// out of the root, names that are not UTF-8, and what the modern page
+// makes of them.
+func TestOSRoot(t *testing.T) {
+	root, outside, _ := buildTree(t)
+	if err := os.Mkdir(filepath.Join(outside, "dir"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(outside, "dir"), filepath.Join(root, "escape-dir")); err != nil {
+		t.Fatal(err)
+	}
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	l, err := Read(r.FS(), ".", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]Entry{}
+	for _, e := range l.Entries {
+		byName[e.Name] = e
+	}
+	for _, tc := range []struct {
+		name         string
+		dir, symlink bool
+	}{
+		{"sub", true, false},
+		{"link-to-dir", true, true},
+		{"link-to-file", false, true},
+		{"dangling", false, true},
+		{"escape-file", false, true},
+		{"escape-dir", false, true}, // not followed out of the root
+		{"bad\xff\xfe.bin", false, false},
+	} {
+		e, ok := byName[tc.name]
+		if !ok || e.IsDir != tc.dir || e.IsSymlink != tc.symlink {
+			t.Errorf("Read: %q = %+v (found %v); want dir %v, symlink %v", tc.name, e, ok, tc.dir, tc.symlink)
+		}
+	}
+	if e := byName["link-to-file"]; e.Size != int64(len("plain\n")) {
+		t.Errorf("link-to-file: size %d; want its target's", e.Size)
+	}
+
+	got := serve(t, New(Options{}), r.FS(), ".", http.MethodGet, "/")
+	for _, want := range []string{
+		`<a href="bad%FF%FE.bin">bad\xFF\xFE.bin</a>`,
+		`<a href="invoice%E2%80%AEfdp.exe">invoice\u202Efdp.exe</a>`,
+		`<a href="new%0Aline.txt">new\x0Aline.txt</a>`,
+		`<a href="link-to-dir/">link-to-dir@</a>`,
+		`<a href="escape-dir">escape-dir@</a>`,
+		`<a href="%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E.txt">&lt;img src=x onerror=alert(1)&gt;.txt</a>`,
+	} {
+		if !strings.Contains(got.body, want) {
+			t.Errorf("GET / (modern): body lacks %q", want)
+		}
+	}
+	if strings.Contains(got.body, "\u202E") || strings.Contains(got.body, "\xff") {
+		t.Errorf("GET / (modern): a bidi override or a raw non-UTF-8 byte reached the page")
+	}
+}
