@@ -107,7 +107,7 @@ func NewAccessLog(w io.Writer, opts AccessLogOptions) *AccessLog {
 	}
 	if a.format == JSON {
 		// slog's handler has its own lock around its one Write per record.
-		a.json = slog.NewJSONHandler(w, nil)
+		a.json = slog.NewJSONHandler(jsonEscaper{w}, nil)
 	}
 	return a
 }
@@ -290,4 +290,52 @@ func urlPath(r *http.Request) string {
 		return ""
 	}
 	return r.URL.Path
+}
+
+// jsonEscaper passes slog's JSON through, rewriting DEL and the C1
+// controls U+0080–U+009F as \u007f–\u009f: slog escapes the C0 controls
+// but not these, and some terminals obey C1 (U+009B is CSI). In slog's
+// output, which is valid UTF-8, the byte 7F and the pairs C2 80–C2 9F can
+// only stand for such a character inside a JSON string, where the \u
+// escape means the same thing, so decoders see the same value. One Write
+// in gives one Write out.
+type jsonEscaper struct{ w io.Writer }
+
+func (e jsonEscaper) Write(p []byte) (int, error) {
+	i := 0
+	for i < len(p) && !isJSONControl(p, i) {
+		i++
+	}
+	if i == len(p) {
+		return e.w.Write(p)
+	}
+	bp := bufPool.Get().(*[]byte)
+	b := append((*bp)[:0], p[:i]...)
+	for ; i < len(p); i++ {
+		if !isJSONControl(p, i) {
+			b = append(b, p[i])
+			continue
+		}
+		c := p[i]
+		if c == 0xc2 {
+			i++
+			c = p[i]
+		}
+		b = append(b, '\\', 'u', '0', '0', "0123456789abcdef"[c>>4], "0123456789abcdef"[c&0xf])
+	}
+	_, err := e.w.Write(b)
+	if cap(b) <= maxPooled {
+		*bp = b
+		bufPool.Put(bp)
+	}
+	if err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// isJSONControl reports whether p[i] starts DEL or a UTF-8 encoded C1
+// control.
+func isJSONControl(p []byte, i int) bool {
+	return p[i] == 0x7f || (p[i] == 0xc2 && i+1 < len(p) && p[i+1] >= 0x80 && p[i+1] <= 0x9f)
 }

@@ -2,6 +2,7 @@ package middleware
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -140,6 +141,10 @@ func TestAccessLogJSON(t *testing.T) {
 			want: `{"time":"2026-11-23T18:53:00+01:00","level":"INFO","msg":"request","method":"GET","path":"/",` +
 				`"proto":"HTTP/1.1","status":404,"bytes":460,"duration":0,"remote_addr":"192.0.2.1:1234","user_agent":"a\u001b\r\n\"b\\",` +
 				`"referer":"r\u0000","error":"code 404, message File not found"}` + "\n"},
+		{name: "DEL and C1", handler: ok,
+			header: http.Header{"User-Agent": {"a\x7f\u009b[2J"}},
+			want: `{"time":"2026-11-23T18:53:00+01:00","level":"INFO","msg":"request","method":"GET","path":"/",` +
+				`"proto":"HTTP/1.1","status":200,"bytes":5,"duration":0,"remote_addr":"192.0.2.1:1234","user_agent":"a\u007f\u009b[2J"}` + "\n"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got := runLog(t, JSON, c)
@@ -212,5 +217,42 @@ func TestAccessLogDefaults(t *testing.T) {
 	}
 	if strings.Count(line, "\n") != 1 {
 		t.Errorf("log = %q; want one line", line)
+	}
+}
+
+func TestJSONEscaper(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{`{"a":"b"}`, `{"a":"b"}`},
+		{"{\"a\":\"\x7f\u0085\u009b\u00a0é\"}", `{"a":"\u007f\u0085\u009b` + "\u00a0é\"}"},
+		{"\xc2", "\xc2"}, // cut short: not a control, left as is
+	} {
+		var buf bytes.Buffer
+		n, err := jsonEscaper{&buf}.Write([]byte(c.in))
+		if n != len(c.in) || err != nil || buf.String() != c.want {
+			t.Errorf("Write(%q) = %d, %v, wrote %q; want %d, nil, %q", c.in, n, err, buf.String(), len(c.in), c.want)
+		}
+	}
+	for _, in := range []string{"plain", "\x7f"} {
+		if n, err := (jsonEscaper{errWriter{}}).Write([]byte(in)); n != 0 || err != errBroken {
+			t.Errorf("Write(%q) to a broken writer = %d, %v; want 0, %v", in, n, err, errBroken)
+		}
+	}
+}
+
+var errBroken = errors.New("broken pipe")
+
+type errWriter struct{}
+
+func (errWriter) Write([]byte) (int, error) { return 0, errBroken }
+
+// TestAccessLogBrokenWriter: a failing log writer must not disturb the
+// response.
+func TestAccessLogBrokenWriter(t *testing.T) {
+	for _, f := range []LogFormat{Python, JSON} {
+		rec := httptest.NewRecorder()
+		NewAccessLog(errWriter{}, AccessLogOptions{Format: f}).Handler(http.HandlerFunc(ok)).ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+		if rec.Code != 200 || rec.Body.String() != "hello" {
+			t.Errorf("%v: response = %d %q", f, rec.Code, rec.Body.String())
+		}
 	}
 }

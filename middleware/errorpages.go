@@ -46,7 +46,15 @@ func NewErrorPages(opts ErrorPagesOptions) *ErrorPages {
 // page.
 func (e *ErrorPages) Handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rw := &responseWriter{ResponseWriter: w, pages: e.page, req: r}
-		next.ServeHTTP(rw, r)
+		// Directly inside an AccessLog (the usual stack), take over its
+		// wrapper for the duration of next instead of allocating a second
+		// one: everything next writes passes through it either way.
+		if rw, ok := w.(*responseWriter); ok && rw.pages == nil && rw.status == 0 && !rw.hijacked {
+			rw.pages, rw.req = e.page, r
+			defer func() { rw.pages, rw.req = nil, nil }()
+			next.ServeHTTP(rw, r)
+			return
+		}
+		next.ServeHTTP(&responseWriter{ResponseWriter: w, pages: e.page, req: r}, r)
 	})
 }

@@ -58,34 +58,57 @@ func TestErrorPages(t *testing.T) {
 			http.Redirect(w, r, "/b/", http.StatusMovedPermanently)
 		}, code: 301, ctype: "text/html; charset=utf-8", body: "<a href=\"/b/\">Moved Permanently</a>.\n\n"},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			var log bytes.Buffer
-			a := NewAccessLog(&log, AccessLogOptions{Now: fixedNow})
-			h := a.Handler(NewErrorPages(c.opts).Handler(c.h))
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, httptest.NewRequest(cmp(c.method, "GET"), "/x", nil))
-			if rec.Code != c.code {
-				t.Errorf("status = %d; want %d", rec.Code, c.code)
-			}
-			if got := rec.Header().Get("Content-Type"); got != c.ctype {
-				t.Errorf("Content-Type = %q; want %q", got, c.ctype)
-			}
-			if got := rec.Body.String(); got != c.body {
-				t.Errorf("body = %q\nwant   %q", got, c.body)
-			}
-			if c.errorLog != "" && c.method != "HEAD" {
-				if cl := rec.Header().Get("Content-Length"); cl != fmt.Sprint(len(c.body)) {
-					t.Errorf("Content-Length = %q; want %d", cl, len(c.body))
+		for _, apart := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/apart=%v", c.name, apart), func(t *testing.T) {
+				var log bytes.Buffer
+				a := NewAccessLog(&log, AccessLogOptions{Now: fixedNow})
+				h := NewErrorPages(c.opts).Handler(c.h)
+				if apart {
+					// Another package's wrapper in between: ErrorPages
+					// cannot share the log's wrapper and brings its own.
+					inner := h
+					h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { inner.ServeHTTP(foreign{w}, r) })
 				}
-			}
-			wantLog := fmt.Sprintf(`192.0.2.1 - - [23/Nov/2026 18:53:00] "%s /x HTTP/1.1" %d -`+"\n", cmp(c.method, "GET"), c.code)
-			if c.errorLog != "" {
-				wantLog = "192.0.2.1 - - [23/Nov/2026 18:53:00] " + c.errorLog + "\n" + wantLog
-			}
-			if log.String() != wantLog {
-				t.Errorf("log = %q\nwant  %q", log.String(), wantLog)
-			}
-		})
+				h = a.Handler(h)
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, httptest.NewRequest(cmp(c.method, "GET"), "/x", nil))
+				if rec.Code != c.code {
+					t.Errorf("status = %d; want %d", rec.Code, c.code)
+				}
+				if got := rec.Header().Get("Content-Type"); got != c.ctype {
+					t.Errorf("Content-Type = %q; want %q", got, c.ctype)
+				}
+				if got := rec.Body.String(); got != c.body {
+					t.Errorf("body = %q\nwant   %q", got, c.body)
+				}
+				if c.errorLog != "" && c.method != "HEAD" {
+					if cl := rec.Header().Get("Content-Length"); cl != fmt.Sprint(len(c.body)) {
+						t.Errorf("Content-Length = %q; want %d", cl, len(c.body))
+					}
+				}
+				wantLog := fmt.Sprintf(`192.0.2.1 - - [23/Nov/2026 18:53:00] "%s /x HTTP/1.1" %d -`+"\n", cmp(c.method, "GET"), c.code)
+				if c.errorLog != "" {
+					wantLog = "192.0.2.1 - - [23/Nov/2026 18:53:00] " + c.errorLog + "\n" + wantLog
+				}
+				if log.String() != wantLog {
+					t.Errorf("log = %q\nwant  %q", log.String(), wantLog)
+				}
+			})
+		}
+	}
+}
+
+// TestErrorPagesSharedWrapper checks that ErrorPages gives back the
+// wrapper it borrowed from an AccessLog once next has returned.
+func TestErrorPagesSharedWrapper(t *testing.T) {
+	rw := &responseWriter{ResponseWriter: httptest.NewRecorder()}
+	NewErrorPages(ErrorPagesOptions{}).Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if w != rw || rw.pages == nil {
+			t.Errorf("next got %T (pages %v); want the shared wrapper with a page", w, rw.pages)
+		}
+	})).ServeHTTP(rw, httptest.NewRequest("GET", "/", nil))
+	if rw.pages != nil || rw.req != nil {
+		t.Error("shared wrapper still has the page after ErrorPages returned")
 	}
 }
 

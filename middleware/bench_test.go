@@ -1,0 +1,104 @@
+package middleware
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"testing"
+)
+
+// nopWriter is a ResponseWriter that costs nothing, so that the benchmarks
+// measure the middleware alone.
+type nopWriter struct{ h http.Header }
+
+func (w nopWriter) Header() http.Header         { return w.h }
+func (w nopWriter) Write(p []byte) (int, error) { return len(p), nil }
+func (w nopWriter) WriteHeader(int)             {}
+
+var helloBody = []byte("hello, world\n")
+
+func hello(w http.ResponseWriter, r *http.Request) { w.Write(helloBody) }
+
+func benchRequest() *http.Request {
+	r := httptest.NewRequest("GET", "/static/app.js?v=123", nil)
+	r.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0")
+	r.Header.Set("Referer", "http://127.0.0.1:8000/")
+	return r
+}
+
+func devNull(b *testing.B) *os.File {
+	f, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		b.Skip(err)
+	}
+	b.Cleanup(func() { f.Close() })
+	return f
+}
+
+// BenchmarkAccessLog measures one request through the log in each format,
+// writing to /dev/null (an *os.File: no lock) and to io.Discard (a plain
+// io.Writer: the mutex is taken for the one Write).
+func BenchmarkAccessLog(b *testing.B) {
+	b.Run("none", func(b *testing.B) {
+		benchServe(b, http.HandlerFunc(hello))
+	})
+	for _, f := range []LogFormat{Python, Common, Combined, JSON} {
+		b.Run(f.String()+"/devnull", func(b *testing.B) {
+			benchServe(b, NewAccessLog(devNull(b), AccessLogOptions{Format: f}).Handler(http.HandlerFunc(hello)))
+		})
+		b.Run(f.String()+"/discard", func(b *testing.B) {
+			benchServe(b, NewAccessLog(io.Discard, AccessLogOptions{Format: f}).Handler(http.HandlerFunc(hello)))
+		})
+	}
+}
+
+// BenchmarkAccessLogParallel shows that concurrent requests do not queue
+// behind one lock when logging to a file such as os.Stderr.
+func BenchmarkAccessLogParallel(b *testing.B) {
+	for _, f := range []LogFormat{Python, Combined} {
+		b.Run(f.String(), func(b *testing.B) {
+			h := NewAccessLog(devNull(b), AccessLogOptions{Format: f}).Handler(http.HandlerFunc(hello))
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				r := benchRequest()
+				w := nopWriter{h: http.Header{}}
+				for pb.Next() {
+					h.ServeHTTP(w, r)
+				}
+			})
+		})
+	}
+}
+
+// BenchmarkStack is the command's whole chain around a handler.
+func BenchmarkStack(b *testing.B) {
+	a := NewAccessLog(devNull(b), AccessLogOptions{})
+	pages := NewErrorPages(ErrorPagesOptions{})
+	h := a.Handler(ServerHeader(ServerVersion("httpserver", "0.1"))(pages.Handler(Recover(nil)(http.HandlerFunc(hello)))))
+	benchServe(b, h)
+}
+
+func benchServe(b *testing.B, h http.Handler) {
+	r := benchRequest()
+	w := nopWriter{h: http.Header{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		h.ServeHTTP(w, r)
+	}
+}
+
+func BenchmarkAppendEscaped(b *testing.B) {
+	for name, s := range map[string]string{
+		"clean":   "/static/js/app.0123456789abcdef.js?v=123",
+		"hostile": "/a\x1b[31m\r\nb\x00\x7f\\\"q'\u009b\xffé/static/js/app.js",
+	} {
+		b.Run(name, func(b *testing.B) {
+			buf := make([]byte, 0, 256)
+			b.ReportAllocs()
+			for b.Loop() {
+				buf = appendEscaped(buf[:0], s, true)
+			}
+		})
+	}
+}
