@@ -1,0 +1,38 @@
+// Package fileserver serves a file tree over HTTP the way Python's
+// http.server does, as an ordinary [http.Handler].
+//
+// A [Handler] answers GET and HEAD for the files and directories of an
+// [io/fs.FS]: index.html or index.htm for a directory, else a listing from
+// package listing; a 301 to "name/" for a directory asked for without its
+// slash; Python's error page for what it cannot serve. Unlike Python it
+// speaks the whole of RFC 9110's conditional and range machinery through
+// [net/http.ServeContent] (ETag, If-None-Match, If-Range, byte ranges) and
+// sends files with sendfile when the FS hands out *os.File.
+//
+//	root, err := os.OpenRoot("site")
+//	if err != nil {
+//		log.Fatal(err)
+//	}
+//	http.Handle("/", fileserver.New(root.FS(), fileserver.Options{}))
+//
+// # Mounting
+//
+// Redirects and listing links are relative, so the handler works at any
+// mount point. Under a route with a trailing wildcard, chi's "/static/*"
+// or a ServeMux pattern such as "/static/{path...}", it serves the part of
+// the path the wildcard matched, so neither needs [http.StripPrefix]; under
+// any other pattern it serves r.URL.Path, so wrap it in StripPrefix as
+// with [http.FileServer].
+//
+// # Security
+//
+// The handler serves exactly what the FS lets it open. Request paths are
+// cleaned so that ".." never climbs above the root, whatever its encoding,
+// and names with NUL bytes are refused; but [os.DirFS] follows symlinks out
+// of its directory. Serve an [os.Root]'s FS, as the httpserver command
+// does, and no request, not even through a symlink, reaches a file outside
+// the root. Only regular files and directories are served: a FIFO, socket
+// or device gets 404 without being opened. Dotfiles such as .git/ and .env
+// are served and listed, as Python does, unless [Options].HideDotfiles is
+// set.
+package fileserver

@@ -1,0 +1,305 @@
+package fileserver
+
+import (
+	"errors"
+	"html/template"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"path"
+	"time"
+
+	"github.com/pyhttp/httpserver/internal/errorpage"
+	"github.com/pyhttp/httpserver/internal/safepath"
+	"github.com/pyhttp/httpserver/listing"
+	"github.com/pyhttp/httpserver/mime"
+)
+
+// Options configure a [Handler]. The zero value behaves like
+// python -m http.server, with byte ranges and ETags added.
+type Options struct {
+	// IndexNames are tried in order for a directory; the first that is a
+	// regular file is served. Default (nil): index.html, index.htm. An
+	// empty non-nil slice turns index files off.
+	IndexNames []string
+
+	// NoListing answers 404 for a directory without an index file,
+	// instead of listing it. Default: list it.
+	NoListing bool
+
+	// HideDotfiles answers 404 for any path with an element that starts
+	// with a dot (.git/config, .env) and leaves such entries out of
+	// listings. Default: served and listed, as in Python.
+	HideDotfiles bool
+
+	// Listing chooses and configures the listing page. Its HideDotfiles is
+	// forced on when the Handler's is. Default: the modern page.
+	Listing listing.Options
+
+	// Types maps file names to Content-Types. Default: mime.New with
+	// sniffing for unknown extensions.
+	Types *mime.Types
+
+	// ContentHashETags derives each file's ETag from a SHA-256 of its
+	// content instead of its size and modification time, so that
+	// replicas serving the same bytes agree whatever their clocks. The
+	// hash is computed on first use and kept until the file's size or
+	// modification time changes. Files with no modification time, such
+	// as those of an embed.FS, always get content-hash ETags. Default:
+	// false.
+	ContentHashETags bool
+
+	// MaxRanges caps the number of ranges, after overlapping and nearby
+	// ones are merged, that a Range header may ask for; a request for
+	// more gets the whole file. Default (0): 32.
+	MaxRanges int
+
+	// ErrorTemplate renders error pages with {{.Code}}, {{.Message}} and
+	// {{.Explain}}, like Python's error_message_format. Default: Python's
+	// page.
+	ErrorTemplate *template.Template
+
+	// ErrorContentType is the Content-Type of error pages, like Python's
+	// error_content_type. Default: "text/html;charset=utf-8".
+	ErrorContentType string
+
+	// ErrorLog receives errors that the client is not shown, such as a
+	// failed read. Default: slog.Default().
+	ErrorLog *slog.Logger
+}
+
+// Handler serves files from an fs.FS. Build one with [New]; it is
+// immutable and safe for concurrent use.
+type Handler struct {
+	fsys      fs.FS
+	index     []string
+	noListing bool
+	hideDots  bool
+	listing   *listing.Handler
+	types     *mime.Types
+	etags     *etagCache // nil unless ContentHashETags
+	maxRanges int
+	errors    *errorpage.Page
+	log       *slog.Logger
+}
+
+// New returns a Handler serving fsys. To serve a directory of the local
+// file system safely, pass an os.Root's FS (see the package
+// documentation).
+func New(fsys fs.FS, opts Options) *Handler {
+	h := &Handler{
+		fsys:      fsys,
+		index:     opts.IndexNames,
+		noListing: opts.NoListing,
+		hideDots:  opts.HideDotfiles,
+		types:     opts.Types,
+		maxRanges: opts.MaxRanges,
+		errors:    errorpage.New(opts.ErrorTemplate, opts.ErrorContentType),
+		log:       opts.ErrorLog,
+		etags:     newETagCache(),
+	}
+	if h.index == nil {
+		h.index = []string{"index.html", "index.htm"}
+	}
+	if h.types == nil {
+		h.types = mime.New(mime.Options{})
+	}
+	if h.maxRanges <= 0 {
+		h.maxRanges = 32
+	}
+	if h.log == nil {
+		h.log = slog.Default()
+	}
+	lo := opts.Listing
+	lo.HideDotfiles = lo.HideDotfiles || opts.HideDotfiles
+	h.listing = listing.New(lo)
+	if !opts.ContentHashETags {
+		h.etags.onlyUndated = true
+	}
+	return h
+}
+
+// statusError is an error with the status and Python-style message the
+// client is answered with; its cause, if any, goes to the error log.
+type statusError struct {
+	code    int
+	message string
+	cause   error
+}
+
+func (e *statusError) Error() string { return e.message }
+
+func notFound(cause error) error { return &statusError{http.StatusNotFound, "File not found", cause} }
+
+// ServeHTTP serves the file or directory named by the request path.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if err := h.serve(w, r); err != nil {
+		h.fail(w, r, err)
+	}
+}
+
+// fail maps err to its status and writes the error page. Internal detail
+// stays in the log; the client sees a fixed message.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var se *statusError
+	if !errors.As(err, &se) {
+		se = &statusError{http.StatusInternalServerError, "", err}
+	}
+	if c := se.cause; c != nil && !errors.Is(c, fs.ErrNotExist) {
+		h.log.LogAttrs(r.Context(), slog.LevelWarn, "fileserver: cannot serve",
+			slog.String("path", r.URL.Path), slog.Int("status", se.code), slog.Any("error", c))
+	}
+	h.errors.Write(w, r, se.code, se.message)
+}
+
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		// Python answers 501 for a method it has no do_METHOD for.
+		w.Header().Set("Allow", "GET, HEAD")
+		return &statusError{http.StatusNotImplemented, "Unsupported method ('" + r.Method + "')", nil}
+	}
+	urlPath := requestPath(r)
+	name, wantDir, ok := safepath.Resolve(urlPath)
+	if !ok || h.hideDots && safepath.IsHidden(name) {
+		return notFound(nil)
+	}
+	info, err := fs.Stat(h.fsys, name)
+	if err != nil {
+		return openError(err)
+	}
+	switch {
+	case info.IsDir():
+		if !wantDir {
+			redirectToDir(w, r)
+			return nil
+		}
+		return h.serveDir(w, r, name)
+	case !info.Mode().IsRegular():
+		// A FIFO would block the open forever; sockets and devices are
+		// not files to serve either.
+		return notFound(nil)
+	case wantDir:
+		// Python answers 404 for "file/" (bpo-17324), where net/http
+		// redirects to "../file".
+		return notFound(nil)
+	}
+	return h.serveFile(w, r, name, info)
+}
+
+func (h *Handler) serveDir(w http.ResponseWriter, r *http.Request, name string) error {
+	for _, index := range h.index {
+		p := path.Join(name, index)
+		if info, err := fs.Stat(h.fsys, p); err == nil && info.Mode().IsRegular() {
+			return h.serveFile(w, r, p, info)
+		}
+	}
+	if h.noListing {
+		return notFound(nil)
+	}
+	if err := h.listing.ServeDir(w, r, h.fsys, name); err != nil {
+		if errors.Is(err, fs.ErrPermission) {
+			return &statusError{http.StatusForbidden, "No permission to list directory", err}
+		}
+		return &statusError{http.StatusNotFound, "No permission to list directory", err}
+	}
+	return nil
+}
+
+// openError maps an error from stat or open. Like Python, anything but a
+// permission problem is "File not found": ENOTDIR, ELOOP, ENAMETOOLONG, a
+// name the FS refuses, a symlink out of an os.Root.
+func openError(err error) error {
+	if errors.Is(err, fs.ErrPermission) {
+		return &statusError{http.StatusForbidden, "", err}
+	}
+	return notFound(err)
+}
+
+func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, name string, info fs.FileInfo) error {
+	f, err := h.fsys.Open(name)
+	if err != nil {
+		return openError(err)
+	}
+	defer f.Close()
+	content, ok := f.(io.ReadSeeker)
+	if !ok {
+		return &statusError{http.StatusInternalServerError, "", errors.New("fs.File for " + name + " cannot seek")}
+	}
+	ctype, err := h.types.TypeOf(name, content)
+	if err != nil {
+		return &statusError{http.StatusInternalServerError, "", err}
+	}
+	modtime := info.ModTime()
+	etag, err := h.etags.etag(name, info, content)
+	if err != nil {
+		return &statusError{http.StatusInternalServerError, "", err}
+	}
+
+	hdr := w.Header()
+	hdr["Content-Type"] = []string{ctype}
+	hdr["Etag"] = []string{etag}
+	hdr["X-Content-Type-Options"] = []string{"nosniff"}
+
+	if isUnixEpochOrZero(modtime) {
+		modtime = time.Time{} // net/http sends no Last-Modified then
+	}
+	req, guard := h.guardRanges(r, info.Size())
+	if guard {
+		// Only range and precondition requests can make ServeContent
+		// fail; route its plain-text errors to our error page.
+		w = &errorPageWriter{ResponseWriter: w, h: h, r: req}
+	}
+	http.ServeContent(w, req, name, modtime, content)
+	return nil
+}
+
+func isUnixEpochOrZero(t time.Time) bool {
+	return t.IsZero() || t.Equal(time.Unix(0, 0))
+}
+
+// errorPageWriter sits between http.ServeContent and the client when a
+// request can fail a precondition or a range: an error status from
+// ServeContent is answered with our error page and its plain-text body
+// dropped. Everything else passes through, ReadFrom included, so the file
+// still goes out by sendfile.
+type errorPageWriter struct {
+	http.ResponseWriter
+	h      *Handler
+	r      *http.Request
+	failed bool
+}
+
+var _ io.ReaderFrom = (*errorPageWriter)(nil)
+
+func (e *errorPageWriter) WriteHeader(code int) {
+	if code >= 400 && !e.failed {
+		e.failed = true
+		e.h.errors.Write(e.ResponseWriter, e.r, code, "")
+		return
+	}
+	e.ResponseWriter.WriteHeader(code)
+}
+
+func (e *errorPageWriter) Write(p []byte) (int, error) {
+	if e.failed {
+		return len(p), nil
+	}
+	return e.ResponseWriter.Write(p)
+}
+
+func (e *errorPageWriter) ReadFrom(src io.Reader) (int64, error) {
+	if e.failed {
+		return io.Copy(io.Discard, src)
+	}
+	if rf, ok := e.ResponseWriter.(io.ReaderFrom); ok {
+		return rf.ReadFrom(src)
+	}
+	return io.Copy(writerOnly{e.ResponseWriter}, src)
+}
+
+// writerOnly hides ReadFrom so io.Copy does not recurse into it.
+type writerOnly struct{ io.Writer }
+
+// Unwrap gives http.ResponseController the writer underneath.
+func (e *errorPageWriter) Unwrap() http.ResponseWriter { return e.ResponseWriter }

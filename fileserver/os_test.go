@@ -1,0 +1,190 @@
+package fileserver
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// osTree lays out a served root inside a temporary directory, with a
+// secret file beside it that no request may reach.
+func osTree(t *testing.T) (rootDir, secret string) {
+	t.Helper()
+	top := t.TempDir()
+	rootDir = filepath.Join(top, "root")
+	secret = "TOP-SECRET-" + t.Name()
+	write := func(name, data string) {
+		t.Helper()
+		p := filepath.Join(top, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("secret.txt", secret)
+	write("outside/also-secret.txt", secret)
+	write("root/index.txt", "public")
+	write("root/sub/inner.txt", "inner")
+	link := func(target, name string) {
+		t.Helper()
+		if err := os.Symlink(target, filepath.Join(rootDir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	link("../secret.txt", "escape.txt")
+	link(filepath.Join(top, "secret.txt"), "absolute.txt")
+	link("../outside", "escape-dir")
+	link("sub/inner.txt", "inside.txt")
+	link("sub", "inside-dir")
+	if err := syscall.Mkfifo(filepath.Join(rootDir, "pipe"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return rootDir, secret
+}
+
+func serveRoot(t *testing.T, dir string, opts Options) http.Handler {
+	t.Helper()
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { root.Close() })
+	return New(root.FS(), opts)
+}
+
+func TestOSRootConfinement(t *testing.T) {
+	dir, secret := osTree(t)
+	h := serveRoot(t, dir, Options{ErrorLog: discardLog})
+	for _, tt := range []struct {
+		target string
+		code   int
+		body   string
+	}{
+		{"/index.txt", 200, "public"},
+		{"/inside.txt", 200, "inner"},           // a symlink within the root is followed
+		{"/inside-dir/inner.txt", 200, "inner"}, // so is a directory symlink
+		{"/escape.txt", 404, ""},
+		{"/absolute.txt", 404, ""},
+		{"/escape-dir/also-secret.txt", 404, ""},
+		{"/escape-dir/", 404, ""},
+		{"/../secret.txt", 404, ""},
+		{"/sub/../../secret.txt", 404, ""},
+		{"/pipe", 404, ""},
+	} {
+		done := make(chan result, 1)
+		go func() { done <- do(t, h, "GET", tt.target) }()
+		var got result
+		select {
+		case got = <-done:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("GET %q: no answer within 5s", tt.target)
+		}
+		if got.code != tt.code || !strings.Contains(got.body, tt.body) {
+			t.Errorf("GET %q: %d %q; want %d %q", tt.target, got.code, got.body, tt.code, tt.body)
+		}
+		if strings.Contains(got.body, secret) {
+			t.Errorf("GET %q: returned the secret outside the root", tt.target)
+		}
+	}
+	// The listing may show the links, but never what lies behind them.
+	if got := do(t, h, "GET", "/"); strings.Contains(got.body, secret) || got.code != 200 {
+		t.Errorf("GET /: %d, or the secret is in the listing", got.code)
+	}
+}
+
+// TestTraversalOverTheWire sends hostile request lines verbatim over a
+// real connection, as curl --path-as-is would.
+func TestTraversalOverTheWire(t *testing.T) {
+	dir, secret := osTree(t)
+	srv := httptest.NewServer(serveRoot(t, dir, Options{ErrorLog: discardLog}))
+	defer srv.Close()
+	for _, target := range []string{
+		"/../../secret.txt",
+		"/../secret.txt",
+		"/%2e%2e/secret.txt",
+		"/%2e%2e/%2e%2e/secret.txt",
+		"/..%2fsecret.txt",
+		"/..%2f..%2fsecret.txt",
+		"/%2e%2e%2fsecret.txt",
+		"/..%5csecret.txt",
+		"/..\\secret.txt",
+		"/%c0%ae%c0%ae/secret.txt",
+		"/%252e%252e/secret.txt",
+		"/secret.txt%00",
+		"/sub/..%2f..%2fsecret.txt",
+		"//../secret.txt",
+		"/escape.txt",
+		"/escape-dir/also-secret.txt",
+		"/./../secret.txt",
+		"/sub/;/../../secret.txt",
+	} {
+		status, body := rawGet(t, srv.Listener.Addr().String(), target)
+		if strings.Contains(body, secret) {
+			t.Errorf("GET %s: %s — returned the secret", target, status)
+		}
+		if !strings.Contains(status, " 404 ") && !strings.Contains(status, " 400 ") {
+			t.Errorf("GET %s: %s; want 404 or 400", target, status)
+		}
+	}
+}
+
+func rawGet(t *testing.T, addr, target string) (status, body string) {
+	t.Helper()
+	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(5 * time.Second))
+	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", target)
+	br := bufio.NewReader(conn)
+	status, err = br.ReadString('\n')
+	if err != nil {
+		t.Fatalf("GET %s: reading status: %v", target, err)
+	}
+	rest, _ := io.ReadAll(br)
+	return strings.TrimSpace(status), string(rest)
+}
+
+// TestRedirectNeverLeavesTheSite: a directory whose name starts with
+// backslashes or looks like a scheme must not turn the slash redirect
+// into a redirect to another host (CVE-2021-28861's family).
+func TestRedirectNeverLeavesTheSite(t *testing.T) {
+	top := t.TempDir()
+	for _, d := range []string{`\\evil.example`, `\evil.example`, "javascript:alert(1)", "a:b", "?x", "#frag", "sp ace"} {
+		if err := os.MkdirAll(filepath.Join(top, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := serveRoot(t, top, Options{})
+	for _, tt := range []struct{ target, want string }{
+		{"/%5C%5Cevil.example", "%5C%5Cevil.example/"},
+		{"/%5Cevil.example", "%5Cevil.example/"},
+		{"/javascript:alert(1)", "./javascript:alert%281%29/"},
+		{"/a:b", "./a:b/"},
+		{"/%3Fx", "%3Fx/"},
+		{"/%23frag", "%23frag/"},
+		{"/sp%20ace?q=1", "sp%20ace/?q=1"},
+		{"//%5C%5Cevil.example", "%5C%5Cevil.example/"},
+	} {
+		got := do(t, h, "GET", tt.target)
+		loc := got.header.Get("Location")
+		if got.code != 301 || loc != tt.want {
+			t.Errorf("GET %q: %d Location %q; want 301 %q", tt.target, got.code, loc, tt.want)
+		}
+		if strings.HasPrefix(loc, "//") || strings.HasPrefix(loc, `/\`) || strings.HasPrefix(loc, `\`) {
+			t.Errorf("GET %q: Location %q leaves the site", tt.target, loc)
+		}
+	}
+}

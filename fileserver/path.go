@@ -1,0 +1,115 @@
+package fileserver
+
+import (
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+)
+
+// requestPath returns the decoded URL path the handler serves: the part
+// below the route pattern it is mounted on, rooted, when that pattern ends
+// in a wildcard (chi's "/static/*", ServeMux's "/static/{path...}") or a
+// slash ("/static/"); otherwise r.URL.Path.
+func requestPath(r *http.Request) string {
+	pattern := patternPath(r.Pattern)
+	if name, ok := trailingWildcard(pattern); ok {
+		v := r.PathValue(name)
+		if name == "*" && r.URL.RawPath != "" {
+			// chi matches against RawPath when the URL has one, so
+			// its wildcard value is still escaped; ServeMux's never is.
+			if u, err := url.PathUnescape(v); err == nil {
+				v = u
+			}
+		}
+		if v == "" && !strings.HasSuffix(r.URL.Path, "/") {
+			return "" // the mount point itself, without its slash
+		}
+		return "/" + v
+	}
+	if strings.HasSuffix(pattern, "/") {
+		if rest, ok := below(pattern, r.URL.Path); ok {
+			return rest
+		}
+	}
+	return r.URL.Path
+}
+
+// patternPath drops the method and host from a ServeMux pattern
+// ("GET example.com/static/" → "/static/"); chi patterns are paths already.
+func patternPath(pattern string) string {
+	if _, p, ok := strings.Cut(pattern, " "); ok {
+		pattern = strings.TrimLeft(p, " \t")
+	}
+	if i := strings.IndexByte(pattern, '/'); i > 0 {
+		pattern = pattern[i:]
+	}
+	return pattern
+}
+
+// trailingWildcard reports the name of the wildcard that ends a route
+// pattern path: "*" for chi's "/static/*", "path" for ServeMux's
+// "/static/{path...}".
+func trailingWildcard(pattern string) (string, bool) {
+	switch {
+	case strings.HasSuffix(pattern, "/*"):
+		return "*", true
+	case strings.HasSuffix(pattern, "...}"):
+		i := strings.LastIndexByte(pattern, '{')
+		if i < 0 {
+			return "", false
+		}
+		return pattern[i+1 : len(pattern)-len("...}")], true
+	}
+	return "", false
+}
+
+// below returns what of p lies below the subtree pattern ("/static/",
+// "/{tenant}/static/"), rooted, if p is in that subtree: literal segments
+// must match, a {parameter} matches any one segment. A path already
+// stripped by http.StripPrefix no longer matches and is left as it is.
+func below(pattern, p string) (string, bool) {
+	pattern = strings.Trim(pattern, "/")
+	rest := strings.TrimPrefix(p, "/")
+	for seg := range strings.SplitSeq(pattern, "/") {
+		head, tail, _ := strings.Cut(rest, "/")
+		isParam := strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}")
+		if head == "" || !isParam && head != seg {
+			return "", false
+		}
+		rest = tail
+	}
+	return "/" + rest, true
+}
+
+// redirectToDir answers a request for a directory without its trailing
+// slash with 301 to the same URL plus "/", query kept, like Python. The
+// Location is relative ("name/") so it is right under any mount prefix,
+// and it can never start with "//" or "/\", which browsers would read as
+// another host (CVE-2021-28861): url.URL escapes a backslash and prefixes
+// "./" to a segment that looks like a scheme.
+func redirectToDir(w http.ResponseWriter, r *http.Request) {
+	p := r.URL.Path
+	if p == "" {
+		// The mount point itself, its prefix stripped by StripPrefix:
+		// the last segment the client sent is in the request URI.
+		if u, err := url.ParseRequestURI(r.RequestURI); err == nil {
+			p = u.Path
+		}
+	}
+	base := path.Base(p)
+	if base == "/" || base == "." {
+		base = "."
+	}
+	target := (&url.URL{Path: base + "/"}).EscapedPath()
+	if strings.HasPrefix(target, "/") || strings.Contains(base, ":") {
+		target = "./" + target
+	}
+	if r.URL.RawQuery != "" {
+		target += "?" + r.URL.RawQuery
+	}
+	h := w.Header()
+	h.Set("Location", target)
+	h.Set("Content-Length", "0")
+	w.WriteHeader(http.StatusMovedPermanently)
+}
