@@ -1,0 +1,35 @@
+// Command httpserver serves a directory over HTTP like python -m http.server,
+// with the same command line:
+//
+//	httpserver [-h] [-b ADDRESS] [-d DIRECTORY] [port]
+//
+// It serves the current directory on port 8000 of every interface, prints
+// "Serving HTTP on HOST port PORT (http://HOST:PORT/) ..." and logs one
+// line per request on stderr, in Python's format. Unlike Python it never
+// serves a file outside the directory, not even through a symlink, and
+// answers byte ranges and conditional requests. Ctrl-C stops it after the
+// requests under way have finished.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		code := exitCode(err)
+		if code == 2 { // a usage error carries argparse's whole message
+			fmt.Fprintln(os.Stderr, err)
+		} else {
+			fmt.Fprintf(os.Stderr, "httpserver: %v\n", err)
+		}
+		os.Exit(code)
+	}
+}

@@ -1,0 +1,268 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func TestParseArgs(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want config
+	}{
+		{nil, config{port: 8000, directory: "."}},
+		{[]string{"8080"}, config{port: 8080, directory: "."}},
+		{[]string{"8080", "--bind", "127.0.0.1"}, config{port: 8080, bind: "127.0.0.1", directory: "."}},
+		{[]string{"-b", "::1", "9000", "-d", "site"}, config{port: 9000, bind: "::1", directory: "site"}},
+		{[]string{"--directory=site", "0"}, config{port: 0, directory: "site"}},
+		{[]string{"--bind=localhost"}, config{port: 8000, bind: "localhost", directory: "."}},
+	} {
+		got, err := parseArgs(tt.args, io.Discard)
+		if err != nil || got != tt.want {
+			t.Errorf("parseArgs(%q) = %+v, %v; want %+v", tt.args, got, err, tt.want)
+		}
+	}
+}
+
+func TestParseArgsErrors(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"abc"}, `argument port: invalid int value: "abc"`},
+		{[]string{"99999"}, "99999 is not a port number"},
+		{[]string{"-1"}, "unknown shorthand flag"},
+		{[]string{"80", "81"}, "unrecognized arguments"},
+		{[]string{"--nope"}, "unknown flag: --nope"},
+		{[]string{"--bind"}, "flag needs an argument"},
+	} {
+		_, err := parseArgs(tt.args, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), tt.want) || exitCode(err) != 2 {
+			t.Errorf("parseArgs(%q) = %v (exit %d); want a usage error containing %q", tt.args, err, exitCode(err), tt.want)
+			continue
+		}
+		if !strings.HasPrefix(err.Error(), "usage: httpserver") {
+			t.Errorf("parseArgs(%q): %q does not start with the usage line", tt.args, err)
+		}
+	}
+}
+
+func TestHelp(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"-h"}, &out, io.Discard); err != nil {
+		t.Fatalf("run -h: %v", err)
+	}
+	for _, want := range []string{"usage: httpserver", "--bind", "--directory", "bind to this port (default: 8000)"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("help lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	_, busyPort, _ := net.SplitHostPort(busy.Addr().String())
+	file := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(file, nil, 0o644)
+
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"0", "-b", "127.0.0.1", "-d", "/does/not/exist"}, `cannot serve directory "/does/not/exist": no such file or directory`},
+		{[]string{"0", "-b", "127.0.0.1", "-d", file}, "not a directory"},
+		{[]string{busyPort, "-b", "127.0.0.1", "-d", t.TempDir()}, "address already in use"},
+		{[]string{"0", "-b", "no-such-host.invalid", "-d", t.TempDir()}, "cannot listen on no-such-host.invalid:0"},
+	} {
+		err := run(context.Background(), tt.args, io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), tt.want) || exitCode(err) != 1 {
+			t.Errorf("run(%q) = %v; want exit 1 and %q", tt.args, err, tt.want)
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe to read while run writes to it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+var bannerRE = regexp.MustCompile(`^Serving HTTP on (\S+) port (\d+) \(http://(\S+)/\) \.\.\.\n`)
+
+// waitBanner waits, boundedly, for run's banner and returns the URL.
+func waitBanner(t *testing.T, out *syncBuffer, errc <-chan error) string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if m := bannerRE.FindStringSubmatch(out.String()); m != nil {
+			return "http://" + m[3]
+		}
+		select {
+		case err := <-errc:
+			t.Fatalf("run ended before serving: %v", err)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	t.Fatalf("no banner within 10s; stdout: %q", out.String())
+	return ""
+}
+
+func TestRunServesAndStops(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "hello.txt"), []byte("hello\n"), 0o644)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	errc := make(chan error, 1)
+	go func() { errc <- run(ctx, []string{"--bind", "127.0.0.1", "0", "--directory", dir}, &stdout, &stderr) }()
+	base := waitBanner(t, &stdout, errc)
+
+	resp, err := http.Get(base + "/hello.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(body) != "hello\n" {
+		t.Errorf("GET /hello.txt: %d %q", resp.StatusCode, body)
+	}
+	if !strings.HasPrefix(resp.Header.Get("Server"), "httpserver/"+version+" Go/") {
+		t.Errorf("Server = %q", resp.Header.Get("Server"))
+	}
+	resp, err = http.Get(base + "/missing")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+
+	cancel()
+	select {
+	case err := <-errc:
+		if err != nil {
+			t.Errorf("run after cancel = %v; want nil", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("run did not return after cancel")
+	}
+	if !strings.HasSuffix(stdout.String(), "\nKeyboard interrupt received, exiting.\n") {
+		t.Errorf("stdout = %q; want the interrupt message last", stdout.String())
+	}
+	logRE := regexp.MustCompile(`(?m)^127\.0\.0\.1 - - \[\d\d/[A-Z][a-z]{2}/\d{4} \d\d:\d\d:\d\d\] `)
+	for _, want := range []string{`"GET /hello.txt HTTP/1.1" 200 -`, `code 404, message File not found`, `"GET /missing HTTP/1.1" 404 -`} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
+		}
+	}
+	if n := len(logRE.FindAllString(stderr.String(), -1)); n != 3 {
+		t.Errorf("stderr has %d Python-style log lines; want 3:\n%s", n, stderr.String())
+	}
+}
+
+// TestCommandEndToEnd builds the command and runs it as a user would:
+// on a free loopback port, fetched with a real client, stopped by SIGINT.
+func TestCommandEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the command")
+	}
+	bin := filepath.Join(t.TempDir(), "httpserver")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.txt"), []byte("0123456789"), 0o644)
+	os.Mkdir(filepath.Join(dir, "sub"), 0o755)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "0", "--bind", "127.0.0.1", "--directory", dir)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := bufio.NewReader(stdout)
+	banner, err := lines.ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading banner: %v", err)
+	}
+	m := bannerRE.FindStringSubmatch(banner)
+	if m == nil || m[1] != "127.0.0.1" || m[2] == "0" {
+		t.Fatalf("banner = %q", banner)
+	}
+	base := "http://" + m[3]
+
+	req, _ := http.NewRequest("GET", base+"/a.txt", nil)
+	req.Header.Set("Range", "bytes=2-4")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 206 || string(body) != "234" {
+		t.Errorf("GET /a.txt bytes=2-4: %d %q; want 206 \"234\"", resp.StatusCode, body)
+	}
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err = noRedirect.Get(base + "/sub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 301 || resp.Header.Get("Location") != "sub/" {
+		t.Errorf("GET /sub: %d Location %q; want 301 sub/", resp.StatusCode, resp.Header.Get("Location"))
+	}
+
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	rest, _ := io.ReadAll(lines)
+	if err := cmd.Wait(); err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			t.Errorf("exit status %d after SIGINT; want 0\nstderr: %s", ee.ExitCode(), stderr.String())
+		} else {
+			t.Error(err)
+		}
+	}
+	if !strings.Contains(string(rest), "Keyboard interrupt received, exiting.") {
+		t.Errorf("stdout after SIGINT = %q", rest)
+	}
+	if !strings.Contains(stderr.String(), `"GET /a.txt HTTP/1.1" 206 -`) {
+		t.Errorf("stderr lacks the access log line:\n%s", stderr.String())
+	}
+}
