@@ -116,7 +116,12 @@ func NewAccessLog(w io.Writer, opts AccessLogOptions) *AccessLog {
 // been answered. Use it with chi's Router.Use or around any http.Handler.
 func (a *AccessLog) Handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := a.now()
+		// Python stamps the line when it is written and needs no start
+		// time; reading the clock is a good part of the log's cost.
+		var start time.Time
+		if a.format != Python {
+			start = a.now()
+		}
 		rw := &responseWriter{ResponseWriter: w}
 		// Deferred, so that a panic passing through (http.ErrAbortHandler,
 		// or any panic when Recover is not inside) still leaves its line.
@@ -135,8 +140,8 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }
 const maxPooled = 16 << 10
 
 func (a *AccessLog) log(rw *responseWriter, r *http.Request, start time.Time) {
-	now := a.now()
 	if a.format == JSON {
+		now := a.now()
 		a.logJSON(rw, r, now, now.Sub(start))
 		return
 	}
@@ -146,7 +151,7 @@ func (a *AccessLog) log(rw *responseWriter, r *http.Request, start time.Time) {
 	case Common, Combined:
 		b = a.appendCommon(b, rw, r, start)
 	default:
-		b = appendPython(b, rw, r, now)
+		b = appendPython(b, rw, r, a.now())
 	}
 	if a.mu != nil {
 		a.mu.Lock()
@@ -184,14 +189,16 @@ func appendPythonPrefix(b []byte, r *http.Request, now time.Time) []byte {
 	b = appendEscaped(b, host(r.RemoteAddr), false)
 	b = append(b, " - - ["...)
 	// Python: "%02d/%3s/%04d %02d:%02d:%02d" of time.localtime().
-	b = now.AppendFormat(b, "02/Jan/2006 15:04:05")
+	b = appendDate(b, now, ' ')
 	return append(b, "] "...)
 }
 
 func (a *AccessLog) appendCommon(b []byte, rw *responseWriter, r *http.Request, start time.Time) []byte {
 	b = appendEscaped(b, host(r.RemoteAddr), true)
 	b = append(b, " - - ["...)
-	b = start.AppendFormat(b, "02/Jan/2006:15:04:05 -0700")
+	b = appendDate(b, start, ':')
+	b = append(b, ' ')
+	b = appendZone(b, start)
 	b = append(b, "] \""...)
 	b = appendRequestLine(b, r, true)
 	b = append(b, "\" "...)
@@ -338,4 +345,44 @@ func (e jsonEscaper) Write(p []byte) (int, error) {
 // control.
 func isJSONControl(p []byte, i int) bool {
 	return p[i] == 0x7f || (p[i] == 0xc2 && i+1 < len(p) && p[i+1] >= 0x80 && p[i+1] <= 0x9f)
+}
+
+// appendDate appends t as "23/Nov/2026" sep "18:53:00", which is what
+// t.AppendFormat("02/Jan/2006 15:04:05") gives at a third of its cost.
+func appendDate(b []byte, t time.Time, sep byte) []byte {
+	year, month, day := t.Date()
+	hh, mm, ss := t.Clock()
+	b = append2(b, day)
+	b = append(b, '/')
+	b = append(b, month.String()[:3]...)
+	b = append(b, '/')
+	if year >= 1000 && year <= 9999 {
+		b = strconv.AppendInt(b, int64(year), 10)
+	} else {
+		b = t.AppendFormat(b, "2006") // padded or signed, as time formats it
+	}
+	b = append(b, sep)
+	b = append2(b, hh)
+	b = append(b, ':')
+	b = append2(b, mm)
+	b = append(b, ':')
+	return append2(b, ss)
+}
+
+// appendZone appends t's offset from UTC as CLF's "+0100".
+func appendZone(b []byte, t time.Time) []byte {
+	_, off := t.Zone()
+	sign := byte('+')
+	if off < 0 {
+		sign, off = '-', -off
+	}
+	off /= 60 // minutes; a zone's seconds are dropped, as "-0700" does
+	b = append(b, sign)
+	b = append2(b, off/60)
+	return append2(b, off%60)
+}
+
+// append2 appends 0 <= n < 100 as two digits.
+func append2(b []byte, n int) []byte {
+	return append(b, byte('0'+n/10), byte('0'+n%10))
 }

@@ -256,3 +256,22 @@ func TestAccessLogBrokenWriter(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendDate compares the hand-rolled stamps with time's own layouts.
+func TestAppendDate(t *testing.T) {
+	for _, tm := range []time.Time{
+		fixedNow(),
+		time.Date(2026, time.January, 2, 3, 4, 5, 0, time.UTC),
+		time.Date(1999, time.December, 31, 23, 59, 59, 0, time.FixedZone("", -(9*3600+30*60))),
+		time.Date(12, time.May, 1, 0, 0, 0, 0, time.FixedZone("", 5*3600+45*60+30)),
+		time.Date(-1, time.May, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(10000, time.May, 1, 0, 0, 0, 0, time.Local),
+	} {
+		if got, want := string(appendDate(nil, tm, ' ')), tm.Format("02/Jan/2006 15:04:05"); got != want {
+			t.Errorf("appendDate(%v, ' ') = %q; want %q", tm, got, want)
+		}
+		if got, want := string(appendZone(appendDate(nil, tm, ':'), tm)), tm.Format("02/Jan/2006:15:04:05-0700"); got != want {
+			t.Errorf("appendDate(%v, ':') + appendZone = %q; want %q", tm, got, want)
+		}
+	}
+}
