@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-chi/chi/v5"
+
 	"github.com/pyhttp/httpserver/middleware"
 )
 
@@ -52,6 +54,27 @@ func Example() {
 	// 192.0.2.1 - - [23/Nov/2026 18:53:00] code 500, message Internal Server Error
 	// 192.0.2.1 - - [23/Nov/2026 18:53:00] "GET /panic HTTP/1.1" 500 -
 	// 500 httpserver/0.1 text/html;charset=utf-8
+}
+
+// Each middleware goes into chi's Router.Use as it is.
+func Example_chi() {
+	accessLog := middleware.NewAccessLog(os.Stdout, middleware.AccessLogOptions{Format: middleware.Combined, Now: at})
+	pages := middleware.NewErrorPages(middleware.ErrorPagesOptions{})
+
+	r := chi.NewRouter()
+	r.Use(accessLog.Handler, middleware.ServerHeader("httpserver/0.1"), pages.Handler, middleware.Recover(nil))
+	r.Use(middleware.Expect100(func(r *http.Request) (int, bool) { return http.StatusUnauthorized, r.Header.Get("Authorization") != "" }))
+	r.Get("/files/*", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, chi.URLParam(r, "*")) })
+
+	for _, p := range []string{"/files/a.txt", "/elsewhere"} {
+		rec := get(r, p)
+		fmt.Println(rec.Code, rec.Header().Get("Content-Type"))
+	}
+	// Output:
+	// 192.0.2.1 - - [23/Nov/2026:18:53:00 +0000] "GET /files/a.txt HTTP/1.1" 200 5 "-" "-"
+	// 200 text/plain; charset=utf-8
+	// 192.0.2.1 - - [23/Nov/2026:18:53:00 +0000] "GET /elsewhere HTTP/1.1" 404 455 "-" "-"
+	// 404 text/html;charset=utf-8
 }
 
 func ExampleNewAccessLog() {
