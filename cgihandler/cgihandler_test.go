@@ -1,0 +1,671 @@
+package cgihandler_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pyhttp/httpserver/cgihandler"
+	"github.com/pyhttp/httpserver/internal/safepath"
+)
+
+func TestEnv(t *testing.T) {
+	t.Setenv("CGIHANDLER_SECRET", "hunter2")
+	t.Setenv("CGIHANDLER_ALLOWED", "shared")
+	t.Setenv("HTTP_PROXY", "http://server-proxy.example")
+	srv, _ := newServer(t, cgihandler.Options{InheritEnv: []string{"CGIHANDLER_ALLOWED"}})
+	u, _ := url.Parse(srv.URL)
+
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/cgi-bin/sub/deeper/child/extra/p%20ath?mode=env&x=a%20b", nil)
+	req.Header.Set("User-Agent", "tester/1.0")
+	req.Header.Add("Cookie", "a=1")
+	req.Header.Add("Cookie", "b=2")
+	req.Header.Set("Proxy", "http://attacker.example")
+	req.Header.Set("X-Custom", "custom value")
+	req.Header["X-A_B"] = []string{"forged"}
+	req.Header.Add("Accept", "text/html")
+	req.Header.Add("Accept", "text/plain")
+	req.SetBasicAuth("alice", "s3cret")
+	code, _, body := do(t, req)
+	if code != http.StatusOK {
+		t.Fatalf("status = %d; want 200\n%s", code, body)
+	}
+	env := envOf(body)
+	root, _ := filepath.EvalSymlinks(fixture(t))
+	want := map[string]string{
+		"GATEWAY_INTERFACE":  "CGI/1.1",
+		"SERVER_PROTOCOL":    "HTTP/1.1",
+		"SERVER_SOFTWARE":    "pyhttp-httpserver",
+		"SERVER_NAME":        "127.0.0.1",
+		"SERVER_PORT":        u.Port(),
+		"REQUEST_METHOD":     "GET",
+		"SCRIPT_NAME":        "/cgi-bin/sub/deeper/child",
+		"PATH_INFO":          "/extra/p ath",
+		"PATH_TRANSLATED":    filepath.Join(fixture(t), "extra/p ath"),
+		"QUERY_STRING":       "mode=env&x=a%20b",
+		"REQUEST_URI":        "/cgi-bin/sub/deeper/child/extra/p%20ath?mode=env&x=a%20b",
+		"SCRIPT_FILENAME":    filepath.Join(root, "cgi-bin/sub/deeper/child"),
+		"REMOTE_ADDR":        "127.0.0.1",
+		"REMOTE_HOST":        "",
+		"AUTH_TYPE":          "Basic",
+		"REMOTE_USER":        "alice",
+		"CONTENT_LENGTH":     "",
+		"HTTP_HOST":          u.Host,
+		"HTTP_USER_AGENT":    "tester/1.0",
+		"HTTP_COOKIE":        "a=1; b=2",
+		"HTTP_ACCEPT":        "text/html, text/plain",
+		"HTTP_X_CUSTOM":      "custom value",
+		"HTTP_REFERER":       "",
+		"CGIHANDLER_ALLOWED": "shared",
+		"PATH":               os.Getenv("PATH"),
+		"cwd":                filepath.Join(root, "cgi-bin/sub/deeper"),
+		"args":               "[]",
+	}
+	for k, v := range want {
+		if got, ok := env[k]; !ok || got != v {
+			t.Errorf("%s = %q (set: %v); want %q", k, got, ok, v)
+		}
+	}
+	for _, k := range []string{"CGIHANDLER_SECRET", "HTTP_PROXY", "HTTP_AUTHORIZATION", "HTTP_X_A_B", "CONTENT_TYPE", "HTTPS", "HOME"} {
+		if v, ok := env[k]; ok {
+			t.Errorf("%s = %q; want it unset", k, v)
+		}
+	}
+	if strings.Contains(body, "hunter2") || strings.Contains(body, "s3cret") {
+		t.Errorf("a secret reached the script:\n%s", body)
+	}
+	if env["REMOTE_PORT"] == "" {
+		t.Errorf("REMOTE_PORT unset")
+	}
+}
+
+func TestEnvPassAuthorization(t *testing.T) {
+	srv, _ := newServer(t, cgihandler.Options{PassAuthorization: true})
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/cgi-bin/child?mode=env", nil)
+	req.Header.Set("Authorization", "Bearer tok")
+	_, _, body := do(t, req)
+	env := envOf(body)
+	if env["HTTP_AUTHORIZATION"] != "Bearer tok" || env["AUTH_TYPE"] != "Bearer" {
+		t.Errorf("HTTP_AUTHORIZATION = %q, AUTH_TYPE = %q; want %q, %q", env["HTTP_AUTHORIZATION"], env["AUTH_TYPE"], "Bearer tok", "Bearer")
+	}
+	if _, ok := env["REMOTE_USER"]; ok {
+		t.Errorf("REMOTE_USER set for a Bearer token")
+	}
+}
+
+func TestPrivilegeDrop(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("not running as root")
+	}
+	srv, _ := newServer(t, cgihandler.Options{})
+	_, _, body := get(t, srv.URL+"/cgi-bin/child?mode=env")
+	if env := envOf(body); env["uid"] != "65534" || env["gid"] != "65534" {
+		t.Errorf("script ran as uid %q gid %q; want nobody (65534)", env["uid"], env["gid"])
+	}
+
+	srv, logs := newServer(t, cgihandler.Options{User: "no-such-user-cgihandler"})
+	if code, _, _ := get(t, srv.URL+"/cgi-bin/child?mode=env"); code != http.StatusInternalServerError {
+		t.Errorf("unknown User: status = %d; want 500", code)
+	}
+	if !strings.Contains(logs.String(), "script user") {
+		t.Errorf("unknown User not logged:\n%s", logs)
+	}
+}
+
+func TestResolve(t *testing.T) {
+	srv, _ := newServer(t, cgihandler.Options{})
+	tests := []struct {
+		path string
+		code int
+		text string // in the body
+	}{
+		{"/cgi-bin/child?mode=ignorestdin", 200, "ok"},
+		{"/htbin/child?mode=ignorestdin", 200, "ok"},
+		{"/cgi-bin/sub/deeper/child?mode=ignorestdin", 200, "ok"},
+		{"/cgi-bin/sub/deeper/child/a/b?mode=ignorestdin", 200, "ok"},
+		{"/cgi-bin/inside?mode=ignorestdin", 200, "ok"},
+		{"/cgi-bin/script.sh", 200, "hello from cgi"},
+		{"/cgi-bin/script.sh/", 200, "hello from cgi"},
+		{"/cgi-bin/missing", 404, "No such CGI script"},
+		{"/cgi-bin/sub/missing/x", 404, "No such CGI script"},
+		{"/cgi-bin/noexec.sh", 403, "CGI script is not executable"},
+		{"/cgi-bin/dir", 403, "CGI script is not a plain file"},
+		{"/cgi-bin/dir/", 403, "CGI script is not a plain file"},
+		{"/cgi-bin/sub/", 403, "CGI script is not a plain file"},
+		{"/cgi-bin/", 403, "CGI script is not a plain file"},
+		{"/cgi-bin", 403, "CGI script is not a plain file"},
+		{"/cgi-bin/fifo", 403, "CGI script is not a plain file"},
+		{"/cgi-bin/evil", 404, "No such CGI script"},
+		{"/cgi-bin/evildir/evil.sh", 404, "No such CGI script"},
+		{"/cgi-bin/../cgi-bin/script.sh", 200, "hello from cgi"},
+		{"/cgi-bin/%2e%2e/outside/evil.sh", 404, "No such CGI script"},
+		{"/cgi-bin/../../outside/evil.sh", 404, "No such CGI script"},
+		{"/cgi-binx/script.sh", 404, "No such CGI script"},
+		{"/index.html", 404, "No such CGI script"},
+		{"/cgi-bin/child%00?mode=env", 404, "No such CGI script"},
+	}
+	for _, tt := range tests {
+		code, _, body := get(t, srv.URL+tt.path)
+		if code != tt.code || !strings.Contains(body, tt.text) {
+			t.Errorf("GET %q: status = %d; want %d with %q\n%s", tt.path, code, tt.code, tt.text, body)
+		}
+		if strings.Contains(body, "EVIL") || strings.Contains(body, "SECRET-SOURCE") {
+			t.Errorf("GET %q: ran or leaked what it must not:\n%s", tt.path, body)
+		}
+	}
+}
+
+// fileServerStandIn serves any file below root, source and all: what a
+// file server does with a script it is handed.
+func fileServerStandIn(root string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name, _, ok := safepath.Resolve(r.URL.Path)
+		if !ok {
+			http.Error(w, "bad path", http.StatusBadRequest)
+			return
+		}
+		b, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(name)))
+		if err != nil {
+			http.Error(w, "not found", http.StatusNotFound)
+			return
+		}
+		w.Write(b)
+	})
+}
+
+// TestOneRoutingTruth routes exactly as the command does, on Match, and
+// proves no spelling of a script's URL reaches the file server.
+func TestOneRoutingTruth(t *testing.T) {
+	cgi, _ := newHandler(t, cgihandler.Options{})
+	files := fileServerStandIn(fixture(t))
+	router := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if cgi.Match(r) {
+			cgi.ServeHTTP(w, r)
+			return
+		}
+		files.ServeHTTP(w, r)
+	})
+	srv := httptest.NewServer(router)
+	defer srv.Close()
+
+	// runs: the spelling names the script and must run it; the others
+	// name no file. None may return the source.
+	spellings := []struct {
+		path string
+		runs bool
+	}{
+		{"/cgi-bin/script.sh", true},
+		{"/cgi-bin%2fscript.sh", true},
+		{"/cgi-bin%2Fscript.sh", true},
+		{"/%2e/cgi-bin/script.sh", true},
+		{"/%2E/cgi-bin/script.sh", true},
+		{"/./cgi-bin/script.sh", true},
+		{"//cgi-bin/script.sh", true},
+		{"///cgi-bin//script.sh", true},
+		{"/cgi-bin/./script.sh", true},
+		{"/cgi-bin/.//script.sh", true},
+		{"/cgi-bin/sub/../script.sh", true},
+		{"/cgi-bin/%2e%2e/cgi-bin/script.sh", true},
+		{"/htbin/../cgi-bin/script.sh", true},
+		{"/x/../cgi-bin/script.sh", true},
+		{"/../cgi-bin/script.sh", true},
+		{"/%2e%2e/cgi-bin/script.sh", true},
+		{"/cgi-bin%2F..%2Fcgi-bin%2Fscript.sh", true},
+		{"/c%67i-bin/script.sh", true},
+		{"/cgi-bin/script.sh/", true},
+		{"/cgi-bin/script.sh?x=1", true},
+		{"/cgi-bin/script.sh%3Fx=1", false},
+		{"/cgi-bin/script.sh%00", false},
+		{"/cgi-bin/script.sh%2500", false},
+	}
+	for _, sp := range spellings {
+		// Sent byte for byte, so that neither client nor test helper
+		// cleans the path first.
+		status, body := rawGet(t, srv.URL, sp.path)
+		if strings.Contains(body, "SECRET-SOURCE") {
+			t.Errorf("GET %s: the file server returned the script's source", sp.path)
+		}
+		if ran := strings.Contains(body, "hello from cgi"); ran != sp.runs {
+			t.Errorf("GET %s: %s, ran = %v; want %v", sp.path, status, ran, sp.runs)
+		}
+	}
+	// Control: the stand-in does leak the source of a script outside
+	// the CGI directories, so the test can see a leak.
+	if _, body := rawGet(t, srv.URL, "/cgi-binx/script.sh"); !strings.Contains(body, "SECRET-SOURCE") {
+		t.Errorf("control: stand-in file server did not serve /cgi-binx/script.sh")
+	}
+}
+
+// rawGet sends the request line's target exactly as given.
+func rawGet(t *testing.T, base, target string) (string, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, base, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(base)
+	req.URL.Opaque = "//" + u.Host + target
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", target, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.Status, string(b)
+}
+
+func TestMatch(t *testing.T) {
+	h := cgihandler.New(t.TempDir(), cgihandler.Options{Dirs: []string{"/cgi-bin/", "/a/b", "/", ""}})
+	tests := []struct {
+		path string
+		want bool
+	}{
+		{"/cgi-bin", true},
+		{"/cgi-bin/", true},
+		{"/cgi-bin/x", true},
+		{"/cgi-bin/x/y/", true},
+		{"//cgi-bin/x", true},
+		{"/./cgi-bin/x", true},
+		{"/x/../cgi-bin/x", true},
+		{"/../../cgi-bin/x", true},
+		{"/a/b/c", true},
+		{"/a/./b/c", true},
+		{"/cgi-binx", false},
+		{"/cgi-binx/y", false},
+		{"/cgi-bin/../x", false},
+		{"/htbin/x", false}, // not in Dirs
+		{"/a/bc", false},
+		{"/a", false},
+		{"/", false},
+		{"/index.html", false},
+		{"/cgi-bin/\x00", false},
+	}
+	for _, tt := range tests {
+		r := &http.Request{URL: &url.URL{Path: tt.path}}
+		if got := h.Match(r); got != tt.want {
+			t.Errorf("Match(%q) = %v; want %v", tt.path, got, tt.want)
+		}
+	}
+}
+
+func TestBodies(t *testing.T) {
+	srv, _ := newServer(t, cgihandler.Options{MaxBodyBytes: 4 << 20})
+	mib := bytes.Repeat([]byte("0123456789abcdef"), 1<<16)
+	sum := func(b []byte) string { s := sha256.Sum256(b); return hex.EncodeToString(s[:]) }
+	tests := []struct {
+		name    string
+		body    []byte
+		chunked bool
+		expect  bool
+		code    int
+		want    string
+	}{
+		{"empty", []byte{}, false, false, 200, "len=0 err=<nil>"},
+		{"small", []byte("a=1&b=2"), false, false, 200, "body=a=1&b=2"},
+		{"1MiB", mib, false, false, 200, "len=1048576 err=<nil> sha=" + sum(mib)},
+		{"1MiB chunked", mib, true, false, 200, "len=1048576 err=<nil> sha=" + sum(mib)},
+		{"1MiB expect", mib, false, true, 200, "len=1048576 err=<nil> sha=" + sum(mib)},
+		{"chunked expect", mib, true, true, 200, "len=1048576 err=<nil> sha=" + sum(mib)},
+		{"too large", bytes.Repeat(mib, 5), false, false, 413, "Request Entity Too Large"},
+		{"too large chunked", bytes.Repeat(mib, 5), true, false, 413, "Request Entity Too Large"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var body io.Reader = bytes.NewReader(tt.body)
+			if tt.chunked {
+				body = io.MultiReader(body) // hides the length: chunked
+			}
+			req, _ := http.NewRequest(http.MethodPost, srv.URL+"/cgi-bin/child?mode=echo", body)
+			if tt.chunked {
+				req.ContentLength = -1
+			}
+			if tt.expect {
+				req.Header.Set("Expect", "100-continue")
+			}
+			req.Header.Set("Content-Type", "application/octet-stream")
+			code, _, got := do(t, req)
+			if code != tt.code || !strings.Contains(got, tt.want) {
+				t.Errorf("POST %s: status = %d; want %d with %q\n%.300s", tt.name, code, tt.code, tt.want, got)
+			}
+		})
+	}
+	// CONTENT_LENGTH and CONTENT_TYPE reach the script, the length
+	// even for a chunked body.
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/cgi-bin/child?mode=env", io.MultiReader(strings.NewReader("12345")))
+	req.ContentLength = -1
+	req.Header.Set("Content-Type", "text/x-test")
+	_, _, got := do(t, req)
+	if env := envOf(got); env["CONTENT_LENGTH"] != "5" || env["CONTENT_TYPE"] != "text/x-test" {
+		t.Errorf("chunked: CONTENT_LENGTH = %q, CONTENT_TYPE = %q; want 5, text/x-test", env["CONTENT_LENGTH"], env["CONTENT_TYPE"])
+	}
+}
+
+func TestStatusAndHeaders(t *testing.T) {
+	srv, _ := newServer(t, cgihandler.Options{})
+	code, h, body := get(t, srv.URL+"/cgi-bin/child?mode=status")
+	if code != http.StatusTeapot || body != "no coffee\n" {
+		t.Errorf("status mode: %d %q; want 418 %q", code, body, "no coffee\n")
+	}
+	if h.Get("Content-Type") != "text/x-tea" || h.Get("X-Custom") != "yes" || strings.Join(h.Values("X-Multi"), ",") != "a,b" {
+		t.Errorf("status mode: header = %v", h)
+	}
+	if h.Get("Connection") == "upgrade" {
+		t.Errorf("script set the hop-by-hop Connection field")
+	}
+
+	code, _, body = get(t, srv.URL+"/cgi-bin/child?mode=nocontent")
+	if code != http.StatusNoContent || body != "" {
+		t.Errorf("nocontent mode: %d %q; want 204 with no body", code, body)
+	}
+
+	req, _ := http.NewRequest(http.MethodHead, srv.URL+"/cgi-bin/child?mode=status", nil)
+	code, h, body = do(t, req)
+	if code != http.StatusTeapot || body != "" || h.Get("X-Custom") != "yes" {
+		t.Errorf("HEAD: %d %q %v; want 418, no body, X-Custom", code, body, h)
+	}
+}
+
+func TestRedirects(t *testing.T) {
+	srv, logs := newServer(t, cgihandler.Options{})
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	fetch := func(path string) (*http.Response, string) {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+path, strings.NewReader("form=data"))
+		resp, err := noFollow.Do(req)
+		if err != nil {
+			t.Fatalf("POST %s: %v", path, err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, string(b)
+	}
+
+	resp, body := fetch("/cgi-bin/child?mode=local")
+	env := envOf(body)
+	if resp.StatusCode != 200 || env["REQUEST_METHOD"] != "GET" || env["PATH_INFO"] != "/after" || env["CONTENT_LENGTH"] != "" {
+		t.Errorf("local redirect: %d, REQUEST_METHOD %q, PATH_INFO %q, CONTENT_LENGTH %q; want 200, GET, /after, empty",
+			resp.StatusCode, env["REQUEST_METHOD"], env["PATH_INFO"], env["CONTENT_LENGTH"])
+	}
+	if strings.Contains(body, "ignored body") {
+		t.Errorf("local redirect: the first script's body was sent")
+	}
+
+	resp, _ = fetch("/cgi-bin/child?mode=loop")
+	if resp.StatusCode != 500 || !strings.Contains(logs.String(), "too many local redirects") {
+		t.Errorf("redirect loop: %d; want 500, logged", resp.StatusCode)
+	}
+
+	for mode, loc := range map[string]string{"external": "https://example.com/there", "netpath": "//evil.example/"} {
+		resp, _ = fetch("/cgi-bin/child?mode=" + mode)
+		if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != loc {
+			t.Errorf("%s redirect: %d Location %q; want 302 %q", mode, resp.StatusCode, resp.Header.Get("Location"), loc)
+		}
+	}
+
+	// With LocalRedirect set, the target is whatever it serves.
+	h, _ := newHandler(t, cgihandler.Options{LocalRedirect: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "routed %s %s", r.Method, r.URL)
+	})})
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/cgi-bin/child?mode=local", nil))
+	if got := rec.Body.String(); got != "routed GET /cgi-bin/child/after?mode=env" {
+		t.Errorf("LocalRedirect handler got %q", got)
+	}
+}
+
+// TestStreaming proves output is sent as written: the script prints a
+// line and then waits for the request body to end, which the client
+// sends only once it has read that line.
+func TestStreaming(t *testing.T) {
+	srv, _ := newServer(t, cgihandler.Options{Timeout: 20 * time.Second})
+	pr, pw := io.Pipe()
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/cgi-bin/child?mode=stream", pr)
+	req.ContentLength = 3
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	req = req.WithContext(ctx)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	buf := make([]byte, len("line 1\n"))
+	if _, err := io.ReadFull(resp.Body, buf); err != nil || string(buf) != "line 1\n" {
+		t.Fatalf("first line: %q, %v", buf, err)
+	}
+	pw.Write([]byte("go!"))
+	pw.Close()
+	rest, err := io.ReadAll(resp.Body)
+	if err != nil || string(rest) != "line 2\n" {
+		t.Errorf("rest: %q, %v; want %q", rest, err, "line 2\n")
+	}
+}
+
+func TestBigOutputFlatMemory(t *testing.T) {
+	srv, _ := newServer(t, cgihandler.Options{})
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	base := ms.HeapInuse
+	resp, err := http.Get(srv.URL + "/cgi-bin/child?mode=big")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var n int64
+	var peak uint64
+	buf := make([]byte, 1<<20)
+	for {
+		m, err := resp.Body.Read(buf)
+		n += int64(m)
+		if n%(5<<20) < int64(m) { // about every 5 MiB
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapInuse)
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n != 50<<20 {
+		t.Errorf("read %d bytes; want %d", n, 50<<20)
+	}
+	if grow := int64(peak) - int64(base); grow > 16<<20 {
+		t.Errorf("heap grew by %d MiB while streaming 50 MiB; want it flat", grow>>20)
+	}
+	t.Logf("heap in use: base %d KiB, peak %d KiB", base>>10, peak>>10)
+}
+
+func TestTimeout(t *testing.T) {
+	srv, logs := newServer(t, cgihandler.Options{Timeout: 3 * time.Second})
+	done := make(chan struct{})
+	var code int
+	var body string
+	go func() {
+		defer close(done)
+		code, _, body = get(t, srv.URL+"/cgi-bin/child?mode=hang")
+	}()
+	// Other requests are served while one script hangs.
+	for range 3 {
+		if c, _, b := get(t, srv.URL+"/cgi-bin/child?mode=ignorestdin"); c != 200 || b != "ok\n" {
+			t.Errorf("request beside a hung script: %d %q", c, b)
+		}
+	}
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("hung script not killed within 10s")
+	}
+	if code != http.StatusGatewayTimeout || !strings.Contains(body, "Gateway Timeout") {
+		t.Errorf("hung script: %d; want 504\n%s", code, body)
+	}
+	if !strings.Contains(logs.String(), "CGI script timed out") {
+		t.Errorf("timeout not logged:\n%s", logs)
+	}
+	for _, pid := range pidsIn(logs.String()) {
+		waitGone(t, pid)
+	}
+}
+
+func TestTimeoutAfterHeader(t *testing.T) {
+	srv, logs := newServer(t, cgihandler.Options{Timeout: 500 * time.Millisecond})
+	resp, err := http.Get(srv.URL + "/cgi-bin/child?mode=hangafter")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err == nil {
+		t.Errorf("truncated response read as complete: %q", b)
+	}
+	if string(b) != "partial\n" {
+		t.Errorf("body = %q; want %q before the cut", b, "partial\n")
+	}
+	for _, pid := range pidsIn(logs.String()) {
+		waitGone(t, pid)
+	}
+}
+
+func TestClientDisconnect(t *testing.T) {
+	srv, logs := newServer(t, cgihandler.Options{Timeout: time.Minute})
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/cgi-bin/child?mode=hangafter", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 8)
+	io.ReadFull(resp.Body, buf)
+	cancel()
+	resp.Body.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(logs.String(), "client went away") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !strings.Contains(logs.String(), "client went away") {
+		t.Fatalf("script not killed after the client left:\n%s", logs)
+	}
+	for _, pid := range pidsIn(logs.String()) {
+		waitGone(t, pid)
+	}
+}
+
+func TestCrash(t *testing.T) {
+	srv, logs := newServer(t, cgihandler.Options{})
+	code, _, body := get(t, srv.URL+"/cgi-bin/child?mode=crash")
+	if code != 500 || strings.Contains(body, "crash") {
+		t.Errorf("crash: %d; want a generic 500\n%s", code, body)
+	}
+	code, _, body = get(t, srv.URL+"/cgi-bin/child?mode=crashafter")
+	if code != 200 || body != "partial\n" {
+		t.Errorf("crash after output: %d %q; want 200 %q", code, body, "partial\n")
+	}
+	code, _, body = get(t, srv.URL+"/cgi-bin/child?mode=badheader")
+	if code != 500 || strings.Contains(body, "not a header") {
+		t.Errorf("bad header: %d; want a generic 500\n%s", code, body)
+	}
+	l := logs.String()
+	for _, want := range []string{
+		`msg="CGI script stderr" script=/cgi-bin/child line="about to crash"`,
+		`msg="CGI script sent no valid header" script=/cgi-bin/child`,
+		`msg="CGI script exit code 4" script=/cgi-bin/child`,
+	} {
+		if !strings.Contains(l, want) {
+			t.Errorf("log lacks %s:\n%s", want, l)
+		}
+	}
+}
+
+func TestStderrLogged(t *testing.T) {
+	srv, logs := newServer(t, cgihandler.Options{})
+	if code, _, body := get(t, srv.URL+"/cgi-bin/child?mode=stderr"); code != 200 || body != "fine\n" {
+		t.Errorf("stderr mode: %d %q", code, body)
+	}
+	if want := `level=WARN msg="CGI script stderr" script=/cgi-bin/child line="a warning"`; !strings.Contains(logs.String(), want) {
+		t.Errorf("log lacks %s:\n%s", want, logs)
+	}
+}
+
+func TestIgnoredStdin(t *testing.T) {
+	srv, _ := newServer(t, cgihandler.Options{Timeout: 20 * time.Second})
+	big := bytes.Repeat([]byte("x"), 32<<20)
+	start := time.Now()
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/cgi-bin/child?mode=ignorestdin", bytes.NewReader(big))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		// The server may close the connection before the client has
+		// sent the whole body; what matters is that nothing hangs.
+		t.Logf("POST: %v", err)
+	} else {
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || string(b) != "ok\n" {
+			t.Errorf("POST to a script ignoring stdin: %d %q", resp.StatusCode, b)
+		}
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("took %v; want no deadlock", d)
+	}
+}
+
+func TestConcurrent(t *testing.T) {
+	srv, _ := newServer(t, cgihandler.Options{})
+	var wg sync.WaitGroup
+	errs := make(chan string, 50)
+	for i := range 50 {
+		wg.Go(func() {
+			req, _ := http.NewRequest(http.MethodPost, srv.URL+"/cgi-bin/child?mode=echo", strings.NewReader(fmt.Sprint("req", i)))
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				errs <- err.Error()
+				return
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			if want := fmt.Sprint("body=req", i); !strings.Contains(string(b), want) {
+				errs <- fmt.Sprintf("request %d: %d %q", i, resp.StatusCode, b)
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
+
+func TestNoOrphans(t *testing.T) {
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("no /proc")
+	}
+	srv, _ := newServer(t, cgihandler.Options{})
+	code, _, body := get(t, srv.URL+"/cgi-bin/child?mode=grandchild")
+	var pid int
+	if _, err := fmt.Sscanf(body, "grandchild=%d", &pid); code != 200 || err != nil {
+		t.Fatalf("grandchild mode: %d %q", code, body)
+	}
+	waitGone(t, pid)
+}
+
+func TestErrorTemplate(t *testing.T) {
+	// The error page options reach errorpage; checked through a 404.
+	srv, _ := newServer(t, cgihandler.Options{ErrorContentType: "text/html; charset=utf-8"})
+	_, h, _ := get(t, srv.URL+"/cgi-bin/missing")
+	if h.Get("Content-Type") != "text/html; charset=utf-8" {
+		t.Errorf("Content-Type = %q", h.Get("Content-Type"))
+	}
+}

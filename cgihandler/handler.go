@@ -1,0 +1,252 @@
+package cgihandler
+
+import (
+	"html/template"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pyhttp/httpserver/internal/errorpage"
+	"github.com/pyhttp/httpserver/internal/safepath"
+)
+
+// Defaults for the zero [Options].
+const (
+	DefaultTimeout      = 60 * time.Second
+	DefaultMaxBodyBytes = 64 << 20
+	DefaultUser         = "nobody"
+)
+
+// Options configure a Handler. The zero value is the safe default
+// described in the package documentation.
+type Options struct {
+	// Dirs are the URL paths of the CGI directories under the served
+	// root, like Python's cgi_directories. Each is cleaned; "/" is
+	// ignored, as Python never matched it either. Default (nil):
+	// /cgi-bin and /htbin.
+	Dirs []string
+
+	// Interpreters maps a lower-case file extension, with its dot, to the
+	// command line that runs a script of that type which lacks the
+	// executable bit; the script's path is appended. The first word is
+	// looked up in the server's PATH. Default (nil): ".py" and ".pyw" run
+	// with "python3". An empty non-nil map turns this off, so that every
+	// script needs its executable bit.
+	Interpreters map[string][]string
+
+	// InheritEnv names the server's environment variables that scripts
+	// see, besides PATH. Default: none; Python passed its whole
+	// environment, secrets included.
+	InheritEnv []string
+
+	// PassAuthorization passes the Authorization header to scripts as
+	// HTTP_AUTHORIZATION. Default: withheld, as RFC 3875 §4.1.18 and
+	// Apache advise, so credentials do not reach every script; scripts
+	// still get AUTH_TYPE and, for Basic, REMOTE_USER.
+	PassAuthorization bool
+
+	// Timeout bounds each script's run, from start until its output has
+	// been sent; then its whole process group is killed. Default (0):
+	// [DefaultTimeout]. Negative: no timeout (a client disconnect still
+	// kills the script).
+	Timeout time.Duration
+
+	// MaxBodyBytes bounds the request body; a larger one is answered
+	// with 413. Default (0): [DefaultMaxBodyBytes]. Negative: no limit.
+	MaxBodyBytes int64
+
+	// User is the account scripts run as when the server runs as root,
+	// as Python documents. Its primary group is used and supplementary
+	// groups are dropped. If it cannot be looked up, scripts are not run
+	// (500) rather than run as root. Default: [DefaultUser].
+	User string
+
+	// RunAsRoot lets scripts keep root when the server runs as root.
+	// Default: false; they run as User.
+	RunAsRoot bool
+
+	// LocalRedirect serves a script's local redirect (a Location header
+	// holding a path, RFC 3875 §6.2.2) as a GET of that path, without a
+	// round trip to the client. The command passes its whole router, so
+	// a script can hand over to a static file. Default (nil): the
+	// Handler itself, which reaches only CGI scripts.
+	LocalRedirect http.Handler
+
+	// ServerSoftware is SERVER_SOFTWARE. Default: "pyhttp-httpserver".
+	ServerSoftware string
+
+	// ErrorLog receives script stderr lines, non-zero exits and errors
+	// the client is not shown. Default: slog.Default().
+	ErrorLog *slog.Logger
+
+	// ErrorTemplate renders error pages with {{.Code}}, {{.Message}} and
+	// {{.Explain}}, like Python's error_message_format. Default:
+	// Python's page.
+	ErrorTemplate *template.Template
+
+	// ErrorContentType is the Content-Type of error pages, like Python's
+	// error_content_type. Default: "text/html;charset=utf-8".
+	ErrorContentType string
+}
+
+// Handler runs the CGI scripts below one directory. Build one with [New];
+// it is immutable and safe for concurrent use.
+//
+// Handler trusts the operator, not the client: anyone who can write
+// files or symlinks inside the CGI directories can run code as the
+// script user. It does refuse scripts whose real path lies outside the
+// root, but it checks that before exec, so it does not defend against a
+// local user racing to swap a symlink.
+type Handler struct {
+	dir        string   // the root, absolute
+	dirs       []string // clean CGI directory paths, no trailing slash
+	interp     map[string][]string
+	inheritEnv []string
+	passAuth   bool
+	timeout    time.Duration
+	maxBody    int64
+	proc       procAttr
+	local      http.Handler
+	software   string
+	log        *slog.Logger
+	errors     *errorpage.Page
+}
+
+// New returns a Handler for the CGI directories below dir, the served
+// root (Python's --directory).
+func New(dir string, opts Options) *Handler {
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	h := &Handler{
+		dir:        dir,
+		interp:     opts.Interpreters,
+		inheritEnv: append([]string(nil), opts.InheritEnv...),
+		passAuth:   opts.PassAuthorization,
+		timeout:    opts.Timeout,
+		maxBody:    opts.MaxBodyBytes,
+		local:      opts.LocalRedirect,
+		software:   opts.ServerSoftware,
+		log:        opts.ErrorLog,
+		errors:     errorpage.New(opts.ErrorTemplate, opts.ErrorContentType),
+	}
+	dirs := opts.Dirs
+	if dirs == nil {
+		dirs = []string{"/cgi-bin", "/htbin"}
+	}
+	for _, d := range dirs {
+		c, ok := safepath.Clean(d)
+		c = strings.TrimSuffix(c, "/")
+		if ok && c != "" {
+			h.dirs = append(h.dirs, c)
+		}
+	}
+	if h.interp == nil {
+		h.interp = map[string][]string{".py": {"python3"}, ".pyw": {"python3"}}
+	} else {
+		m := make(map[string][]string, len(h.interp))
+		for ext, argv := range h.interp {
+			if len(argv) > 0 {
+				m[strings.ToLower(ext)] = append([]string(nil), argv...)
+			}
+		}
+		h.interp = m
+	}
+	if h.timeout == 0 {
+		h.timeout = DefaultTimeout
+	}
+	if h.maxBody == 0 {
+		h.maxBody = DefaultMaxBodyBytes
+	}
+	user := opts.User
+	if user == "" {
+		user = DefaultUser
+	}
+	h.proc = newProcAttr(user, opts.RunAsRoot)
+	if h.software == "" {
+		h.software = "pyhttp-httpserver"
+	}
+	if h.log == nil {
+		h.log = slog.Default()
+	}
+	return h
+}
+
+// Match reports whether r is a CGI request: whether its decoded path,
+// collapsed like Python's _url_collapse_path ("." and ".." resolved,
+// never above the root, repeated slashes merged), is a CGI directory or
+// lies below one. /cgi-bin matches /cgi-bin and /cgi-bin/x, never
+// /cgi-binx.
+//
+// ServeHTTP decides with this very function, so a router that sends a
+// request to the Handler exactly when Match is true, and to a file server
+// otherwise, can never serve a script's source, however its URL is
+// spelled (/cgi-bin%2fx.sh, /%2e/cgi-bin/x.sh, //cgi-bin/x.sh,
+// /cgi-bin/./x.sh; CVE-2011-1015, CVE-2014-4650).
+func (h *Handler) Match(r *http.Request) bool {
+	_, _, ok := h.match(r.URL.Path)
+	return ok
+}
+
+// match returns the clean path and the CGI directory it lies in.
+func (h *Handler) match(p string) (clean, dir string, ok bool) {
+	clean, ok = safepath.Clean(p)
+	if !ok {
+		return "", "", false
+	}
+	for _, d := range h.dirs {
+		if strings.HasPrefix(clean, d) && (len(clean) == len(d) || clean[len(d)] == '/') {
+			return clean, d, true
+		}
+	}
+	return "", "", false
+}
+
+// ServeHTTP runs the script that r names. A request that [Handler.Match]
+// rejects is answered 404 "No such CGI script".
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	clean, dir, ok := h.match(r.URL.Path)
+	if !ok {
+		h.fail(w, r, &statusError{http.StatusNotFound, msgNoScript, nil})
+		return
+	}
+	s, err := h.resolve(clean, dir)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.run(w, r, s)
+}
+
+// Client-facing messages, Python's without the script name: the page
+// should not echo paths back.
+const (
+	msgNoScript      = "No such CGI script"
+	msgNotPlain      = "CGI script is not a plain file"
+	msgNotExecutable = "CGI script is not executable"
+)
+
+// statusError is an error with the status and message the client is
+// answered with; its cause, if any, goes to the error log.
+type statusError struct {
+	code    int
+	message string
+	cause   error
+}
+
+func (e *statusError) Error() string { return e.message }
+
+// fail answers r with err's page. Causes are logged, never shown.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	code, msg := http.StatusInternalServerError, ""
+	if se, ok := err.(*statusError); ok {
+		code, msg = se.code, se.message
+		if se.cause != nil {
+			h.log.LogAttrs(r.Context(), slog.LevelError, "CGI error",
+				slog.String("path", r.URL.Path), slog.Int("status", code), slog.Any("err", se.cause))
+		}
+	}
+	h.errors.Write(w, r, code, msg)
+}

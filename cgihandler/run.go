@@ -1,0 +1,378 @@
+package cgihandler
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"time"
+)
+
+// input is how the request body reaches the script's stdin.
+type input struct {
+	file   *os.File  // a spooled body, handed over as stdin
+	stream io.Reader // a body of known length, copied through a pipe
+	length int64     // CONTENT_LENGTH; -1 when there is no body
+}
+
+// input prepares the request body. A body with a Content-Length is
+// streamed to the script as it arrives. A chunked body is spooled to an
+// unlinked temporary file first, because RFC 3875 §4.1.2 wants its
+// length in CONTENT_LENGTH, and scripts (Python's cgi module among them)
+// read exactly that many bytes; net/http/cgi answers such requests 400.
+func (h *Handler) input(r *http.Request) (input, error) {
+	tooLarge := &statusError{http.StatusRequestEntityTooLarge, "", nil}
+	switch {
+	case r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0:
+		if _, ok := r.Header["Content-Length"]; ok {
+			return input{length: 0}, nil
+		}
+		return input{length: -1}, nil
+	case r.ContentLength > 0:
+		if h.maxBody > 0 && r.ContentLength > h.maxBody {
+			return input{}, tooLarge
+		}
+		return input{stream: r.Body, length: r.ContentLength}, nil
+	}
+	f, err := os.CreateTemp("", "cgihandler-body-")
+	if err != nil {
+		return input{}, &statusError{http.StatusInternalServerError, "", err}
+	}
+	os.Remove(f.Name()) // gone when closed, even if the server dies
+	src := io.Reader(r.Body)
+	if h.maxBody > 0 {
+		src = io.LimitReader(r.Body, h.maxBody+1)
+	}
+	n, err := io.Copy(f, src)
+	switch {
+	case err != nil:
+		f.Close()
+		return input{}, &statusError{http.StatusBadRequest, "", err}
+	case h.maxBody > 0 && n > h.maxBody:
+		f.Close()
+		return input{}, tooLarge
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		f.Close()
+		return input{}, &statusError{http.StatusInternalServerError, "", err}
+	}
+	return input{file: f, length: n}, nil
+}
+
+// pipes are the parent's ends of the script's stdio.
+type pipes struct {
+	stdout, stderr *os.File // read ends
+	stdin          *os.File // write end, nil unless the body is streamed
+	child          []*os.File
+}
+
+func (h *Handler) pipes(cmd *exec.Cmd, in input) (*pipes, error) {
+	p := new(pipes)
+	var err error
+	var ow, ew, ir *os.File
+	if p.stdout, ow, err = os.Pipe(); err != nil {
+		return nil, err
+	}
+	p.child = append(p.child, ow)
+	if p.stderr, ew, err = os.Pipe(); err != nil {
+		p.stdout.Close()
+		p.closeChild()
+		return nil, err
+	}
+	p.child = append(p.child, ew)
+	cmd.Stdout, cmd.Stderr = ow, ew
+	switch {
+	case in.file != nil:
+		cmd.Stdin = in.file
+	case in.stream != nil:
+		if ir, p.stdin, err = os.Pipe(); err != nil {
+			p.stdout.Close()
+			p.stderr.Close()
+			p.closeChild()
+			return nil, err
+		}
+		p.child = append(p.child, ir)
+		cmd.Stdin = ir
+	}
+	return p, nil
+}
+
+// closeChild closes the child's ends in the parent, so that EOF and EPIPE
+// arrive when the script's side closes.
+func (p *pipes) closeChild() {
+	for _, f := range p.child {
+		f.Close()
+	}
+	p.child = nil
+}
+
+// run executes s for r and streams its response to w.
+func (h *Handler) run(w http.ResponseWriter, r *http.Request, s *script) {
+	in, err := h.input(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if in.file != nil {
+		defer in.file.Close()
+	}
+	attr, err := h.proc.sysProcAttr()
+	if err != nil {
+		h.fail(w, r, &statusError{http.StatusInternalServerError, "", err})
+		return
+	}
+	path := s.argv[0]
+	if len(s.argv) > 1 { // an interpreter, found in the server's PATH
+		if path, err = exec.LookPath(path); err != nil {
+			h.fail(w, r, &statusError{http.StatusInternalServerError, "", err})
+			return
+		}
+	}
+	cmd := &exec.Cmd{
+		Path: path,
+		Args: s.argv,
+		// RFC 3875 §7.2: the script's own directory.
+		Dir:         filepath.Dir(s.file),
+		Env:         h.env(r, s, in.length),
+		SysProcAttr: attr,
+	}
+	p, err := h.pipes(cmd, in)
+	if err != nil {
+		h.fail(w, r, &statusError{http.StatusInternalServerError, "", err})
+		return
+	}
+	err = cmd.Start()
+	p.closeChild()
+	if err != nil {
+		p.stdout.Close()
+		p.stderr.Close()
+		if p.stdin != nil {
+			p.stdin.Close()
+		}
+		if errors.Is(err, fs.ErrPermission) {
+			// The script user may not execute it (or reach it).
+			h.fail(w, r, &statusError{http.StatusForbidden, msgNotExecutable, err})
+			return
+		}
+		h.fail(w, r, &statusError{http.StatusInternalServerError, "", err})
+		return
+	}
+	h.supervise(w, r, s, cmd, p)
+}
+
+// supervise streams a started script's output and cleans up after it.
+func (h *Handler) supervise(w http.ResponseWriter, r *http.Request, s *script, cmd *exec.Cmd, p *pipes) {
+	rc := http.NewResponseController(w)
+	ctx, cancel := r.Context(), context.CancelFunc(func() {})
+	if h.timeout > 0 {
+		ctx, cancel = context.WithTimeout(ctx, h.timeout)
+	}
+	defer cancel()
+
+	// On timeout or client disconnect: kill the group, unblock our read
+	// of its stdout, and, if a write to a stuck client may be blocking,
+	// that write too. writing is guarded by mu so that the decision to
+	// send the header and this one cannot interleave.
+	var mu sync.Mutex
+	writing := false
+	killed := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		defer close(killed)
+		killGroup(cmd.Process)
+		now := time.Now()
+		p.stdout.SetReadDeadline(now)
+		mu.Lock()
+		if writing {
+			rc.SetWriteDeadline(now)
+		}
+		mu.Unlock()
+	})
+
+	stderrDone := make(chan struct{})
+	go func() {
+		defer close(stderrDone)
+		h.logStderr(r.Context(), p.stderr, s.name)
+	}()
+	stdinDone := make(chan struct{})
+	if p.stdin != nil {
+		// net/http stops reading an HTTP/1 body at the first write of
+		// the response unless told otherwise; a script may well answer
+		// while it still reads (an echo, a progress page).
+		rc.EnableFullDuplex()
+		go func() {
+			defer close(stdinDone)
+			// A script that ignores its stdin and exits makes this
+			// write fail with EPIPE; one that ignores it and runs on
+			// is bounded by the timeout. Either way no deadlock.
+			io.Copy(p.stdin, r.Body)
+			p.stdin.Close()
+		}()
+	} else {
+		close(stdinDone)
+	}
+
+	br := bufio.NewReaderSize(p.stdout, 32<<10)
+	resp, headerErr := readHeader(br)
+	sent, local := false, false
+	var clientErr error
+	switch {
+	case headerErr != nil:
+	case resp.localRedirect():
+		// Let the script finish its work (the POST-then-redirect
+		// pattern), then serve the new path; the body is not sent.
+		local = true
+		io.Copy(io.Discard, br)
+	default:
+		mu.Lock()
+		if ctx.Err() == nil {
+			for k, vv := range resp.header {
+				w.Header()[k] = vv
+			}
+			w.WriteHeader(resp.status)
+			sent, writing = true, true
+		}
+		mu.Unlock()
+		if sent {
+			clientErr = stream(w, rc, br, bodyAllowed(r.Method, resp.status))
+			mu.Lock()
+			writing = false
+			mu.Unlock()
+		}
+	}
+
+	// Kill first when the script's output is no longer wanted, or it may
+	// block forever on a full pipe; else let it exit on its own.
+	weKilled := headerErr != nil || clientErr != nil || (!sent && !local)
+	if weKilled {
+		killGroup(cmd.Process)
+	}
+	waitErr := cmd.Wait() // reaps the script: no zombie
+	// Then the rest of the group: background children the script left
+	// would otherwise outlive the request as orphans.
+	killGroup(cmd.Process)
+	if !stop() {
+		<-killed
+	}
+	timedOut := errors.Is(ctx.Err(), context.DeadlineExceeded) && r.Context().Err() == nil
+	gone := r.Context().Err() != nil
+
+	select {
+	case <-stdinDone:
+	default:
+		// Still reading the body: unblock both ends of the copy.
+		rc.SetReadDeadline(time.Now())
+		p.stdin.Close()
+		<-stdinDone
+	}
+	p.stdout.Close()
+	// The group is dead, so stderr is at EOF unless a process escaped it
+	// (setsid); bound the wait for such a one.
+	p.stderr.SetReadDeadline(time.Now().Add(time.Second))
+	<-stderrDone
+	p.stderr.Close()
+
+	h.logExit(r.Context(), s, waitErr, exitCause{timedOut, gone, headerErr, clientErr})
+
+	switch {
+	case sent || gone:
+	case timedOut:
+		h.fail(w, r, &statusError{http.StatusGatewayTimeout, "", nil})
+	case headerErr != nil:
+		h.fail(w, r, &statusError{http.StatusInternalServerError, "", nil})
+	case local:
+		h.redirect(w, r, resp.location)
+	}
+}
+
+// stream copies the script's body to the client as it comes, flushing
+// after every read so that a line printed is a line seen. It returns the
+// client's write error, if any; a read error only means the script is
+// done or was killed.
+func stream(w http.ResponseWriter, rc *http.ResponseController, br *bufio.Reader, bodyOK bool) error {
+	if !bodyOK {
+		io.Copy(io.Discard, br)
+		return nil
+	}
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := br.Read(buf)
+		if n > 0 {
+			if _, werr := w.Write(buf[:n]); werr != nil {
+				return werr
+			}
+			if ferr := rc.Flush(); ferr != nil && !errors.Is(ferr, http.ErrNotSupported) {
+				return ferr
+			}
+		}
+		if err != nil {
+			return nil
+		}
+	}
+}
+
+// bodyAllowed reports whether a response may carry the script's body:
+// not for HEAD, 204 or 304 (RFC 9110 §6.4.1).
+func bodyAllowed(method string, status int) bool {
+	return method != http.MethodHead && status != http.StatusNoContent && status != http.StatusNotModified
+}
+
+// logStderr logs each line the script writes to stderr, with its name.
+// A line longer than the buffer is logged in pieces.
+func (h *Handler) logStderr(ctx context.Context, f *os.File, name string) {
+	br := bufio.NewReaderSize(f, 4096)
+	for {
+		line, err := br.ReadSlice('\n')
+		if n := len(line); n > 0 {
+			if line[n-1] == '\n' {
+				line = line[:n-1]
+				if n > 1 && line[n-2] == '\r' {
+					line = line[:n-2]
+				}
+			}
+			h.log.LogAttrs(ctx, slog.LevelWarn, "CGI script stderr",
+				slog.String("script", name), slog.String("line", string(line)))
+		}
+		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
+			return
+		}
+	}
+}
+
+// exitCause is what supervise knows about why a script ended.
+type exitCause struct {
+	timedOut, gone bool
+	headerErr      error
+	clientErr      error
+}
+
+// logExit logs how the script ended, if that is worth a line: Python's
+// "CGI script exit code N" for a non-zero exit, and our reason when we
+// killed it.
+func (h *Handler) logExit(ctx context.Context, s *script, waitErr error, c exitCause) {
+	name := slog.String("script", s.name)
+	switch {
+	case c.timedOut:
+		h.log.LogAttrs(ctx, slog.LevelError, "CGI script timed out", name)
+	case c.gone:
+		h.log.LogAttrs(ctx, slog.LevelInfo, "CGI script killed: client went away", name)
+	case c.headerErr != nil:
+		h.log.LogAttrs(ctx, slog.LevelError, "CGI script sent no valid header", name, slog.Any("err", c.headerErr))
+	case c.clientErr != nil:
+		h.log.LogAttrs(ctx, slog.LevelInfo, "CGI script killed: writing to the client failed", name, slog.Any("err", c.clientErr))
+	case waitErr != nil:
+		var ee *exec.ExitError
+		if errors.As(waitErr, &ee) && ee.ExitCode() > 0 {
+			h.log.LogAttrs(ctx, slog.LevelError, fmt.Sprintf("CGI script exit code %d", ee.ExitCode()), name)
+		} else {
+			h.log.LogAttrs(ctx, slog.LevelError, "CGI script failed", name, slog.Any("err", waitErr))
+		}
+	}
+}
