@@ -83,7 +83,8 @@ type AccessLogOptions struct {
 // one Write call; an *os.File (such as os.Stderr) is written without a
 // lock, since the kernel keeps one write(2) whole, while other writers are
 // called under a mutex held only for that one call, as io.Writer does not
-// promise to be safe for concurrent use.
+// promise to be safe for concurrent use. An error from the writer is
+// ignored: a full disk or a closed terminal must not stop the serving.
 type AccessLog struct {
 	w      io.Writer
 	mu     *sync.Mutex // nil for an *os.File

@@ -124,3 +124,17 @@ func pageBodyMsg(t *testing.T, code int, msg string) string {
 	pageFor(rec).Write(rec, httptest.NewRequest("GET", "/", nil), code, msg)
 	return rec.Body.String()
 }
+
+// TestErrorPagesAfterPage: once the page is sent, whatever the handler
+// still does to the response is dropped.
+func TestErrorPagesAfterPage(t *testing.T) {
+	rec := httptest.NewRecorder()
+	NewErrorPages(ErrorPagesOptions{}).Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.WriteHeader(http.StatusOK)
+		w.Write([]byte("late"))
+	})).ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	if rec.Code != 503 || rec.Body.String() != pageBody(t, 503) {
+		t.Errorf("response = %d %q; want 503 and the page", rec.Code, rec.Body.String())
+	}
+}

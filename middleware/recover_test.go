@@ -142,3 +142,16 @@ func TestServerHeader(t *testing.T) {
 		})
 	}
 }
+
+// TestRecoverDefaultLogger: a nil logger means slog.Default(), looked up
+// when the panic happens.
+func TestRecoverDefaultLogger(t *testing.T) {
+	var errs bytes.Buffer
+	defer slog.SetDefault(slog.Default())
+	slog.SetDefault(slog.New(slog.NewTextHandler(&errs, nil)))
+	rec := httptest.NewRecorder()
+	Recover(nil)(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("x") })).ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	if rec.Code != 500 || !strings.Contains(errs.String(), `msg="panic serving request"`) {
+		t.Errorf("status %d, default log %q; want 500 and the panic logged", rec.Code, errs.String())
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/pyhttp/httpserver/internal/errorpage"
@@ -55,6 +56,21 @@ func TestReadFromReachesInnerWriter(t *testing.T) {
 	}
 	if want := `"GET /f HTTP/1.1" 200 10` + "\n"; !strings.HasSuffix(log.String(), want) {
 		t.Errorf("log = %q; want suffix %q", log.String(), want)
+	}
+}
+
+// TestReadFromError: a failing source is reported, with what was sent
+// before it counted, on both paths.
+func TestReadFromError(t *testing.T) {
+	for name, inner := range map[string]http.ResponseWriter{
+		"ReaderFrom": &readerFromRecorder{ResponseRecorder: httptest.NewRecorder()},
+		"Writer":     struct{ http.ResponseWriter }{httptest.NewRecorder()},
+	} {
+		rw := &responseWriter{ResponseWriter: inner}
+		src := io.MultiReader(strings.NewReader("ab"), iotest.ErrReader(errBroken))
+		if n, err := rw.ReadFrom(src); n != 2 || err != errBroken || rw.bytes != 2 {
+			t.Errorf("%s: ReadFrom = %d, %v (bytes %d); want 2, %v", name, n, err, rw.bytes, errBroken)
+		}
 	}
 }
 
