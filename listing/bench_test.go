@@ -1,0 +1,80 @@
+package listing
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"testing/fstest"
+	"time"
+)
+
+// bigFS is a directory of n files and n/100 subdirectories with mixed-case
+// names, some needing escapes.
+func bigFS(n int) fstest.MapFS {
+	fsys := fstest.MapFS{}
+	t := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range n {
+		name := fmt.Sprintf("big/File %05d & <%d>.txt", (i*7919)%n, i)
+		if i%3 == 0 {
+			name = fmt.Sprintf("big/file-%05d.dat", i)
+		}
+		fsys[name] = &fstest.MapFile{Data: make([]byte, i%4096), ModTime: t.Add(time.Duration(i) * time.Second)}
+	}
+	for i := range n / 100 {
+		fsys[fmt.Sprintf("big/Dir%03d/x", i)] = &fstest.MapFile{}
+	}
+	return fsys
+}
+
+// discard is a ResponseWriter that keeps headers and throws the body away,
+// so that the benchmark measures the listing, not a recorder's buffer.
+type discard struct{ h http.Header }
+
+func (d *discard) Header() http.Header         { return d.h }
+func (d *discard) Write(b []byte) (int, error) { return len(b), nil }
+func (d *discard) WriteHeader(int)             {}
+
+var _ io.Writer = (*discard)(nil)
+
+// BenchmarkServeDir10k lists a directory of 10,100 entries: read, sort,
+// render, hash for the ETag. Run:
+//
+//	go test -run XXX -bench ServeDir10k -benchmem ./listing/
+func BenchmarkServeDir10k(b *testing.B) {
+	fsys := bigFS(10000)
+	for _, bc := range []struct {
+		name   string
+		opts   Options
+		target string
+	}{
+		{"modern", Options{}, "/big/"},
+		{"modern-size-desc", Options{}, "/big/?sort=size&order=desc"},
+		{"python", Options{Format: Python}, "/big/"},
+		{"json", Options{}, "/big/?format=json"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			h := New(bc.opts)
+			r := httptest.NewRequest(http.MethodGet, bc.target, nil)
+			b.ReportAllocs()
+			for b.Loop() {
+				w := &discard{h: http.Header{}}
+				if err := h.ServeDir(w, r, fsys, "big"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkRead is the model alone: ReadDir, stat and sort.
+func BenchmarkRead10k(b *testing.B) {
+	fsys := bigFS(10000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Read(fsys, "big", Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

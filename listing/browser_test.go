@@ -1,0 +1,235 @@
+package listing
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/pyhttp/httpserver/internal/safepath"
+)
+
+// findChromium returns the path of a Chromium the test can drive, or ""
+// when there is none: CI installs Debian's chromium; a developer may not.
+func findChromium() string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// browserHandler is the smallest file server around ServeDir: a listing
+// for a directory, the file otherwise. It is mounted under /files/ with
+// StripPrefix, so the page must work below a prefix.
+func browserHandler(fsys fs.FS, lh *Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name, _, ok := safepath.Resolve(r.URL.Path)
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		info, err := fs.Stat(fsys, name)
+		switch {
+		case err != nil:
+			http.NotFound(w, r)
+		case info.IsDir():
+			if err := lh.ServeDir(w, r, fsys, name); err != nil {
+				http.NotFound(w, r)
+			}
+		default:
+			http.ServeFileFS(w, r, fsys, name)
+		}
+	})
+}
+
+// TestBrowser drives a real Chromium over a listing: sorting by clicking
+// the size header, following a directory link and the parent link,
+// fetching the JSON form, and checking that the page fits a phone.
+func TestBrowser(t *testing.T) {
+	chromium := findChromium()
+	if chromium == "" {
+		t.Skip("listing: chromium is not installed; skipping the browser test (apt-get install chromium)")
+	}
+	if testing.Short() {
+		t.Skip("listing: browser test skipped in -short mode")
+	}
+	t0 := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	fsys := fstest.MapFS{
+		"alpha.txt":        {Data: make([]byte, 5000), ModTime: t0},
+		"Beta.bin":         {Data: make([]byte, 10), ModTime: t0},
+		"gamma <x>.html":   {Data: make([]byte, 700), ModTime: t0},
+		"sub/inner.txt":    {Data: []byte("inner"), ModTime: t0},
+		"sub":              {Mode: fs.ModeDir | 0o755, ModTime: t0},
+		"invoice\u202Efdp": {Data: []byte("x"), ModTime: t0},
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/files/", http.StripPrefix("/files", browserHandler(fsys, New(Options{}))))
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	if !strings.HasPrefix(srv.URL, "http://127.0.0.1:") {
+		t.Fatalf("test server at %s; want 127.0.0.1", srv.URL)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	actx, cancelAlloc := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(chromium),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("no-default-browser-check", true),
+		chromedp.WindowSize(1280, 900),
+	)
+	defer cancelAlloc()
+	bctx, cancelBrowser := chromedp.NewContext(actx)
+	defer cancelBrowser()
+	// Start the browser on bctx itself: a browser started by the first
+	// action lives as long as that action's context, and the steps below
+	// run on shorter ones.
+	if err := chromedp.Do(bctx); err != nil {
+		t.Fatalf("start %s: %v", chromium, err)
+	}
+
+	const hrefs = `Array.from(document.querySelectorAll("td.n a")).map(a => a.getAttribute("href"))`
+	// click follows a link and waits for the page it leads to to load.
+	click := func(label, selector string) {
+		t.Helper()
+		run(t, bctx, label, chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(selector))))
+	}
+	location := func() string {
+		t.Helper()
+		return run(t, bctx, "read the location", chromedp.Evaluate[string](`location.pathname + location.search`))
+	}
+
+	do(t, bctx, "open the listing", chromedp.Navigate(srv.URL+"/files/"), chromedp.WaitReady(chromedp.CSS("table")))
+	if title := run(t, bctx, "read the title", chromedp.Title()); title != "Directory listing for /files/" {
+		t.Errorf("title = %q; want %q", title, "Directory listing for /files/")
+	}
+	before := run(t, bctx, "read the links", chromedp.Evaluate[[]string](hrefs))
+	wantName := []string{"alpha.txt", "Beta.bin", "gamma%20%3Cx%3E.html", "invoice%E2%80%AEfdp", "sub/"}
+	if !slices.Equal(before, wantName) {
+		t.Errorf("links by name = %q; want %q", before, wantName)
+	}
+
+	click("click the size header", "th.s a")
+	if loc := location(); loc != "/files/?sort=size&order=asc" {
+		t.Errorf("after clicking Size: at %q", loc)
+	}
+	after := run(t, bctx, "read the sorted links", chromedp.Evaluate[[]string](hrefs))
+	wantSize := []string{"sub/", "invoice%E2%80%AEfdp", "Beta.bin", "gamma%20%3Cx%3E.html", "alpha.txt"}
+	if slices.Equal(after, before) || !slices.Equal(after, wantSize) {
+		t.Errorf("links after clicking Size = %q; want %q", after, wantSize)
+	}
+	if shown := run(t, bctx, "read the disguised name", chromedp.Text(chromedp.CSS(`a[href="invoice%E2%80%AEfdp"]`))); shown != `invoice\u202Efdp` {
+		t.Errorf("bidi name shows as %q; want the visible escape", shown)
+	}
+
+	click("follow the directory link", `a[href="sub/"]`)
+	if loc := location(); loc != "/files/sub/" {
+		t.Errorf("after following sub/: at %q", loc)
+	}
+	if h1 := run(t, bctx, "read the heading", chromedp.Text(chromedp.CSS("h1"))); h1 != "Directory listing for /files/sub/" {
+		t.Errorf("h1 in sub/ = %q", h1)
+	}
+
+	click("follow the parent link", `a[rel="up"]`)
+	if loc := location(); loc != "/files/" {
+		t.Errorf("after following the parent link: at %q", loc)
+	}
+
+	type jsonResult struct {
+		Vary    string `json:"vary"`
+		Type    string `json:"type"`
+		Path    string `json:"path"`
+		Entries []struct {
+			Name  string `json:"name"`
+			URL   string `json:"url"`
+			IsDir bool   `json:"is_dir"`
+			Size  int64  `json:"size"`
+		} `json:"entries"`
+	}
+	// The built-in page's CSP allows no fetch; lift it for this test, as
+	// a script of the user's own would run from a page of its own.
+	do(t, bctx, "bypass the CSP",
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, page.SetBypassCSP, page.SetBypassCSPParams{Enabled: true})
+			return err
+		}),
+		chromedp.Reload(),
+		chromedp.WaitReady(chromedp.CSS("table")),
+	)
+	listing := run(t, bctx, "fetch the JSON listing", chromedp.Evaluate[jsonResult](`fetch("./", {headers: {Accept: "application/json"}}).then(async r => {
+		const j = await r.json();
+		return {vary: r.headers.get("Vary"), type: r.headers.get("Content-Type"), path: j.path, entries: j.entries};
+	})`, chromedp.EvalAwaitPromise))
+	if listing.Type != "application/json" || listing.Vary != "Accept" || listing.Path != "/files/" || len(listing.Entries) != 5 {
+		t.Errorf("fetch JSON: type %q, Vary %q, path %q, %d entries; want application/json, Accept, /files/, 5",
+			listing.Type, listing.Vary, listing.Path, len(listing.Entries))
+	} else if e := listing.Entries[0]; e.Name != "alpha.txt" || e.Size != 5000 || e.URL != "alpha.txt" {
+		t.Errorf("fetch JSON: first entry %+v", e)
+	}
+
+	do(t, bctx, "emulate a phone",
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile),
+		chromedp.Reload(),
+		chromedp.WaitReady(chromedp.CSS("table")),
+	)
+	if run(t, bctx, "measure the width", chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)) {
+		t.Errorf("the page scrolls sideways on a 390px-wide phone")
+	}
+	png := run(t, bctx, "take a screenshot", chromedp.CaptureScreenshot())
+	if !bytes.HasPrefix(png, []byte("\x89PNG\r\n\x1a\n")) {
+		t.Fatalf("screenshot is not a PNG (%d bytes)", len(png))
+	}
+	shot := filepath.Join(t.TempDir(), "listing.png")
+	if err := os.WriteFile(shot, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s (%d bytes)", shot, len(png))
+}
+
+// stepTimeout bounds each browser step, within the test's overall deadline.
+const stepTimeout = 30 * time.Second
+
+// run runs one browser action and returns its result, failing the test
+// with label on error or timeout.
+func run[T any](t *testing.T, ctx context.Context, label string, a chromedp.Action[T]) T {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
+	defer cancel()
+	v, err := chromedp.Run(sctx, a)
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("%s: timed out", label)
+		}
+		t.Fatalf("%s: %v", label, err)
+	}
+	return v
+}
+
+// do runs browser actions that return nothing, in order.
+func do(t *testing.T, ctx context.Context, label string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	run(t, ctx, label, chromedp.Steps(steps...))
+}

@@ -1,0 +1,125 @@
+package listing_test
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing/fstest"
+	"time"
+
+	"github.com/pyhttp/httpserver/listing"
+)
+
+var exampleFS = fstest.MapFS{
+	"notes.txt":     {Data: []byte("hello"), ModTime: time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)},
+	"Photos/a.jpg":  {Data: make([]byte, 2048), ModTime: time.Date(2024, 5, 2, 8, 30, 0, 0, time.UTC)},
+	"a&b <1>.html":  {Data: []byte("<p>"), ModTime: time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC)},
+	".git/config":   {Data: []byte("[core]")},
+	"Photos/b.jpeg": {Data: make([]byte, 100)},
+}
+
+// The Python page, as python -m http.server writes it.
+func ExampleHandler_ServeDir() {
+	h := listing.New(listing.Options{Format: listing.Python, HideDotfiles: true})
+	w := httptest.NewRecorder()
+	r := httptest.NewRequest(http.MethodGet, "/shared/", nil)
+	if err := h.ServeDir(w, r, exampleFS, "."); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(w.Code, w.Header().Get("Content-Type"))
+	body := w.Body.String()
+	fmt.Print(body[strings.Index(body, "<body>"):])
+	// Output:
+	// 200 text/html; charset=utf-8
+	// <body>
+	// <h1>Directory listing for /shared/</h1>
+	// <hr>
+	// <ul>
+	// <li><a href="a%26b%20%3C1%3E.html">a&amp;b &lt;1&gt;.html</a></li>
+	// <li><a href="notes.txt">notes.txt</a></li>
+	// <li><a href="Photos/">Photos/</a></li>
+	// </ul>
+	// <hr>
+	// </body>
+	// </html>
+}
+
+// A client that prefers JSON gets the listing as data, sorted as asked.
+func ExampleHandler_ServeDir_json() {
+	h := listing.New(listing.Options{})
+	w := httptest.NewRecorder()
+	r := httptest.NewRequest(http.MethodGet, "/Photos/?sort=size&order=desc", nil)
+	r.Header.Set("Accept", "application/json")
+	if err := h.ServeDir(w, r, exampleFS, "Photos"); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(w.Header().Get("Content-Type"), w.Header().Get("Vary"))
+	fmt.Print(w.Body.String())
+	// Output:
+	// application/json Accept
+	// {
+	//   "path": "/Photos/",
+	//   "sort": "size",
+	//   "order": "desc",
+	//   "entries": [
+	//     {
+	//       "name": "a.jpg",
+	//       "url": "a.jpg",
+	//       "is_dir": false,
+	//       "is_symlink": false,
+	//       "size": 2048,
+	//       "mod_time": "2024-05-02T08:30:00Z"
+	//     },
+	//     {
+	//       "name": "b.jpeg",
+	//       "url": "b.jpeg",
+	//       "is_dir": false,
+	//       "is_symlink": false,
+	//       "size": 100,
+	//       "mod_time": null
+	//     }
+	//   ]
+	// }
+}
+
+// A custom template gets a *listing.Page; html/template escapes names.
+func ExampleOptions_template() {
+	tmpl := template.Must(template.New("list").Parse(
+		`{{.Title}}{{range .Rows}}
+- <a href="{{.URL}}">{{.Display}}</a>{{with .HumanSize}} {{.}}{{end}}{{end}}
+`))
+	h := listing.New(listing.Options{Template: tmpl, DirsFirst: true, HideDotfiles: true})
+	w := httptest.NewRecorder()
+	if err := h.ServeDir(w, httptest.NewRequest(http.MethodGet, "/", nil), exampleFS, "."); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(w.Body.String())
+	// Output:
+	// Directory listing for /
+	// - <a href="Photos/">Photos/</a>
+	// - <a href="a%26b%20%3C1%3E.html">a&amp;b &lt;1&gt;.html</a> 3 B
+	// - <a href="notes.txt">notes.txt</a> 5 B
+}
+
+// Read gives the model alone, for a renderer of your own.
+func ExampleRead() {
+	l, err := listing.Read(exampleFS, ".", listing.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	l.Sort(listing.ByTime, true, false) // newest first; ties by name, reversed too
+	for _, e := range l.Entries {
+		fmt.Printf("%-14q dir=%-5v size=%d\n", e.Name, e.IsDir, e.Size)
+	}
+	// Output:
+	// "notes.txt"    dir=false size=5
+	// "a&b <1>.html" dir=false size=3
+	// "Photos"       dir=true  size=0
+	// ".git"         dir=true  size=0
+}

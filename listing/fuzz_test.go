@@ -1,0 +1,121 @@
+package listing
+
+import (
+	"bytes"
+	"html"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// nameSeeds are the hostile names of the tables and the golden tree.
+var nameSeeds = []string{
+	"plain.txt", "<script>alert(1)</script>", `quote"and'apos`, "a&b", "what?", "hash#tag", "100%",
+	"space name", "naïve café", "日本語", "a:b", "javascript:alert(1)", "new\nline", "tab\tname",
+	"invoice\u202Efdp.exe", "bad\xff\xfe", "&lt;", "]]>", "<!--", "\\", "x\r\n<y>", "..a", ".hidden",
+}
+
+var hrefRE = regexp.MustCompile(`href="([^"]*)"`)
+
+// FuzzRenderName renders a directory holding one entry with an arbitrary
+// name, as a file and as a directory, in both built-in pages, and checks
+// that the name adds no markup (the page has exactly as many '<' as the
+// page for a harmless name) and that every entry link, resolved against
+// the page's URL and decoded, names exactly that entry.
+func FuzzRenderName(f *testing.F) {
+	for _, s := range nameSeeds {
+		f.Add(s, false)
+		f.Add(s, true)
+	}
+	modern := New(Options{})
+	base, _ := url.Parse("http://127.0.0.1/mount/dir/")
+	f.Fuzz(func(t *testing.T, name string, dir bool) {
+		if name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/\x00") {
+			t.Skip("not a directory entry name")
+		}
+		render := func(n string) (py, mod string) {
+			l := &Listing{Path: "/mount/dir/", Name: "dir", Entries: []Entry{{Name: n, IsDir: dir, Size: 1, ModTime: time.Unix(0, 0)}}}
+			var b bytes.Buffer
+			renderPython(&b, l)
+			py = b.String()
+			b.Reset()
+			if err := modern.tmpl.Execute(&b, newPage(l, query{}, "dir")); err != nil {
+				t.Fatalf("modern page for %q: %v", n, err)
+			}
+			return py, b.String()
+		}
+		py, mod := render(name)
+		safePy, safeMod := render("x")
+		for _, p := range []struct{ kind, got, safe string }{{"python", py, safePy}, {"modern", mod, safeMod}} {
+			if g, w := strings.Count(p.got, "<"), strings.Count(p.safe, "<"); g != w {
+				t.Errorf("%s page for %q: %d '<'; want %d: the name reached markup", p.kind, name, g, w)
+			}
+			if g, w := strings.Count(p.got, "\""), strings.Count(p.safe, "\""); p.kind == "modern" && g != w {
+				t.Errorf("%s page for %q: %d '\"'; want %d", p.kind, name, g, w)
+			}
+			found := false
+			for _, m := range hrefRE.FindAllStringSubmatch(p.got, -1) {
+				raw := html.UnescapeString(m[1])
+				if strings.HasPrefix(raw, "?") || raw == "../" {
+					continue // sort, grouping, JSON and parent links
+				}
+				found = true
+				ref, err := url.Parse(raw)
+				if err != nil {
+					t.Fatalf("%s page for %q: href %q: %v", p.kind, name, raw, err)
+				}
+				u := base.ResolveReference(ref)
+				want := "/mount/dir/" + name
+				if dir {
+					want += "/"
+				}
+				// EscapedPath would re-encode; compare the raw decoded bytes.
+				got, err := url.PathUnescape(u.EscapedPath())
+				if err != nil || got != want || u.Host != base.Host || u.RawQuery != "" || u.Fragment != "" {
+					t.Errorf("%s page for %q: href %q resolves to %q (query %q, fragment %q); want %q", p.kind, name, raw, got, u.RawQuery, u.Fragment, want)
+				}
+			}
+			if !found {
+				t.Errorf("%s page for %q: no entry link", p.kind, name)
+			}
+		}
+		// The modern page shows no invisible or reordering character.
+		for _, r := range mod {
+			if invisible(r) && r != '\n' {
+				t.Fatalf("modern page for %q shows %U raw", name, r)
+			}
+		}
+	})
+}
+
+// FuzzPrefersJSON checks that Accept parsing never panics and that a
+// "*/*;q=0" added at the end, which accepts nothing, changes nothing.
+func FuzzPrefersJSON(f *testing.F) {
+	for _, s := range []string{"", "*/*", "application/json", "text/html;q=0.5, application/json", "application/*;q=0.3,text/*;q=0.2",
+		"application/json;q=bogus", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", ";;;,,,=q", "application/json;Q=1e-3"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, accept string) {
+		a := prefersJSON([]string{accept})
+		b := prefersJSON([]string{accept, "*/*;q=0"})
+		if a != b {
+			t.Errorf("prefersJSON(%q) = %v, but %v with */*;q=0 added", accept, a, b)
+		}
+	})
+}
+
+// FuzzDisplayPath checks that a request URI always yields a rooted path
+// (or the fallback), never a query or fragment.
+func FuzzDisplayPath(f *testing.F) {
+	for _, s := range []string{"/", "/a%20b/?q", "//evil/", "http://h/x/", "*", "/a#b", "/%zz", "/%ff/"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, uri string) {
+		got := displayPath(uri, "/fallback/")
+		if !strings.HasPrefix(got, "/") || strings.HasPrefix(got, "//") {
+			t.Errorf("displayPath(%q) = %q; want a path with one leading slash", uri, got)
+		}
+	})
+}
