@@ -1,0 +1,128 @@
+package cgihandler
+
+import (
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// resolveFixture is a small tree for the resolution fuzzer:
+//
+//	root/cgi-bin/a.sh, root/cgi-bin/sub/b.sh   scripts
+//	root/cgi-bin/in -> a.sh                     a symlink inside
+//	root/cgi-bin/out -> ../../outside/x.sh      a symlink out
+//	root/cgi-bin/outdir -> ../../outside        a directory symlink out
+//	root/htbin/, root/plain.sh, outside/x.sh
+func resolveFixture(t testing.TB) string {
+	top := t.TempDir()
+	for _, d := range []string{"root/cgi-bin/sub", "root/htbin", "outside"} {
+		if err := os.MkdirAll(filepath.Join(top, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range []string{"root/cgi-bin/a.sh", "root/cgi-bin/sub/b.sh", "root/plain.sh", "outside/x.sh"} {
+		if err := os.WriteFile(filepath.Join(top, f), []byte("#!/bin/sh\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, l := range [][2]string{{"a.sh", "in"}, {"../../outside/x.sh", "out"}, {"../../outside", "outdir"}} {
+		if err := os.Symlink(l[0], filepath.Join(top, "root/cgi-bin", l[1])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return filepath.Join(top, "root")
+}
+
+// FuzzResolve checks the path decision end to end on a real tree: a path
+// either is not a CGI request, or names a script whose real path is a
+// file inside the root, reached through a CGI directory, with the URL
+// path split exactly into SCRIPT_NAME and PATH_INFO.
+func FuzzResolve(f *testing.F) {
+	for _, p := range []string{
+		"/cgi-bin/a.sh", "/cgi-bin/sub/b.sh/x/y", "/cgi-bin/in", "/cgi-bin/out", "/cgi-bin/outdir/x.sh",
+		"/cgi-bin/../plain.sh", "/cgi-bin/%2e%2e/plain.sh", "/cgi-bin/../../outside/x.sh", "//cgi-bin/a.sh",
+		"/./cgi-bin/./a.sh", "/htbin/../cgi-bin/a.sh/", "/cgi-binx/a.sh", "/cgi-bin", "/cgi-bin/", "/cgi-bin/sub/",
+		"/cgi-bin/a.sh\x00", "/cgi-bin/sub/../../cgi-bin/a.sh",
+	} {
+		f.Add(p)
+	}
+	root := resolveFixture(f)
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		f.Fatal(err)
+	}
+	h := New(root, Options{})
+	f.Fuzz(func(t *testing.T, p string) {
+		// What net/http would hand us for this raw path, if it accepts
+		// it, and the raw string itself as if already decoded.
+		paths := []string{p}
+		if u, err := url.ParseRequestURI("/" + strings.TrimPrefix(p, "/")); err == nil {
+			paths = append(paths, u.Path)
+		}
+		for _, p := range paths {
+			clean, dir, ok := h.match(p)
+			if ok != h.Match(&http.Request{URL: &url.URL{Path: p}}) {
+				t.Fatalf("match and Match disagree on %q", p)
+			}
+			if !ok {
+				continue
+			}
+			if clean != dir && !strings.HasPrefix(clean, dir+"/") {
+				t.Fatalf("%q: clean %q is not below CGI dir %q", p, clean, dir)
+			}
+			s, err := h.resolve(clean, dir)
+			if err != nil {
+				if _, ok := err.(*statusError); !ok {
+					t.Fatalf("%q: error %v is not a statusError", p, err)
+				}
+				continue
+			}
+			if !strings.HasPrefix(s.name, dir+"/") || s.name+s.pathInfo != clean {
+				t.Fatalf("%q: SCRIPT_NAME %q + PATH_INFO %q != %q", p, s.name, s.pathInfo, clean)
+			}
+			rel, err := filepath.Rel(realRoot, s.file)
+			if err != nil || strings.HasPrefix(rel, "..") || filepath.IsAbs(rel) {
+				t.Fatalf("%q: resolved to %q, outside the root %q", p, s.file, realRoot)
+			}
+			if fi, err := os.Lstat(s.file); err != nil || !fi.Mode().IsRegular() {
+				t.Fatalf("%q: resolved to %q, not a regular file (%v)", p, s.file, err)
+			}
+		}
+	})
+}
+
+func TestResolveFixture(t *testing.T) {
+	root := resolveFixture(t)
+	h := New(root, Options{})
+	tests := []struct {
+		path, name, pathInfo string
+		code                 int
+	}{
+		{"/cgi-bin/a.sh", "/cgi-bin/a.sh", "", 0},
+		{"/cgi-bin/sub/b.sh/x/y/", "/cgi-bin/sub/b.sh", "/x/y/", 0},
+		{"/cgi-bin/in/p", "/cgi-bin/in", "/p", 0},
+		{"/cgi-bin/out", "", "", 404},
+		{"/cgi-bin/outdir/x.sh", "", "", 404},
+		{"/cgi-bin/sub", "", "", 403},
+		{"/cgi-bin/nope/x", "", "", 404},
+	}
+	for _, tt := range tests {
+		clean, dir, ok := h.match(tt.path)
+		if !ok {
+			t.Fatalf("match(%q) = false", tt.path)
+		}
+		s, err := h.resolve(clean, dir)
+		if tt.code != 0 {
+			if se, ok := err.(*statusError); !ok || se.code != tt.code {
+				t.Errorf("resolve(%q) = %v; want status %d", tt.path, err, tt.code)
+			}
+			continue
+		}
+		if err != nil || s.name != tt.name || s.pathInfo != tt.pathInfo {
+			t.Errorf("resolve(%q) = %+v, %v; want %q, %q", tt.path, s, err, tt.name, tt.pathInfo)
+		}
+	}
+}
