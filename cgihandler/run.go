@@ -249,9 +249,13 @@ func (h *Handler) supervise(w http.ResponseWriter, r *http.Request, s *script, c
 	}
 
 	// Kill first when the script's output is no longer wanted, or it may
-	// block forever on a full pipe; else let it exit on its own.
-	weKilled := headerErr != nil || clientErr != nil || (!sent && !local)
-	if weKilled {
+	// block forever on a full pipe. A script that closed its output
+	// before finishing its header is let exit, so that its exit code is
+	// logged as Python did; the timeout still bounds it.
+	switch {
+	case clientErr != nil,
+		headerErr != nil && !errors.Is(headerErr, errNoHeader),
+		headerErr == nil && !sent && !local:
 		killGroup(cmd.Process)
 	}
 	waitErr := cmd.Wait() // reaps the script: no zombie
@@ -353,26 +357,32 @@ type exitCause struct {
 	clientErr      error
 }
 
-// logExit logs how the script ended, if that is worth a line: Python's
-// "CGI script exit code N" for a non-zero exit, and our reason when we
-// killed it.
+// logExit logs how the script ended, if that is worth a line: our reason
+// when we cut it short, and Python's "CGI script exit code N" for a
+// non-zero exit.
 func (h *Handler) logExit(ctx context.Context, s *script, waitErr error, c exitCause) {
 	name := slog.String("script", s.name)
 	switch {
 	case c.timedOut:
 		h.log.LogAttrs(ctx, slog.LevelError, "CGI script timed out", name)
+		return
 	case c.gone:
 		h.log.LogAttrs(ctx, slog.LevelInfo, "CGI script killed: client went away", name)
+		return
 	case c.headerErr != nil:
 		h.log.LogAttrs(ctx, slog.LevelError, "CGI script sent no valid header", name, slog.Any("err", c.headerErr))
 	case c.clientErr != nil:
 		h.log.LogAttrs(ctx, slog.LevelInfo, "CGI script killed: writing to the client failed", name, slog.Any("err", c.clientErr))
-	case waitErr != nil:
-		var ee *exec.ExitError
-		if errors.As(waitErr, &ee) && ee.ExitCode() > 0 {
-			h.log.LogAttrs(ctx, slog.LevelError, fmt.Sprintf("CGI script exit code %d", ee.ExitCode()), name)
-		} else {
-			h.log.LogAttrs(ctx, slog.LevelError, "CGI script failed", name, slog.Any("err", waitErr))
-		}
+		return
+	}
+	var ee *exec.ExitError
+	switch {
+	case waitErr == nil:
+	case errors.As(waitErr, &ee) && ee.ExitCode() > 0:
+		h.log.LogAttrs(ctx, slog.LevelError, fmt.Sprintf("CGI script exit code %d", ee.ExitCode()), name)
+	case errors.As(waitErr, &ee) && c.headerErr != nil:
+		// Killed by us for its bad header: already said.
+	default:
+		h.log.LogAttrs(ctx, slog.LevelError, "CGI script failed", name, slog.Any("err", waitErr))
 	}
 }
