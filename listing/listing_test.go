@@ -105,7 +105,7 @@ func TestModernPage(t *testing.T) {
 		`<a href="?sort=name&amp;order=asc">Name</a>`,
 		`<a href="?sort=size&amp;order=asc&amp;dirs=first">Directories first</a>`,
 		`<a href="x">x</a></td><td class="s">1 B</td><td class="t"><time datetime="2024-05-01T12:00:00Z">2024-05-01 12:00</time>`,
-		`<a href="y/">y/</a></td><td class="s">&mdash;</td>`,
+		`<a href="y/">y/</a></td><td class="s">—</td>`,
 		"prefers-color-scheme:dark",
 		`name="viewport"`,
 	} {

@@ -1,7 +1,9 @@
 package listing
 
 import (
+	"html/template"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -28,9 +30,15 @@ type Page struct {
 	defaultDirsFirst bool
 }
 
-// Row is one entry of a [Page].
+// Row is one entry of a [Page]. Its fields are flat, not an embedded
+// [Entry]: html/template looks fields up by reflection on every use, and
+// a promoted field costs a search of the embedded struct each time.
 type Row struct {
-	Entry
+	Name      string    // the raw name, as in [Entry]
+	IsDir     bool      // as in [Entry]
+	IsSymlink bool      // as in [Entry]
+	Size      int64     // as in [Entry]
+	ModTime   time.Time // as in [Entry]
 	// Display is the name as Python's page shows it ("name/" for a
 	// directory, "name@" for a symlink), with control characters, bidi
 	// controls and bytes that are not UTF-8 shown as \xHH or \uHHHH
@@ -39,7 +47,9 @@ type Row struct {
 	// URL is the relative link to the entry, the one Python's page has.
 	URL string
 	// HumanSize is the size in B, KiB, MiB…; "" for a directory.
+	// SizeText is the same with "—" for a directory.
 	HumanSize string
+	SizeText  string
 	// Time is the modification time in UTC, "2006-01-02 15:04"; "" when
 	// unknown. ISOTime is the same in RFC 3339, for <time datetime>.
 	Time    string
@@ -67,9 +77,13 @@ func newPage(l *Listing, q query, name string) *Page {
 		case e.IsDir:
 			d += "/"
 		}
-		row := Row{Entry: e, Display: d, URL: href(e.Name, e.IsDir)}
+		row := Row{
+			Name: e.Name, IsDir: e.IsDir, IsSymlink: e.IsSymlink, Size: e.Size, ModTime: e.ModTime,
+			Display: d, URL: href(e.Name, e.IsDir), SizeText: "—",
+		}
 		if !e.IsDir {
 			row.HumanSize = humanSize(e.Size)
+			row.SizeText = row.HumanSize
 		}
 		if !e.ModTime.IsZero() {
 			t := e.ModTime.UTC()
@@ -79,6 +93,47 @@ func newPage(l *Listing, q query, name string) *Page {
 		p.Rows[i] = row
 	}
 	return p
+}
+
+// TableRows returns the rows as the built-in page's table rows,
+// <tr><td class="n">…</td><td class="s">…</td><td class="t">…</td></tr>,
+// one per line.
+//
+// This is the one piece of markup not written by html/template, for
+// speed: executing a row template costs a reflective field lookup and
+// call per value, about 7µs a row, so a 10,000-entry directory took
+// 70ms; this takes a tenth of that. It is safe by construction, and
+// FuzzRenderName checks it: the URL holds only RFC 3986 unreserved
+// characters, "/" and %XX (see href); every other value is escaped with
+// html/template's own [template.HTMLEscapeString], which makes it safe
+// both as element text and inside a double-quoted attribute, the only two
+// places values go.
+func (p *Page) TableRows() template.HTML {
+	var b strings.Builder
+	n := 0
+	for i := range p.Rows {
+		n += 120 + 2*len(p.Rows[i].Display)
+	}
+	b.Grow(n)
+	for i := range p.Rows {
+		r := &p.Rows[i]
+		b.WriteString(`<tr><td class="n"><a href="`)
+		b.WriteString(r.URL)
+		b.WriteString(`">`)
+		b.WriteString(template.HTMLEscapeString(r.Display))
+		b.WriteString(`</a></td><td class="s">`)
+		b.WriteString(template.HTMLEscapeString(r.SizeText))
+		b.WriteString(`</td><td class="t">`)
+		if r.ISOTime != "" {
+			b.WriteString(`<time datetime="`)
+			b.WriteString(template.HTMLEscapeString(r.ISOTime))
+			b.WriteString(`">`)
+			b.WriteString(template.HTMLEscapeString(r.Time))
+			b.WriteString(`</time>`)
+		}
+		b.WriteString("</td></tr>\n")
+	}
+	return template.HTML(b.String())
 }
 
 // SortURL returns the relative link ("?sort=size&order=desc") that sorts
