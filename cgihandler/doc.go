@@ -56,6 +56,13 @@
 //   - When the server runs as root, scripts run as nobody.
 //   - The script's stderr goes to the error log, line by line, with its
 //     name; a non-zero exit is logged as "CGI script exit code N".
+//   - A query without "=" is not passed as command-line arguments, as
+//     Python did (RFC 3875 §4.4 allows it; CVE-2012-1823 shows the risk).
+//
+// Every method reaches the script, which sees it in REQUEST_METHOD;
+// Python answered 501 to anything but GET, HEAD and POST. Answering POST
+// outside the CGI directories with 501 "Can only POST to CGI scripts" is
+// the router's job, since this Handler never sees those requests.
 //
 // # Why not net/http/cgi
 //

@@ -45,10 +45,14 @@ func (h *Handler) env(r *http.Request, s *script, contentLength int64) []string 
 	if hh, pp, err := net.SplitHostPort(r.Host); err == nil {
 		host, port = hh, pp
 	}
-	// The port the connection came in on beats the Host header's.
+	// The port the connection came in on beats the Host header's, and
+	// its address stands in for a missing Host (HTTP/1.0).
 	if la, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
-		if _, pp, err := net.SplitHostPort(la.String()); err == nil {
+		if hh, pp, err := net.SplitHostPort(la.String()); err == nil {
 			port = pp
+			if host == "" {
+				host = hh
+			}
 		}
 	}
 	if port == "" {

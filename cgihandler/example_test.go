@@ -1,0 +1,79 @@
+//go:build unix
+
+package cgihandler_test
+
+import (
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+
+	"github.com/pyhttp/httpserver/cgihandler"
+)
+
+func ExampleNew() {
+	// A served root with one script in its cgi-bin.
+	root, err := os.MkdirTemp("", "example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(root)
+	os.Chmod(root, 0o755) // readable by nobody, whom scripts run as under root
+	os.Mkdir(filepath.Join(root, "cgi-bin"), 0o755)
+	script := "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\necho \"Hello from $SCRIPT_NAME, PATH_INFO=$PATH_INFO\"\n"
+	os.WriteFile(filepath.Join(root, "cgi-bin", "hello.sh"), []byte(script), 0o755)
+
+	srv := httptest.NewServer(cgihandler.New(root, cgihandler.Options{}))
+	defer srv.Close()
+
+	resp, err := http.Get(srv.URL + "/cgi-bin/hello.sh/extra")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	fmt.Println(resp.Status)
+	fmt.Print(string(body))
+	// Output:
+	// 200 OK
+	// Hello from /cgi-bin/hello.sh, PATH_INFO=/extra
+}
+
+func ExampleHandler_Match() {
+	cgi := cgihandler.New("/srv/www", cgihandler.Options{})
+	files := http.FileServer(http.Dir("/srv/www"))
+
+	// Route on Match, never on the raw path: every spelling of a script's
+	// URL goes to the CGI handler, so the file server cannot leak its
+	// source.
+	router := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if cgi.Match(r) {
+			cgi.ServeHTTP(w, r)
+			return
+		}
+		files.ServeHTTP(w, r)
+	})
+	_ = router
+
+	for _, target := range []string{
+		"/cgi-bin/script.sh",
+		"/cgi-bin%2fscript.sh",
+		"/%2e/cgi-bin/script.sh",
+		"//cgi-bin/script.sh",
+		"/cgi-bin/../index.html",
+		"/cgi-binx/script.sh",
+	} {
+		r := httptest.NewRequest(http.MethodGet, target, nil)
+		fmt.Printf("%-24s CGI: %v\n", target, cgi.Match(r))
+	}
+	// Output:
+	// /cgi-bin/script.sh       CGI: true
+	// /cgi-bin%2fscript.sh     CGI: true
+	// /%2e/cgi-bin/script.sh   CGI: true
+	// //cgi-bin/script.sh      CGI: true
+	// /cgi-bin/../index.html   CGI: false
+	// /cgi-binx/script.sh      CGI: false
+}
