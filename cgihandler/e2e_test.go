@@ -3,8 +3,10 @@
 package cgihandler_test
 
 import (
+	"bufio"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -12,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pyhttp/httpserver/cgihandler"
 )
@@ -174,5 +177,85 @@ func TestHTTP2(t *testing.T) {
 		if !strings.Contains(string(b), "body=over h2") {
 			t.Errorf("POST over HTTP/2 (unknown length %v): %q", chunked, b)
 		}
+	}
+}
+
+func TestErrorPaths(t *testing.T) {
+	root := scriptRoot(t, map[string]string{
+		"garbage":       "this is neither a script nor a binary\n",
+		"noexec-run.py": "print('hi')\n",
+	})
+	locked := filepath.Join(root, "cgi-bin", "locked")
+	os.Mkdir(locked, 0o700)
+	os.WriteFile(filepath.Join(locked, "x.sh"), []byte("#!/bin/sh\necho\n"), 0o755)
+
+	logs := new(logBuffer)
+	opts := cgihandler.Options{
+		ErrorLog:     slog.New(slog.NewTextHandler(logs, nil)),
+		Interpreters: map[string][]string{".py": {"no-such-interpreter-cgihandler"}},
+	}
+	srv := httptest.NewServer(cgihandler.New(root, opts))
+	defer srv.Close()
+	missing := httptest.NewServer(cgihandler.New(filepath.Join(root, "no-such-dir"), opts))
+	defer missing.Close()
+
+	tests := []struct {
+		url  string
+		code int
+		root bool // only meaningful when scripts run as nobody
+	}{
+		{srv.URL + "/cgi-bin/garbage", 500, false},
+		{srv.URL + "/cgi-bin/noexec-run.py", 500, false},
+		{srv.URL + "/cgi-bin/locked/x.sh", 403, true},
+		{missing.URL + "/cgi-bin/x", 404, false},
+	}
+	for _, tt := range tests {
+		if tt.root && os.Geteuid() != 0 {
+			continue
+		}
+		code, _, body := get(t, tt.url)
+		if code != tt.code {
+			t.Errorf("GET %s: %d; want %d\n%s", tt.url, code, tt.code, body)
+		}
+		if strings.Contains(body, root) {
+			t.Errorf("GET %s: the page shows a server path:\n%s", tt.url, body)
+		}
+	}
+	if !strings.Contains(logs.String(), "no-such-interpreter-cgihandler") {
+		t.Errorf("missing interpreter not logged:\n%s", logs)
+	}
+}
+
+func TestBadLocalRedirect(t *testing.T) {
+	srv, logs := newServer(t, cgihandler.Options{})
+	if code, _, _ := get(t, srv.URL+"/cgi-bin/child?mode=badlocal"); code != 500 {
+		t.Errorf("bad local redirect: %d; want 500", code)
+	}
+	if !strings.Contains(logs.String(), "bad local redirect") {
+		t.Errorf("bad local redirect not logged:\n%s", logs)
+	}
+}
+
+// TestBadChunkedBody sends a malformed chunked body by hand: the spool
+// fails and the client gets 400 without the script running.
+func TestBadChunkedBody(t *testing.T) {
+	srv, logs := newServer(t, cgihandler.Options{})
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	io.WriteString(conn, "POST /cgi-bin/child?mode=echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabc\r\nzz\r\n")
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("malformed chunked body: %d; want 400", resp.StatusCode)
+	}
+	if strings.Contains(logs.String(), "len=") {
+		t.Errorf("script ran on a malformed body")
 	}
 }

@@ -76,6 +76,8 @@ func childMain() {
 		fmt.Fprint(out, "Location: /cgi-bin/child/after?mode=env\n\nignored body\n")
 	case "loop":
 		fmt.Fprint(out, "Location: /cgi-bin/child?mode=loop\n\n")
+	case "badlocal":
+		fmt.Fprint(out, "Location: /%zz\n\n")
 	case "external":
 		fmt.Fprint(out, "Location: https://example.com/there\n\n")
 	case "netpath":
