@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -53,10 +55,18 @@ func BenchmarkServeDir10k(b *testing.B) {
 		{"modern-size-desc", Options{}, "/big/?sort=size&order=desc"},
 		{"python", Options{Format: Python}, "/big/"},
 		{"json", Options{}, "/big/?format=json"},
+		{"modern-304", Options{}, "/big/"}, // a revalidation: If-None-Match matches
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			h := New(bc.opts)
 			r := httptest.NewRequest(http.MethodGet, bc.target, nil)
+			if bc.name == "modern-304" {
+				w := &discard{h: http.Header{}}
+				if err := h.ServeDir(w, r, fsys, "big"); err != nil {
+					b.Fatal(err)
+				}
+				r.Header.Set("If-None-Match", w.h.Get("ETag"))
+			}
 			b.ReportAllocs()
 			for b.Loop() {
 				w := &discard{h: http.Header{}}
@@ -74,6 +84,32 @@ func BenchmarkRead10k(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := Read(fsys, "big", Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkServeDir10kOSRoot lists 10,000 real files through an os.Root,
+// as the command serves them: one lstat per entry on top of the render.
+func BenchmarkServeDir10kOSRoot(b *testing.B) {
+	dir := b.TempDir()
+	for i := range 10000 {
+		name := fmt.Sprintf("File %05d & <x>.txt", (i*7919)%10000)
+		if err := os.WriteFile(filepath.Join(dir, name), make([]byte, i%4096), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer root.Close()
+	h := New(Options{})
+	r := httptest.NewRequest(http.MethodGet, "/", nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		w := &discard{h: http.Header{}}
+		if err := h.ServeDir(w, r, root.FS(), "."); err != nil {
 			b.Fatal(err)
 		}
 	}

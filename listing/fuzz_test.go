@@ -3,6 +3,8 @@ package listing
 import (
 	"bytes"
 	"html"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -116,6 +118,23 @@ func FuzzDisplayPath(f *testing.F) {
 		got := displayPath(uri, "/fallback/")
 		if !strings.HasPrefix(got, "/") || strings.HasPrefix(got, "//") {
 			t.Errorf("displayPath(%q) = %q; want a path with one leading slash", uri, got)
+		}
+	})
+}
+
+// FuzzNotModified checks that If-None-Match parsing never panics and that
+// one more, different tag in the list never undoes a match.
+func FuzzNotModified(f *testing.F) {
+	for _, s := range []string{"", "*", `"x"`, `W/"x"`, `"a", "x"`, `,,, W/`, `"x`, ` "x" `} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, inm string) {
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r.Header.Set("If-None-Match", inm)
+		a := notModified(r, `"x"`)
+		r.Header.Set("If-None-Match", inm+`, "other"`)
+		if a && !notModified(r, `"x"`) {
+			t.Errorf("If-None-Match %q matches, but not with another tag added", inm)
 		}
 	})
 }

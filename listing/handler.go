@@ -151,17 +151,31 @@ func (h *Handler) ServeDir(w http.ResponseWriter, r *http.Request, fsys fs.FS, n
 		l.Sort(q.key, q.desc, q.dirsFirst)
 	}
 
+	ctype := "text/html; charset=utf-8"
+	if q.json {
+		ctype = "application/json"
+	}
+	tag := etag(l, q, h.opts.Format, ctype)
+	if notModified(r, tag) {
+		// Skip rendering what the client already has; for a large
+		// directory that is most of the work.
+		hd := w.Header()
+		hd.Add("Vary", "Accept")
+		hd.Set("ETag", tag)
+		if hd.Get("Cache-Control") == "" {
+			hd.Set("Cache-Control", "no-cache")
+		}
+		w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+
 	var b bytes.Buffer
-	var ctype string
 	switch {
 	case q.json:
-		ctype = "application/json"
 		err = writeJSON(&b, l, q)
 	case h.tmpl != nil:
-		ctype = "text/html; charset=utf-8"
 		err = h.tmpl.Execute(&b, newPage(l, q, name))
 	default:
-		ctype = "text/html; charset=utf-8"
 		renderPython(&b, l)
 	}
 	if err != nil {
@@ -180,7 +194,7 @@ func (h *Handler) ServeDir(w http.ResponseWriter, r *http.Request, fsys fs.FS, n
 		// nothing.
 		hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 	}
-	hd.Set("ETag", etag(l, q, h.opts.Format, ctype))
+	hd.Set("ETag", tag)
 	// Directory listings change whenever someone adds a file; let caches
 	// keep them only as long as they revalidate.
 	if hd.Get("Cache-Control") == "" {
@@ -188,6 +202,31 @@ func (h *Handler) ServeDir(w http.ResponseWriter, r *http.Request, fsys fs.FS, n
 	}
 	http.ServeContent(w, r, "", lastModified(l), bytes.NewReader(b.Bytes()))
 	return nil
+}
+
+// notModified reports whether r is a GET or HEAD whose only precondition
+// is an If-None-Match that matches tag. Those are answered 304 before
+// rendering (RFC 9110 §13.1.2: weak comparison, "*" matches any current
+// representation). Anything else, If-Match, If-Unmodified-Since or
+// If-Modified-Since included, is left to http.ServeContent, which
+// evaluates them in RFC 9110 §13.2.2's order.
+func notModified(r *http.Request, tag string) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	h := r.Header
+	if h.Get("If-Match") != "" || h.Get("If-Unmodified-Since") != "" {
+		return false
+	}
+	for _, v := range h.Values("If-None-Match") {
+		for t := range strings.SplitSeq(v, ",") {
+			t = strings.TrimSpace(t)
+			if t == "*" || strings.TrimPrefix(t, "W/") == tag {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // lastModified is the newest of the directory's and its entries' times:

@@ -179,6 +179,9 @@ func TestConditional(t *testing.T) {
 	}{
 		{"same ETag", "/", []string{"If-None-Match", etag}, http.StatusNotModified},
 		{"weak match", "/", []string{"If-None-Match", "W/" + etag}, http.StatusNotModified},
+		{"in a list", "/", []string{"If-None-Match", `"a", ` + etag + `,"b"`}, http.StatusNotModified},
+		{"star", "/", []string{"If-None-Match", "*"}, http.StatusNotModified},
+		{"with If-Match", "/", []string{"If-None-Match", etag, "If-Match", etag}, http.StatusNotModified},
 		{"other ETag", "/", []string{"If-None-Match", `"other"`}, http.StatusOK},
 		{"other sort", "/?sort=size", []string{"If-None-Match", etag}, http.StatusOK},
 		{"other format", "/?format=json", []string{"If-None-Match", etag}, http.StatusOK},
@@ -190,8 +193,8 @@ func TestConditional(t *testing.T) {
 		if got.code != tc.code {
 			t.Errorf("%s: GET %q %q: status = %d; want %d", tc.name, tc.target, tc.hdr, got.code, tc.code)
 		}
-		if got.code == http.StatusNotModified && got.body != "" {
-			t.Errorf("%s: 304 with a body", tc.name)
+		if got.code == http.StatusNotModified && (got.body != "" || got.header.Get("ETag") != etag || got.header.Get("Vary") != "Accept") {
+			t.Errorf("%s: 304 with body %q, ETag %q, Vary %q; want no body, %s, Accept", tc.name, got.body, got.header.Get("ETag"), got.header.Get("Vary"), etag)
 		}
 	}
 
@@ -201,6 +204,23 @@ func TestConditional(t *testing.T) {
 	again := serve(t, h, fsys, ".", http.MethodGet, "/", "If-None-Match", etag)
 	if again.code != http.StatusOK || again.header.Get("ETag") == etag {
 		t.Errorf("after b.txt grew: status %d, ETag %q (was %q); want 200 and a new ETag", again.code, again.header.Get("ETag"), etag)
+	}
+}
+
+func TestNotModifiedMethods(t *testing.T) {
+	h := New(Options{})
+	etag := serve(t, h, testFS(), ".", http.MethodGet, "/").header.Get("ETag")
+	for _, tc := range []struct {
+		method string
+		code   int
+	}{
+		{http.MethodHead, http.StatusNotModified},
+		{http.MethodPost, http.StatusPreconditionFailed}, // RFC 9110 §13.1.2: not GET or HEAD
+	} {
+		got := serve(t, h, testFS(), ".", tc.method, "/", "If-None-Match", etag)
+		if got.code != tc.code {
+			t.Errorf("%s / If-None-Match: status = %d; want %d", tc.method, got.code, tc.code)
+		}
 	}
 }
 
