@@ -2,95 +2,32 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"log"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"strconv"
-	"time"
 
-	"github.com/spf13/pflag"
-
-	"github.com/pyhttp/httpserver/fileserver"
-	"github.com/pyhttp/httpserver/middleware"
+	"github.com/pyhttp/httpserver/internal/tlsconfig"
 )
 
 // version is the command's version, sent in the Server header.
 const version = "0.1.0"
 
-// shutdownGrace bounds how long requests under way may take to finish
-// once the server is told to stop.
-const shutdownGrace = 10 * time.Second
-
-// config is the parsed command line.
-type config struct {
-	port      int
-	bind      string
-	directory string
-}
-
-// usageError is a mistake on the command line: exit status 2, as argparse.
-type usageError struct{ msg string }
-
-func (e *usageError) Error() string { return e.msg }
-
-func exitCode(err error) int {
-	var u *usageError
-	if errors.As(err, &u) {
-		return 2
-	}
-	return 1
-}
-
-// errHelp is returned after -h has printed the help: exit status 0.
-var errHelp = errors.New("help requested")
-
-const usageLine = "usage: httpserver [-h] [-b ADDRESS] [-d DIRECTORY] [port]"
-
-func parseArgs(args []string, stdout io.Writer) (config, error) {
-	cfg := config{port: 8000}
-	fl := pflag.NewFlagSet("httpserver", pflag.ContinueOnError)
-	fl.SetOutput(io.Discard)
-	fl.SortFlags = false
-	fl.StringVarP(&cfg.bind, "bind", "b", "", "bind to this address (default: all interfaces)")
-	fl.StringVarP(&cfg.directory, "directory", "d", "", "serve this directory (default: current directory)")
-	help := fl.BoolP("help", "h", false, "show this help message and exit")
-	if err := fl.Parse(args); err != nil {
-		return cfg, &usageError{usageLine + "\nhttpserver: error: " + err.Error()}
-	}
-	if *help {
-		fmt.Fprintf(stdout, "%s\n\npositional arguments:\n  port                  bind to this port (default: 8000)\n\noptions:\n%s", usageLine, fl.FlagUsages())
-		return cfg, errHelp
-	}
-	switch rest := fl.Args(); len(rest) {
-	case 0:
-	case 1:
-		p, err := strconv.Atoi(rest[0])
-		if err != nil {
-			return cfg, &usageError{fmt.Sprintf("%s\nhttpserver: error: argument port: invalid int value: %q", usageLine, rest[0])}
-		}
-		if p < 0 || p > 65535 {
-			return cfg, &usageError{fmt.Sprintf("%s\nhttpserver: error: argument port: %d is not a port number (0-65535)", usageLine, p)}
-		}
-		cfg.port = p
-	default:
-		return cfg, &usageError{fmt.Sprintf("%s\nhttpserver: error: unrecognized arguments: %v", usageLine, rest[1:])}
-	}
-	if cfg.directory == "" {
-		cfg.directory = "."
-	}
-	return cfg, nil
-}
+func versionString() string { return version + " (" + runtime.Version() + ")" }
 
 // run is the whole command: it parses args, serves until ctx is done,
 // then lets the requests under way finish. The banner goes to stdout and
 // the access log to stderr, as in Python.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg, err := parseArgs(args, stdout)
-	if errors.Is(err, errHelp) {
+	if errors.Is(err, errHelp) || errors.Is(err, errVersion) {
 		return nil
 	}
 	if err != nil {
@@ -103,38 +40,69 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	defer root.Close()
 
-	ln, err := net.Listen("tcp", net.JoinHostPort(cfg.bind, strconv.Itoa(cfg.port)))
-	if err != nil {
-		return fmt.Errorf("cannot listen on %s: %w", net.JoinHostPort(cfg.bind, strconv.Itoa(cfg.port)), unwrapOp(err))
+	var tlsConf *tls.Config
+	if cfg.tlsCert != "" {
+		var password []byte
+		if cfg.tlsPasswordFile != "" {
+			if password, err = tlsconfig.ReadPassword(cfg.tlsPasswordFile); err != nil {
+				return err
+			}
+		}
+		if tlsConf, err = tlsconfig.Load(cfg.tlsCert, cfg.tlsKey, password); err != nil {
+			return err
+		}
 	}
 
-	files := fileserver.New(root.FS(), fileserver.Options{})
-	accessLog := middleware.NewAccessLog(stderr, middleware.AccessLogOptions{})
-	handler := accessLog.Handler(
-		middleware.ServerHeader(middleware.ServerVersion("httpserver", version))(
-			middleware.Recover(nil)(files)))
+	addr := net.JoinHostPort(cfg.bind, strconv.Itoa(cfg.port))
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", addr, unwrapOp(err))
+	}
 
+	errLog := slog.New(slog.NewTextHandler(stderr, nil))
 	srv := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: 30 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		Handler:           newHandler(cfg, cfg.directory, root, errLog, stderr),
+		ReadHeaderTimeout: cfg.readHeaderTimeout,
+		IdleTimeout:       cfg.idleTimeout,
+		MaxHeaderBytes:    cfg.maxHeaderBytes,
 		ErrorLog:          log.New(stderr, "", 0),
+		TLSConfig:         tlsConf,
+		Protocols:         new(http.Protocols),
+	}
+	srv.Protocols.SetHTTP1(true)
+	srv.Protocols.SetHTTP2(true) // only ever offered over TLS
+	srv.Protocols.SetUnencryptedHTTP2(cfg.h2c)
+	if cfg.protocol == "HTTP/1.0" {
+		// Python's default protocol_version: one request per connection.
+		srv.SetKeepAlivesEnabled(false)
+	}
+
+	scheme := "http"
+	if tlsConf != nil {
+		scheme = "https"
 	}
 	host, port, _ := net.SplitHostPort(ln.Addr().String())
-	fmt.Fprintf(stdout, "Serving HTTP on %s port %s (http://%s/) ...\n", host, port, net.JoinHostPort(host, port))
+	fmt.Fprintf(stdout, "Serving %s on %s port %s (%s://%s/) ...\n",
+		map[string]string{"http": "HTTP", "https": "HTTPS"}[scheme], host, port, scheme, net.JoinHostPort(host, port))
 
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	go func() {
+		if tlsConf != nil {
+			served <- srv.ServeTLS(ln, "", "")
+		} else {
+			served <- srv.Serve(ln)
+		}
+	}()
 	select {
 	case err := <-served:
 		return err
 	case <-ctx.Done():
 	}
 	fmt.Fprintln(stdout, "\nKeyboard interrupt received, exiting.")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdownGrace)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
-		srv.Close()
+		srv.Close() // the grace period is over: cut what is left
 	}
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -21,19 +20,35 @@ import (
 
 func TestParseArgs(t *testing.T) {
 	for _, tt := range []struct {
-		args []string
-		want config
+		args  []string
+		check func(config) bool
 	}{
-		{nil, config{port: 8000, directory: "."}},
-		{[]string{"8080"}, config{port: 8080, directory: "."}},
-		{[]string{"8080", "--bind", "127.0.0.1"}, config{port: 8080, bind: "127.0.0.1", directory: "."}},
-		{[]string{"-b", "::1", "9000", "-d", "site"}, config{port: 9000, bind: "::1", directory: "site"}},
-		{[]string{"--directory=site", "0"}, config{port: 0, directory: "site"}},
-		{[]string{"--bind=localhost"}, config{port: 8000, bind: "localhost", directory: "."}},
+		{nil, func(c config) bool {
+			return c.port == 8000 && c.bind == "" && c.directory == "." && c.protocol == "HTTP/1.1" && !c.cgi && !c.quiet
+		}},
+		{[]string{"8080"}, func(c config) bool { return c.port == 8080 }},
+		{[]string{"8080", "--bind", "127.0.0.1"}, func(c config) bool { return c.port == 8080 && c.bind == "127.0.0.1" }},
+		{[]string{"-b", "::1", "9000", "-d", "site"}, func(c config) bool { return c.port == 9000 && c.bind == "::1" && c.directory == "site" }},
+		{[]string{"--directory=site", "0"}, func(c config) bool { return c.port == 0 && c.directory == "site" }},
+		{[]string{"--cgi", "-p", "HTTP/1.0"}, func(c config) bool { return c.cgi && c.protocol == "HTTP/1.0" }},
+		{[]string{"--protocol=HTTP/1.1"}, func(c config) bool { return c.protocol == "HTTP/1.1" }},
+		{[]string{"--tls-cert", "c.pem"}, func(c config) bool { return c.tlsCert == "c.pem" && c.tlsKey == "" }},
+		{[]string{"--tls-cert", "c.pem", "--tls-key", "k.pem", "--tls-password-file", "p"}, func(c config) bool {
+			return c.tlsKey == "k.pem" && c.tlsPasswordFile == "p"
+		}},
+		{[]string{"--header", "Access-Control-Allow-Origin: *", "--header", "Cache-Control:no-store", "--header", "X-A: 1", "--header", "X-A: 2"}, func(c config) bool {
+			return c.headers.Get("Access-Control-Allow-Origin") == "*" && c.headers.Get("Cache-Control") == "no-store" && len(c.headers["X-A"]) == 2
+		}},
+		{[]string{"--log-format", "combined", "--quiet", "--no-listing", "--hide-dotfiles", "--h2c", "--etag", "content"}, func(c config) bool {
+			return c.logFormat.String() == "combined" && c.quiet && c.noListing && c.hideDotfiles && c.h2c && c.contentETags
+		}},
+		{[]string{"--read-header-timeout", "2s", "--idle-timeout", "1m", "--max-header-bytes", "8192"}, func(c config) bool {
+			return c.readHeaderTimeout == 2*time.Second && c.idleTimeout == time.Minute && c.maxHeaderBytes == 8192
+		}},
 	} {
 		got, err := parseArgs(tt.args, io.Discard)
-		if err != nil || got != tt.want {
-			t.Errorf("parseArgs(%q) = %+v, %v; want %+v", tt.args, got, err, tt.want)
+		if err != nil || !tt.check(got) {
+			t.Errorf("parseArgs(%q) = %+v, %v", tt.args, got, err)
 		}
 	}
 }
@@ -46,18 +61,38 @@ func TestParseArgsErrors(t *testing.T) {
 		{[]string{"abc"}, `argument port: invalid int value: "abc"`},
 		{[]string{"99999"}, "99999 is not a port number"},
 		{[]string{"-1"}, "unknown shorthand flag"},
-		{[]string{"80", "81"}, "unrecognized arguments"},
+		{[]string{"80", "81"}, "unrecognized arguments: 81"},
 		{[]string{"--nope"}, "unknown flag: --nope"},
 		{[]string{"--bind"}, "flag needs an argument"},
+		{[]string{"-p", "HTTP/2"}, `"HTTP/2" is not HTTP/1.0 or HTTP/1.1`},
+		{[]string{"--tls-key", "k.pem"}, "require --tls-cert"},
+		{[]string{"--tls-password-file", "p"}, "require --tls-cert"},
+		{[]string{"--log-format", "xml"}, `"xml" is not python`},
+		{[]string{"--header", "no colon"}, "is not 'Name: value'"},
+		{[]string{"--header", "Bad Name: x"}, "is not 'Name: value'"},
+		{[]string{"--header", "X: a\rb"}, "is not 'Name: value'"},
+		{[]string{"--header", ": x"}, "is not 'Name: value'"},
+		{[]string{"--read-header-timeout", "0s"}, "timeouts must be positive"},
+		{[]string{"--read-header-timeout", "soon"}, "invalid argument"},
+		{[]string{"--max-header-bytes", "10"}, "below 4096"},
+		{[]string{"-d", ""}, "expected a directory"},
+		{[]string{"--etag", "weak"}, `"weak" is not mtime or content`},
 	} {
 		_, err := parseArgs(tt.args, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), tt.want) || exitCode(err) != 2 {
 			t.Errorf("parseArgs(%q) = %v (exit %d); want a usage error containing %q", tt.args, err, exitCode(err), tt.want)
 			continue
 		}
-		if !strings.HasPrefix(err.Error(), "usage: httpserver") {
-			t.Errorf("parseArgs(%q): %q does not start with the usage line", tt.args, err)
+		if !strings.HasPrefix(err.Error(), "usage: httpserver") || !strings.Contains(err.Error(), "\nhttpserver: error: ") {
+			t.Errorf("parseArgs(%q): %q is not shaped like argparse's", tt.args, err)
 		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"--version"}, &out, io.Discard); err != nil || !strings.HasPrefix(out.String(), "httpserver "+version+" (go") {
+		t.Errorf("--version: %v, %q", err, out.String())
 	}
 }
 
@@ -66,7 +101,7 @@ func TestHelp(t *testing.T) {
 	if err := run(context.Background(), []string{"-h"}, &out, io.Discard); err != nil {
 		t.Fatalf("run -h: %v", err)
 	}
-	for _, want := range []string{"usage: httpserver", "--bind", "--directory", "bind to this port (default: 8000)"} {
+	for _, want := range []string{"usage: httpserver", "--bind", "--directory", "bind to this port (default: 8000"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("help lacks %q:\n%s", want, out.String())
 		}
@@ -117,7 +152,7 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-var bannerRE = regexp.MustCompile(`^Serving HTTP on (\S+) port (\d+) \(http://(\S+)/\) \.\.\.\n`)
+var bannerRE = regexp.MustCompile(`^Serving HTTPS? on (\S+) port (\d+) \(https?://(\S+)/\) \.\.\.\n`)
 
 // waitBanner waits, boundedly, for run's banner and returns the URL.
 func waitBanner(t *testing.T, out *syncBuffer, errc <-chan error) string {
@@ -188,8 +223,10 @@ func TestRunServesAndStops(t *testing.T) {
 	}
 }
 
-// TestCommandEndToEnd builds the command and runs it as a user would:
-// on a free loopback port, fetched with a real client, stopped by SIGINT.
+// TestCommandEndToEnd builds the command and runs it as a user would: on
+// a free loopback port (IPv4 and IPv6), fetched with a real client, and
+// stopped by SIGINT in the middle of a slow download, which must still
+// complete before the command exits 0.
 func TestCommandEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the command")
@@ -202,15 +239,30 @@ func TestCommandEndToEnd(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "a.txt"), []byte("0123456789"), 0o644)
 	os.Mkdir(filepath.Join(dir, "sub"), 0o755)
+	big := bytes.Repeat([]byte("0123456789abcdef"), 4<<20/16) // 4 MiB
+	os.WriteFile(filepath.Join(dir, "big.bin"), big, 0o644)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	for _, bind := range []string{"127.0.0.1", "::1"} {
+		t.Run(bind, func(t *testing.T) {
+			if ln, err := net.Listen("tcp", net.JoinHostPort(bind, "0")); err != nil {
+				t.Skip("cannot listen here:", err)
+			} else {
+				ln.Close()
+			}
+			endToEnd(t, bin, bind, dir, big)
+		})
+	}
+}
+
+func endToEnd(t *testing.T, bin, bind, dir string, big []byte) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "0", "--bind", "127.0.0.1", "--directory", dir)
+	cmd := exec.CommandContext(ctx, bin, "0", "--bind", bind, "--directory", dir)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stderr bytes.Buffer
+	var stderr syncBuffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -221,7 +273,7 @@ func TestCommandEndToEnd(t *testing.T) {
 		t.Fatalf("reading banner: %v", err)
 	}
 	m := bannerRE.FindStringSubmatch(banner)
-	if m == nil || m[1] != "127.0.0.1" || m[2] == "0" {
+	if m == nil || m[1] != bind || m[2] == "0" {
 		t.Fatalf("banner = %q", banner)
 	}
 	base := "http://" + m[3]
@@ -247,17 +299,35 @@ func TestCommandEndToEnd(t *testing.T) {
 		t.Errorf("GET /sub: %d Location %q; want 301 sub/", resp.StatusCode, resp.Header.Get("Location"))
 	}
 
+	// A slow download: read a little, interrupt the server, read the rest
+	// slowly. Shutdown must wait for it.
+	resp, err = http.Get(base + "/big.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	got := make([]byte, 0, len(big))
+	buf := make([]byte, 256<<10)
+	n, _ := io.ReadFull(resp.Body, buf)
+	got = append(got, buf[:n]...)
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
+	for {
+		time.Sleep(5 * time.Millisecond) // a slow reader: ~50 MB/s at most
+		n, err := resp.Body.Read(buf)
+		got = append(got, buf[:n]...)
+		if err != nil {
+			break
+		}
+	}
+	if !bytes.Equal(got, big) {
+		t.Errorf("download interrupted by SIGINT: got %d of %d bytes", len(got), len(big))
+	}
+
 	rest, _ := io.ReadAll(lines)
 	if err := cmd.Wait(); err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			t.Errorf("exit status %d after SIGINT; want 0\nstderr: %s", ee.ExitCode(), stderr.String())
-		} else {
-			t.Error(err)
-		}
+		t.Errorf("exit after SIGINT: %v; want status 0\nstderr: %s", err, stderr.String())
 	}
 	if !strings.Contains(string(rest), "Keyboard interrupt received, exiting.") {
 		t.Errorf("stdout after SIGINT = %q", rest)

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+
+	"github.com/pyhttp/httpserver/cgihandler"
+	"github.com/pyhttp/httpserver/fileserver"
+	"github.com/pyhttp/httpserver/internal/errorpage"
+	"github.com/pyhttp/httpserver/middleware"
+)
+
+// Python's request-parsing limits (http.client._MAXLINE, _MAXHEADERS).
+const (
+	maxRequestLine = 65536
+	maxHeaders     = 100
+)
+
+// serverSoftware is the Server header and CGI's SERVER_SOFTWARE, shaped
+// like Python's version_string(): "httpserver/0.1.0 Go/1.26.8".
+var serverSoftware = middleware.ServerVersion("httpserver", version)
+
+// newHandler builds what the command serves: the file server, the CGI
+// handler when asked for, and the middleware that make it behave like
+// Python's BaseHTTPRequestHandler.
+//
+// The command routes without chi: chi answers methods it does not know
+// with 405 where Python answers 501, and routes on the raw path, where the
+// CGI decision must be made on the decoded, collapsed one. Dispatch is one
+// function around cgihandler's Match instead.
+func newHandler(cfg config, dir string, root *os.Root, errLog *slog.Logger, stderr io.Writer) http.Handler {
+	pages := errorpage.New(nil, "")
+	files := fileserver.New(root.FS(), fileserver.Options{
+		NoListing:        cfg.noListing,
+		HideDotfiles:     cfg.hideDotfiles,
+		ContentHashETags: cfg.contentETags,
+		ErrorLog:         errLog,
+	})
+	var h http.Handler = files
+	if cfg.cgi {
+		cgi := cgihandler.New(dir, cgihandler.Options{ErrorLog: errLog, ServerSoftware: serverSoftware})
+		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			switch {
+			case cgi.Match(r):
+				cgi.ServeHTTP(w, r)
+			case r.Method == http.MethodPost:
+				pages.Write(w, r, http.StatusNotImplemented, "Can only POST to CGI scripts")
+			default:
+				files.ServeHTTP(w, r)
+			}
+		})
+	}
+	// Python always lets a body come (handle_expect_100); we turn away,
+	// before it is sent, one that CGI would refuse anyway.
+	h = middleware.Expect100(func(r *http.Request) (int, bool) {
+		if r.ContentLength > cgihandler.DefaultMaxBodyBytes {
+			return http.StatusRequestEntityTooLarge, false
+		}
+		return 0, true
+	})(h)
+	h = pythonLimits(pages, h)
+	if len(cfg.headers) > 0 {
+		h = extraHeaders(cfg.headers, h)
+	}
+	h = middleware.Recover(errLog)(h)
+	h = middleware.ServerHeader(serverSoftware)(h)
+	if !cfg.quiet {
+		h = middleware.NewAccessLog(stderr, middleware.AccessLogOptions{Format: cfg.logFormat}).Handler(h)
+	}
+	return h
+}
+
+// pythonLimits answers what Python's request parser refuses and net/http
+// lets through: a request line over 64 KiB (414) and more than 100 header
+// fields (431). net/http's MaxHeaderBytes still bounds the memory either
+// takes before this runs.
+func pythonLimits(pages *errorpage.Page, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if len(r.Method)+len(r.RequestURI)+len(r.Proto)+2 > maxRequestLine {
+			pages.Write(w, r, http.StatusRequestURITooLong, "")
+			return
+		}
+		n := 0
+		for _, v := range r.Header {
+			n += len(v)
+		}
+		if n > maxHeaders {
+			pages.Write(w, r, http.StatusRequestHeaderFieldsTooLarge, "Too many headers")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// extraHeaders adds the --header fields to every response, as Python
+// 3.15's response_headers does; a handler may still override them.
+func extraHeaders(extra http.Header, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		for k, v := range extra {
+			h[k] = append(h[k], v...)
+		}
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,272 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// started is a run() serving in the background.
+type started struct {
+	base           string
+	stdout, stderr *syncBuffer
+	stop           func() error
+}
+
+// start runs the command with args (a port and bind are added when
+// missing) and waits for its banner.
+func start(t *testing.T, args ...string) *started {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &started{stdout: new(syncBuffer), stderr: new(syncBuffer)}
+	errc := make(chan error, 1)
+	go func() { errc <- run(ctx, args, s.stdout, s.stderr) }()
+	s.base = waitBanner(t, s.stdout, errc)
+	var once sync.Once
+	var stopErr error
+	s.stop = func() error {
+		once.Do(func() {
+			cancel()
+			select {
+			case stopErr = <-errc:
+			case <-time.After(15 * time.Second):
+				t.Error("run did not return after cancel")
+			}
+		})
+		return stopErr
+	}
+	t.Cleanup(func() { s.stop() })
+	return s
+}
+
+func get(t *testing.T, url string, header ...string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Add(header[i], header[i+1])
+	}
+	client := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp, string(body)
+}
+
+func site(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	// As root, CGI scripts run as nobody, who must be able to reach them:
+	// t.TempDir makes its directories 0700.
+	os.Chmod(dir, 0o755)
+	os.Chmod(filepath.Dir(dir), 0o755)
+	for name, data := range map[string]string{
+		"hello.txt":         "hello\n",
+		".env":              "SECRET=1",
+		"docs/a.txt":        "a",
+		"cgi-bin/hello.sh":  "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\nhello from cgi %s\\n' \"$REQUEST_METHOD\"\n",
+		"cgi-bin/notes.txt": "not executable",
+	} {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		mode := os.FileMode(0o644)
+		if strings.HasSuffix(name, ".sh") {
+			mode = 0o755
+		}
+		if err := os.WriteFile(p, []byte(data), mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestOptionsThroughTheServer(t *testing.T) {
+	dir := site(t)
+
+	t.Run("header", func(t *testing.T) {
+		s := start(t, "0", "-b", "127.0.0.1", "-d", dir, "--header", "Access-Control-Allow-Origin: *", "--header", "X-Test: 1")
+		for _, path := range []string{"/hello.txt", "/missing"} {
+			resp, _ := get(t, s.base+path)
+			if resp.Header.Get("Access-Control-Allow-Origin") != "*" || resp.Header.Get("X-Test") != "1" {
+				t.Errorf("GET %s: headers %v; want the --header fields", path, resp.Header)
+			}
+		}
+	})
+
+	t.Run("no-listing and hide-dotfiles", func(t *testing.T) {
+		s := start(t, "0", "-b", "127.0.0.1", "-d", dir, "--no-listing", "--hide-dotfiles")
+		for path, want := range map[string]int{"/docs/": 404, "/.env": 404, "/hello.txt": 200, "/docs/a.txt": 200} {
+			if resp, _ := get(t, s.base+path); resp.StatusCode != want {
+				t.Errorf("GET %s: %d; want %d", path, resp.StatusCode, want)
+			}
+		}
+	})
+
+	t.Run("protocol HTTP/1.0 closes connections", func(t *testing.T) {
+		s := start(t, "0", "-b", "127.0.0.1", "-d", dir, "-p", "HTTP/1.0")
+		resp, _ := get(t, s.base+"/hello.txt")
+		if !resp.Close {
+			t.Errorf("-p HTTP/1.0: connection kept open; want Connection: close")
+		}
+		s11 := start(t, "0", "-b", "127.0.0.1", "-d", dir)
+		if resp, _ := get(t, s11.base+"/hello.txt"); resp.Close {
+			t.Errorf("default protocol: connection closed; want keep-alive")
+		}
+	})
+
+	t.Run("quiet and log formats", func(t *testing.T) {
+		q := start(t, "0", "-b", "127.0.0.1", "-d", dir, "--quiet")
+		get(t, q.base+"/hello.txt")
+		c := start(t, "0", "-b", "127.0.0.1", "-d", dir, "--log-format", "combined")
+		get(t, c.base+"/hello.txt", "User-Agent", "tester/1", "Referer", "http://r.example/")
+		q.stop()
+		c.stop()
+		if strings.Contains(q.stderr.String(), "GET /hello.txt") {
+			t.Errorf("--quiet still logged: %q", q.stderr.String())
+		}
+		if !strings.Contains(c.stderr.String(), `"GET /hello.txt HTTP/1.1" 200 6 "http://r.example/" "tester/1"`) {
+			t.Errorf("--log-format combined: %q", c.stderr.String())
+		}
+	})
+
+	t.Run("Python's request limits", func(t *testing.T) {
+		s := start(t, "0", "-b", "127.0.0.1", "-d", dir)
+		var many []string
+		for i := range 101 {
+			many = append(many, "X-H"+strings.Repeat("a", i%5)+string(rune('a'+i%26)), "v")
+		}
+		if resp, body := get(t, s.base+"/hello.txt", many...); resp.StatusCode != 431 || !strings.Contains(body, "Too many headers") {
+			t.Errorf("101 headers: %d %q; want 431 Too many headers", resp.StatusCode, body)
+		}
+		if resp, _ := get(t, s.base+"/"+strings.Repeat("a", 70000)); resp.StatusCode != 414 {
+			t.Errorf("70 kB request line: %d; want 414", resp.StatusCode)
+		}
+	})
+
+	t.Run("h2c", func(t *testing.T) {
+		s := start(t, "0", "-b", "127.0.0.1", "-d", dir, "--h2c")
+		tr := &http.Transport{Protocols: new(http.Protocols)}
+		tr.Protocols.SetUnencryptedHTTP2(true)
+		defer tr.CloseIdleConnections()
+		resp, err := (&http.Client{Transport: tr, Timeout: 10 * time.Second}).Get(s.base + "/hello.txt")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.Proto != "HTTP/2.0" {
+			t.Errorf("--h2c: %s; want HTTP/2.0", resp.Proto)
+		}
+	})
+}
+
+func TestCGIOption(t *testing.T) {
+	dir := site(t)
+	s := start(t, "0", "-b", "127.0.0.1", "-d", dir, "--cgi")
+	for _, path := range []string{"/cgi-bin/hello.sh", "/cgi-bin%2fhello.sh", "/%2e/cgi-bin/hello.sh", "//cgi-bin/hello.sh", "/cgi-bin/./hello.sh"} {
+		resp, body := get(t, s.base+path)
+		if resp.StatusCode != 200 || body != "hello from cgi GET\n" {
+			t.Errorf("GET %s: %d %q; want the script's output", path, resp.StatusCode, body)
+		}
+		if strings.Contains(body, "#!/bin/sh") {
+			t.Errorf("GET %s: returned the script's source", path)
+		}
+	}
+	resp, err := http.Post(s.base+"/cgi-bin/hello.sh", "text/plain", strings.NewReader("body"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(body) != "hello from cgi POST\n" {
+		t.Errorf("POST to the script: %d %q", resp.StatusCode, body)
+	}
+	resp, err = http.Post(s.base+"/hello.txt", "text/plain", strings.NewReader("body"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 501 || !strings.Contains(string(body), "Can only POST to CGI scripts") {
+		t.Errorf("POST outside the CGI directories: %d %q; want 501 Can only POST to CGI scripts", resp.StatusCode, body)
+	}
+	if resp, _ := get(t, s.base+"/cgi-bin/notes.txt"); resp.StatusCode != 403 {
+		t.Errorf("GET a non-executable script: %d; want 403", resp.StatusCode)
+	}
+	if resp, _ := get(t, s.base+"/hello.txt"); resp.StatusCode != 200 {
+		t.Errorf("GET a file with --cgi: %d; want 200", resp.StatusCode)
+	}
+}
+
+func TestIPv6Loopback(t *testing.T) {
+	ln, err := net.Listen("tcp", "[::1]:0")
+	if err != nil {
+		t.Skip("no IPv6 loopback here:", err)
+	}
+	ln.Close()
+	s := start(t, "0", "-b", "::1", "-d", site(t))
+	if !strings.HasPrefix(s.stdout.String(), "Serving HTTP on ::1 port ") || !strings.HasPrefix(s.base, "http://[::1]:") {
+		t.Fatalf("banner = %q", s.stdout.String())
+	}
+	if resp, body := get(t, s.base+"/hello.txt"); resp.StatusCode != 200 || body != "hello\n" {
+		t.Errorf("GET over ::1: %d %q", resp.StatusCode, body)
+	}
+}
+
+func TestContentETagsAcrossReplicas(t *testing.T) {
+	a, b := site(t), site(t)
+	old := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	os.Chtimes(filepath.Join(b, "hello.txt"), old, old)
+	ra := start(t, "0", "-b", "127.0.0.1", "-d", a, "--etag", "content")
+	rb := start(t, "0", "-b", "127.0.0.1", "-d", b, "--etag", "content")
+	resp, _ := get(t, ra.base+"/hello.txt")
+	etag := resp.Header.Get("Etag")
+	if resp, _ := get(t, rb.base+"/hello.txt", "If-None-Match", etag); resp.StatusCode != 304 {
+		t.Errorf("replica B with replica A's ETag %s: %d; want 304", etag, resp.StatusCode)
+	}
+}
+
+// TestExpectContinue sends a body with Expect: 100-continue through the
+// whole stack to a CGI script, and one over the limit that is refused
+// before it is sent.
+func TestExpectContinue(t *testing.T) {
+	dir := site(t)
+	os.WriteFile(filepath.Join(dir, "cgi-bin", "count.sh"), []byte("#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'\nwc -c\n"), 0o755)
+	s := start(t, "0", "-b", "127.0.0.1", "-d", dir, "--cgi")
+
+	body := strings.Repeat("x", 3<<20)
+	req, _ := http.NewRequest("POST", s.base+"/cgi-bin/count.sh", strings.NewReader(body))
+	req.Header.Set("Expect", "100-continue")
+	resp, err := (&http.Client{Timeout: 20 * time.Second, Transport: &http.Transport{ExpectContinueTimeout: 5 * time.Second}}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || strings.TrimSpace(string(out)) != "3145728" {
+		t.Errorf("3 MiB POST with Expect: %d %q; want 200 3145728", resp.StatusCode, out)
+	}
+
+	conn, err := net.DialTimeout("tcp", strings.TrimPrefix(s.base, "http://"), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	io.WriteString(conn, "POST /cgi-bin/count.sh HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000\r\nExpect: 100-continue\r\n\r\n")
+	status := make([]byte, 12)
+	if _, err := io.ReadFull(conn, status); err != nil || string(status) != "HTTP/1.1 413" {
+		t.Errorf("1 GB POST with Expect: first response %q, %v; want HTTP/1.1 413 before any body", status, err)
+	}
+}
