@@ -3,11 +3,20 @@
 // fileserver decides when a directory is listed and calls
 // [Handler.ServeDir].
 //
+//	root, err := os.OpenRoot("/srv/share")
+//	if err != nil {
+//		log.Fatal(err)
+//	}
 //	lh := listing.New(listing.Options{DirsFirst: true})
-//	http.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-//		name, _, ok := safepath.Resolve(r.URL.Path) // or any trusted io/fs name
-//		if !ok || lh.ServeDir(w, r, fsys, name) != nil {
-//			http.NotFound(w, r)
+//	http.HandleFunc("GET /share/", func(w http.ResponseWriter, r *http.Request) {
+//		// "/share/docs/" lists "docs", "/share/" lists "."; fileserver does
+//		// this (and index files, redirects, files) for you.
+//		name := strings.Trim(path.Clean(strings.TrimPrefix(r.URL.Path, "/share")), "/")
+//		if name == "" {
+//			name = "."
+//		}
+//		if err := lh.ServeDir(w, r, root.FS(), name); err != nil {
+//			http.Error(w, "No permission to list directory", http.StatusNotFound)
 //		}
 //	})
 //

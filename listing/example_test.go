@@ -123,3 +123,46 @@ func ExampleRead() {
 	// "Photos"       dir=true  size=0
 	// ".git"         dir=true  size=0
 }
+
+// The modern page, the default: Python's title and links in a sortable
+// table.
+func ExampleNew() {
+	h := listing.New(listing.Options{DirsFirst: true, HideDotfiles: true})
+	w := httptest.NewRecorder()
+	r := httptest.NewRequest(http.MethodGet, "/shared/?sort=time&order=desc", nil)
+	if err := h.ServeDir(w, r, exampleFS, "."); err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, line := range strings.Split(w.Body.String(), "\n") {
+		if strings.HasPrefix(line, "<h1>") || strings.HasPrefix(line, "<tr><td") {
+			fmt.Println(line)
+		}
+	}
+	// Output:
+	// <h1>Directory listing for /shared/</h1>
+	// <tr><td class="n"><a href="Photos/">Photos/</a></td><td class="s">—</td><td class="t"></td></tr>
+	// <tr><td class="n"><a href="notes.txt">notes.txt</a></td><td class="s">5 B</td><td class="t"><time datetime="2024-05-01T12:00:00Z">2024-05-01 12:00</time></td></tr>
+	// <tr><td class="n"><a href="a%26b%20%3C1%3E.html">a&amp;b &lt;1&gt;.html</a></td><td class="s">3 B</td><td class="t"><time datetime="2024-04-01T00:00:00Z">2024-04-01 00:00</time></td></tr>
+}
+
+// SortKey names the query parameter values.
+func ExampleSortKey_String() {
+	fmt.Println(listing.ByName, listing.BySize, listing.ByTime)
+	// Output: name size time
+}
+
+// A Page can be inspected outside a template too; its methods give the
+// sort links the built-in page puts in its column headers.
+func ExamplePage_SortURL() {
+	tmpl := template.Must(template.New("links").Parse(
+		`{{.SortURL "name"}} {{.SortURL "size"}} {{.SortMark "name"}} {{.DirsURL true}}`))
+	h := listing.New(listing.Options{Template: tmpl})
+	w := httptest.NewRecorder()
+	if err := h.ServeDir(w, httptest.NewRequest(http.MethodGet, "/", nil), exampleFS, "."); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(w.Body.String())
+	// Output: ?sort=name&amp;order=desc ?sort=size&amp;order=asc ▲ ?sort=name&amp;order=asc&amp;dirs=first
+}

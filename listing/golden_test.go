@@ -9,6 +9,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -135,4 +137,51 @@ func firstDiff(got, want []byte) string {
 		}
 	}
 	return "(same lines)"
+}
+
+var pyLinkRE = regexp.MustCompile(`<li><a href="([^"]*)">`)
+
+// TestModernKeepsPythonLinks checks that the modern page has Python's
+// title, heading and entry links, in Python's order, so that a script
+// that scrapes Python's page reads the modern one too.
+func TestModernKeepsPythonLinks(t *testing.T) {
+	root, _, spec := buildTree(t)
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	h := New(Options{})
+	for _, req := range spec.Requests {
+		want, err := os.ReadFile(filepath.Join("testdata", "golden", req.Golden))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rq := httptest.NewRequest(http.MethodGet, req.Path, nil)
+		name, _, _ := safepath.Resolve(rq.URL.Path)
+		w := httptest.NewRecorder()
+		if err := h.ServeDir(w, rq, r.FS(), name); err != nil {
+			t.Fatalf("GET %q: %v", req.Path, err)
+		}
+		got := w.Body.String()
+		var pyLinks []string
+		for _, m := range pyLinkRE.FindAllStringSubmatch(string(want), -1) {
+			pyLinks = append(pyLinks, m[1])
+		}
+		l := links(got)
+		if strings.Contains(req.Path, "?") {
+			// The modern page sorts as asked; Python ignores the query.
+			slices.Sort(l)
+			slices.Sort(pyLinks)
+		}
+		if !slices.Equal(l, pyLinks) {
+			t.Errorf("GET %q: modern links = %q; want Python's %q", req.Path, l, pyLinks)
+		}
+		for _, tag := range []string{"title", "h1"} {
+			re := regexp.MustCompile("<" + tag + ">[^<]*</" + tag + ">")
+			if g, w := re.FindString(got), re.FindString(string(want)); g != w || g == "" {
+				t.Errorf("GET %q: modern %s; want Python's %s", req.Path, g, w)
+			}
+		}
+	}
 }
