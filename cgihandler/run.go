@@ -177,23 +177,26 @@ func (h *Handler) supervise(w http.ResponseWriter, r *http.Request, s *script, c
 	}
 	defer cancel()
 
-	// On timeout or client disconnect: kill the group, unblock our read
-	// of its stdout, and, if a write to a stuck client may be blocking,
-	// that write too. writing is guarded by mu so that the decision to
-	// send the header and this one cannot interleave.
+	// On timeout or client disconnect: if the response is under way,
+	// cut the connection (a blocked write returns, and the client sees
+	// a truncated body as truncated, not as complete); then kill the
+	// group and unblock our read of its stdout. writing is guarded by mu
+	// so that this decision and the one to send the header cannot
+	// interleave, and it is taken before the kill, so that the stream
+	// cannot end from the kill and clear writing first.
 	var mu sync.Mutex
 	writing := false
 	killed := make(chan struct{})
 	stop := context.AfterFunc(ctx, func() {
 		defer close(killed)
-		killGroup(cmd.Process)
 		now := time.Now()
-		p.stdout.SetReadDeadline(now)
 		mu.Lock()
 		if writing {
 			rc.SetWriteDeadline(now)
 		}
 		mu.Unlock()
+		killGroup(cmd.Process)
+		p.stdout.SetReadDeadline(now)
 	})
 
 	stderrDone := make(chan struct{})
@@ -258,12 +261,22 @@ func (h *Handler) supervise(w http.ResponseWriter, r *http.Request, s *script, c
 		headerErr == nil && !sent && !local:
 		killGroup(cmd.Process)
 	}
-	waitErr := cmd.Wait() // reaps the script: no zombie
-	// Then the rest of the group: background children the script left
-	// would otherwise outlive the request as orphans.
-	killGroup(cmd.Process)
-	if !stop() {
-		<-killed
+	// Then the rest of the group, killed once the script has exited:
+	// background children it left would otherwise outlive the request
+	// as orphans. Finally the script is reaped: no zombie.
+	var waitErr error
+	if waitExited(cmd.Process) {
+		killGroup(cmd.Process)
+		if !stop() {
+			<-killed
+		}
+		waitErr = cmd.Wait()
+	} else {
+		waitErr = cmd.Wait() // bounded by the timeout until stop
+		killGroup(cmd.Process)
+		if !stop() {
+			<-killed
+		}
 	}
 	timedOut := errors.Is(ctx.Err(), context.DeadlineExceeded) && r.Context().Err() == nil
 	gone := r.Context().Err() != nil
