@@ -126,12 +126,9 @@ func Load(certFile, keyFile string, password []byte) (*tls.Config, error) {
 		}
 		keyName = keyFile
 	}
-	key, err := loadKey(keyName, keyPEM, password, keyFile == "")
+	key, err := keyFor(leaf, certFile, keyName, keyPEM, keyFile == "", password, maxIterations)
 	if err != nil {
 		return nil, err
-	}
-	if !publicKeyEqual(leaf.PublicKey, key.Public()) {
-		return nil, newError(ErrMismatch, nil, "TLS key %q does not match certificate %q", keyName, certFile)
 	}
 	return &tls.Config{
 		MinVersion: tls.VersionTLS12,
@@ -143,10 +140,25 @@ func Load(certFile, keyFile string, password []byte) (*tls.Config, error) {
 	}, nil
 }
 
+// keyFor returns the private key in keyPEM, read from keyName, if it is
+// the key of leaf, read from certFile. This is the one way to a key, so
+// that the fuzz target checks what Load does.
+func keyFor(leaf *x509.Certificate, certFile, keyName string, keyPEM []byte, inCert bool, password []byte, maxIter int) (crypto.Signer, error) {
+	key, err := loadKey(keyName, keyPEM, password, inCert, maxIter)
+	if err != nil {
+		return nil, err
+	}
+	if !publicKeyEqual(leaf.PublicKey, key.Public()) {
+		return nil, newError(ErrMismatch, nil, "TLS key %q does not match certificate %q", keyName, certFile)
+	}
+	return key, nil
+}
+
 // loadKey finds, decrypts and parses the first private key in data, read
 // from the file name. inCert says the key was looked for in the
-// certificate file, which changes the advice when there is none.
-func loadKey(name string, data, password []byte, inCert bool) (crypto.Signer, error) {
+// certificate file, which changes the advice when there is none. maxIter
+// bounds PBKDF2's iterations.
+func loadKey(name string, data, password []byte, inCert bool, maxIter int) (crypto.Signer, error) {
 	var block *pem.Block
 	for rest := data; ; {
 		var b *pem.Block
@@ -173,7 +185,7 @@ func loadKey(name string, data, password []byte, inCert bool) (crypto.Signer, er
 		}
 		var err error
 		if block.Type == "ENCRYPTED PRIVATE KEY" {
-			der, err = decryptPKCS8(block.Bytes, password, maxIterations)
+			der, err = decryptPKCS8(block.Bytes, password, maxIter)
 		} else {
 			der, err = decryptLegacy(block, password)
 		}
