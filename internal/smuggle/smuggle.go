@@ -1,0 +1,256 @@
+// Package smuggle closes the request-smuggling gap that net/http leaves
+// open: a request with both Transfer-Encoding and Content-Length.
+//
+// RFC 9112 §6.3 says such a message "ought to be handled as an error".
+// net/http instead drops the Content-Length, reads the chunked body and
+// keeps the connection open; a proxy in front that framed the request by
+// its Content-Length now disagrees with us about where the next request
+// starts. By the time a handler runs the Content-Length is gone from the
+// request, so the check has to watch the connection itself.
+//
+// [Listener] wraps each accepted connection with a shadow parser that
+// follows HTTP/1 message framing (request line, header block, then a
+// Content-Length or chunked body) over the bytes net/http reads. When a
+// header block carries both fields the connection is marked, and
+// [Guard] answers every request on it with 400 and closes it. Everything
+// net/http itself rejects (malformed or differing Content-Length, a
+// missing Host) it already answers with 400 and a closed connection.
+//
+// Cleartext HTTP/1 only: HTTP/2 frames its own messages (the parser stops
+// at the HTTP/2 preface and at CONNECT), and net/http needs the bare
+// *tls.Conn to speak TLS, so TLS connections are not wrapped. Where the
+// parser cannot follow the framing it fails closed: the connection is
+// treated as smuggling.
+package smuggle
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"strconv"
+	"sync/atomic"
+)
+
+// lineView is how much of each line the parser keeps, with runs of
+// blanks squeezed: enough for a header name and a framing value. A framing
+// value it cannot see whole poisons the connection: the parser fails
+// closed, so no padding can blind it.
+const lineView = 256
+
+// Listener wraps ln so that its connections are watched. Serve it with an
+// http.Server whose ConnContext is [ConnContext] and whose handler is
+// wrapped in [Guard].
+func Listener(ln net.Listener) net.Listener { return listener{ln} }
+
+type listener struct{ net.Listener }
+
+func (l listener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &Conn{Conn: c}, nil
+}
+
+// Conn is a watched connection.
+type Conn struct {
+	net.Conn
+	p        parser // touched only by Read, which net/http never calls concurrently
+	poisoned atomic.Bool
+}
+
+// Read reads from the connection and feeds what it read to the parser.
+func (c *Conn) Read(b []byte) (int, error) {
+	n, err := c.Conn.Read(b)
+	if n > 0 && !c.p.done && !c.p.smuggling {
+		c.p.feed(b[:n])
+		if c.p.smuggling {
+			c.poisoned.Store(true)
+		}
+	}
+	return n, err
+}
+
+type ctxKey struct{}
+
+// ConnContext is for http.Server.ConnContext: it makes the watched
+// connection known to [Guard].
+func ConnContext(ctx context.Context, c net.Conn) context.Context {
+	if sc, ok := c.(*Conn); ok {
+		return context.WithValue(ctx, ctxKey{}, sc)
+	}
+	return ctx
+}
+
+// Guard answers requests on a connection that carried a request with both
+// Transfer-Encoding and Content-Length with 400 (through reject, which
+// writes the page) and closes the connection.
+func Guard(reject func(w http.ResponseWriter, r *http.Request), next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if c, ok := r.Context().Value(ctxKey{}).(*Conn); ok && c.poisoned.Load() {
+			w.Header().Set("Connection", "close")
+			reject(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+type state int
+
+const (
+	stRequestLine state = iota
+	stHeaders
+	stBody      // remaining bytes of a Content-Length body
+	stChunkSize // a chunk-size line
+	stChunkData // remaining bytes of a chunk
+	stChunkCRLF // the line ending after a chunk's data
+	stTrailers  // the trailer section after the last chunk
+)
+
+// parser follows the framing of a stream of HTTP/1 requests.
+type parser struct {
+	st        state
+	line      []byte
+	cut       bool // the line was longer than lineView
+	remaining int64
+	hasCL     bool
+	clValue   int64
+	clBad     bool
+	chunked   bool
+
+	smuggling bool // a header block had Transfer-Encoding and Content-Length
+	done      bool // stopped watching: HTTP/2, an upgrade, or a stream net/http rejects
+}
+
+func (p *parser) feed(b []byte) {
+	for len(b) > 0 && !p.done && !p.smuggling {
+		switch p.st {
+		case stBody, stChunkData:
+			n := min(int64(len(b)), p.remaining)
+			p.remaining -= n
+			b = b[n:]
+			if p.remaining == 0 {
+				if p.st == stBody {
+					p.st = stRequestLine
+				} else {
+					p.st = stChunkCRLF
+				}
+			}
+		default:
+			i := bytes.IndexByte(b, '\n')
+			if i < 0 {
+				p.appendLine(b)
+				return
+			}
+			p.appendLine(b[:i])
+			b = b[i+1:]
+			p.endLine(bytes.TrimSuffix(p.line, []byte("\r")))
+			p.line, p.cut = p.line[:0], false
+		}
+	}
+}
+
+// appendLine keeps the first lineView bytes of a line, squeezing each run
+// of blanks to one and dropping blanks after a colon, so that
+// "Content-Length:" followed by a thousand spaces still shows its value.
+func (p *parser) appendLine(b []byte) {
+	for _, c := range b {
+		if c == ' ' || c == '\t' {
+			if n := len(p.line); n > 0 && (p.line[n-1] == ' ' || p.line[n-1] == ':') {
+				continue
+			}
+			if len(p.line) == 0 {
+				p.line = append(p.line, ' ') // keep the mark of a continuation line
+				continue
+			}
+		}
+		if len(p.line) >= lineView {
+			p.cut = true
+			return
+		}
+		p.line = append(p.line, c)
+	}
+}
+
+func (p *parser) endLine(line []byte) {
+	switch p.st {
+	case stRequestLine:
+		if len(line) == 0 {
+			return // RFC 9112 §2.2: empty lines before a request are ignored
+		}
+		if bytes.HasPrefix(line, []byte("PRI * HTTP/2")) || bytes.HasPrefix(line, []byte("CONNECT ")) {
+			p.done = true
+			return
+		}
+		p.st = stHeaders
+		p.hasCL, p.clBad, p.chunked, p.clValue = false, false, false, 0
+	case stHeaders:
+		if len(line) > 0 {
+			p.header(line)
+			return
+		}
+		p.endHeaders()
+	case stChunkSize:
+		size, _, ext := bytes.Cut(line, []byte(";"))
+		n, err := strconv.ParseInt(string(bytes.TrimSpace(size)), 16, 64)
+		if err != nil || n < 0 || p.cut && !ext {
+			p.smuggling = true // lost the framing: fail closed
+			return
+		}
+		if n == 0 {
+			p.st = stTrailers
+			return
+		}
+		p.st, p.remaining = stChunkData, n
+	case stChunkCRLF:
+		if len(line) != 0 {
+			p.smuggling = true
+			return
+		}
+		p.st = stChunkSize
+	case stTrailers:
+		if len(line) == 0 {
+			p.st = stRequestLine
+		}
+	}
+}
+
+func (p *parser) header(line []byte) {
+	if line[0] == ' ' {
+		return // an obs-fold continuation: part of the previous field's value
+	}
+	name, value, ok := bytes.Cut(line, []byte(":"))
+	if !ok {
+		return
+	}
+	name = bytes.TrimSpace(name)
+	value = bytes.TrimSpace(value)
+	switch {
+	case bytes.EqualFold(name, []byte("Content-Length")):
+		n, err := strconv.ParseInt(string(value), 10, 64)
+		if err != nil || n < 0 || p.cut || p.hasCL && n != p.clValue {
+			p.clBad = true
+		}
+		p.hasCL, p.clValue = true, n
+	case bytes.EqualFold(name, []byte("Transfer-Encoding")):
+		p.chunked = true // any coding: net/http accepts only chunked, and rejects the rest
+	}
+}
+
+func (p *parser) endHeaders() {
+	switch {
+	case p.chunked && p.hasCL, p.clBad:
+		// Both framings, or a Content-Length net/http will refuse or that
+		// could not be read whole: either way this connection is done.
+		p.smuggling = true
+		p.done = true
+	case p.chunked:
+		p.st = stChunkSize
+	case p.hasCL && p.clValue > 0:
+		p.st, p.remaining = stBody, p.clValue
+	default:
+		p.st = stRequestLine
+	}
+}
