@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/pyhttp/httpserver/listing"
 	"github.com/pyhttp/httpserver/middleware"
 )
 
@@ -31,6 +32,8 @@ type config struct {
 	noListing       bool
 	hideDotfiles    bool
 	contentETags    bool
+	listing         listing.Format
+	dirsFirst       bool
 
 	readHeaderTimeout time.Duration
 	idleTimeout       time.Duration
@@ -64,7 +67,7 @@ const usageLine = "usage: httpserver [-h] [--cgi] [-b ADDRESS] [-d DIRECTORY] [-
 func parseArgs(args []string, stdout io.Writer) (config, error) {
 	cfg := config{port: 8000}
 	var headers []string
-	var logFormat, etag string
+	var logFormat, etag, listingFormat string
 	fl := pflag.NewFlagSet("httpserver", pflag.ContinueOnError)
 	fl.SetOutput(io.Discard)
 	fl.SortFlags = false
@@ -81,6 +84,8 @@ func parseArgs(args []string, stdout io.Writer) (config, error) {
 	fl.StringVar(&logFormat, "log-format", "python", "access log format: python, common, combined or json")
 	fl.BoolVarP(&cfg.quiet, "quiet", "q", false, "write no access log")
 	fl.BoolVar(&cfg.noListing, "no-listing", false, "answer 404 for a directory without an index file instead of listing it")
+	fl.StringVar(&listingFormat, "listing", "modern", "directory listing page: modern (sizes, dates, sorting, JSON) or python (CPython's page, byte for byte)")
+	fl.BoolVar(&cfg.dirsFirst, "dirs-first", false, "list directories before files")
 	fl.BoolVar(&cfg.hideDotfiles, "hide-dotfiles", false, "answer 404 for paths with a dot-element (.git, .env) and leave them out of listings")
 	fl.StringVar(&etag, "etag", "mtime", "ETags from the file's modification time and size (mtime), or from a hash of its content (content), which replicas serving the same bytes agree on")
 	fl.DurationVar(&cfg.readHeaderTimeout, "read-header-timeout", 10*time.Second, "close connections that take longer to send request headers (slowloris)")
@@ -131,6 +136,13 @@ func parseArgs(args []string, stdout io.Writer) (config, error) {
 		return cfg, usagef("argument --log-format: %q is not python, common, combined or json", logFormat)
 	}
 	cfg.logFormat = f
+	switch listingFormat {
+	case "modern":
+	case "python":
+		cfg.listing = listing.Python
+	default:
+		return cfg, usagef("argument --listing: %q is not modern or python", listingFormat)
+	}
 	switch etag {
 	case "mtime":
 	case "content":
@@ -160,7 +172,7 @@ func parseArgs(args []string, stdout io.Writer) (config, error) {
 var metavars = map[string]string{
 	"bind": "ADDRESS", "directory": "DIRECTORY", "protocol": "VERSION",
 	"tls-cert": "PATH", "tls-key": "PATH", "tls-password-file": "PATH",
-	"header": "'NAME: VALUE'", "log-format": "FORMAT", "etag": "mtime|content",
+	"header": "'NAME: VALUE'", "log-format": "FORMAT", "etag": "mtime|content", "listing": "modern|python",
 	"read-header-timeout": "DURATION", "idle-timeout": "DURATION", "shutdown-grace": "DURATION",
 	"max-header-bytes": "N",
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/pyhttp/httpserver/cgihandler"
 	"github.com/pyhttp/httpserver/fileserver"
 	"github.com/pyhttp/httpserver/internal/errorpage"
+	"github.com/pyhttp/httpserver/internal/smuggle"
+	"github.com/pyhttp/httpserver/listing"
 	"github.com/pyhttp/httpserver/middleware"
 )
 
@@ -36,6 +38,7 @@ func newHandler(cfg config, dir string, root *os.Root, errLog *slog.Logger, stde
 		NoListing:        cfg.noListing,
 		HideDotfiles:     cfg.hideDotfiles,
 		ContentHashETags: cfg.contentETags,
+		Listing:          listing.Options{Format: cfg.listing, DirsFirst: cfg.dirsFirst},
 		ErrorLog:         errLog,
 	})
 	var h http.Handler = files
@@ -61,6 +64,13 @@ func newHandler(cfg config, dir string, root *os.Root, errLog *slog.Logger, stde
 		return 0, true
 	})(h)
 	h = pythonLimits(pages, h)
+	// A request framed both by Transfer-Encoding and by Content-Length is
+	// a smuggling attempt (RFC 9112 §6.3); net/http drops the
+	// Content-Length and carries on, so the listener watches for it and
+	// this answers 400 and closes the connection.
+	h = smuggle.Guard(func(w http.ResponseWriter, r *http.Request) {
+		pages.Write(w, r, http.StatusBadRequest, "Transfer-Encoding with Content-Length")
+	}, h)
 	if len(cfg.headers) > 0 {
 		h = extraHeaders(cfg.headers, h)
 	}

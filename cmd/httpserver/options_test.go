@@ -270,3 +270,44 @@ func TestExpectContinue(t *testing.T) {
 		t.Errorf("1 GB POST with Expect: first response %q, %v; want HTTP/1.1 413 before any body", status, err)
 	}
 }
+
+func TestListingOptions(t *testing.T) {
+	dir := site(t)
+	py := start(t, "0", "-b", "127.0.0.1", "-d", dir, "--listing", "python")
+	if _, body := get(t, py.base+"/docs/"); !strings.HasPrefix(body, "<!DOCTYPE HTML>") || !strings.Contains(body, `<li><a href="a.txt">a.txt</a></li>`) {
+		t.Errorf("--listing python: %q", body)
+	}
+	modern := start(t, "0", "-b", "127.0.0.1", "-d", dir)
+	resp, body := get(t, modern.base+"/docs/", "Accept", "application/json")
+	if resp.Header.Get("Content-Type") != "application/json" && !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") || !strings.Contains(body, `"a.txt"`) {
+		t.Errorf("JSON listing: %s %q", resp.Header.Get("Content-Type"), body)
+	}
+}
+
+// TestSmuggling sends a request framed both ways over a raw connection:
+// 400, and the connection is closed before the smuggled request runs.
+func TestSmuggling(t *testing.T) {
+	dir := site(t)
+	s := start(t, "0", "-b", "127.0.0.1", "-d", dir, "--cgi")
+	for _, raw := range []string{
+		"POST /cgi-bin/hello.sh HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 6\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n",
+		"POST /cgi-bin/hello.sh HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+		"POST /cgi-bin/hello.sh HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
+		"GET /hello.txt HTTP/1.1\r\n\r\n",
+	} {
+		conn, err := net.DialTimeout("tcp", strings.TrimPrefix(s.base, "http://"), 5*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn.SetDeadline(time.Now().Add(5 * time.Second))
+		io.WriteString(conn, raw)
+		all, _ := io.ReadAll(conn) // returns once the server closes
+		conn.Close()
+		if !strings.HasPrefix(string(all), "HTTP/1.1 400 ") || strings.Count(string(all), "HTTP/1.1 ") != 1 {
+			t.Errorf("%q: got %q; want one 400 and a closed connection", raw, all)
+		}
+	}
+	if strings.Contains(s.stderr.String(), "/smuggled") {
+		t.Errorf("the smuggled request was served:\n%s", s.stderr.String())
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"strconv"
 
+	"github.com/pyhttp/httpserver/internal/smuggle"
 	"github.com/pyhttp/httpserver/internal/tlsconfig"
 )
 
@@ -59,6 +60,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("cannot listen on %s: %w", addr, unwrapOp(err))
 	}
 
+	if tlsConf == nil {
+		// Watch cleartext HTTP/1 framing for Transfer-Encoding with
+		// Content-Length, which net/http lets through (see handler.go).
+		ln = smuggle.Listener(ln)
+	}
 	errLog := slog.New(slog.NewTextHandler(stderr, nil))
 	srv := &http.Server{
 		Handler:           newHandler(cfg, cfg.directory, root, errLog, stderr),
@@ -67,6 +73,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		MaxHeaderBytes:    cfg.maxHeaderBytes,
 		ErrorLog:          log.New(stderr, "", 0),
 		TLSConfig:         tlsConf,
+		ConnContext:       smuggle.ConnContext,
 		Protocols:         new(http.Protocols),
 	}
 	srv.Protocols.SetHTTP1(true)

@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/pyhttp/httpserver/listing"
 )
 
 func TestParseArgs(t *testing.T) {
@@ -42,6 +44,7 @@ func TestParseArgs(t *testing.T) {
 		{[]string{"--log-format", "combined", "--quiet", "--no-listing", "--hide-dotfiles", "--h2c", "--etag", "content"}, func(c config) bool {
 			return c.logFormat.String() == "combined" && c.quiet && c.noListing && c.hideDotfiles && c.h2c && c.contentETags
 		}},
+		{[]string{"--listing", "python", "--dirs-first"}, func(c config) bool { return c.listing == listing.Python && c.dirsFirst }},
 		{[]string{"--read-header-timeout", "2s", "--idle-timeout", "1m", "--max-header-bytes", "8192"}, func(c config) bool {
 			return c.readHeaderTimeout == 2*time.Second && c.idleTimeout == time.Minute && c.maxHeaderBytes == 8192
 		}},
@@ -77,6 +80,7 @@ func TestParseArgsErrors(t *testing.T) {
 		{[]string{"--max-header-bytes", "10"}, "below 4096"},
 		{[]string{"-d", ""}, "expected a directory"},
 		{[]string{"--etag", "weak"}, `"weak" is not mtime or content`},
+		{[]string{"--listing", "fancy"}, `"fancy" is not modern or python`},
 	} {
 		_, err := parseArgs(tt.args, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), tt.want) || exitCode(err) != 2 {
