@@ -102,6 +102,7 @@ type Options struct {
 type Handler struct {
 	dir        string   // the root, absolute
 	dirs       []string // clean CGI directory paths, no trailing slash
+	lastElems  []string // the last element of each of dirs
 	interp     map[string][]string
 	inheritEnv []string
 	passAuth   bool
@@ -141,6 +142,7 @@ func New(dir string, opts Options) *Handler {
 		c = strings.TrimSuffix(c, "/")
 		if ok && c != "" {
 			h.dirs = append(h.dirs, c)
+			h.lastElems = append(h.lastElems, c[strings.LastIndexByte(c, '/')+1:])
 		}
 	}
 	if h.interp == nil {
@@ -192,6 +194,9 @@ func (h *Handler) Match(r *http.Request) bool {
 
 // match returns the clean path and the CGI directory it lies in.
 func (h *Handler) match(p string) (clean, dir string, ok bool) {
+	if !h.mayMatch(p) {
+		return "", "", false
+	}
 	clean, ok = safepath.Clean(p)
 	if !ok {
 		return "", "", false
@@ -202,6 +207,20 @@ func (h *Handler) match(p string) (clean, dir string, ok bool) {
 		}
 	}
 	return "", "", false
+}
+
+// mayMatch is a cheap, allocation-free filter in front of match, which
+// the command runs for every request, static ones included. Cleaning
+// only drops and merges path elements, never makes new ones, so a path
+// that cleans to one below a CGI directory contains that directory's
+// last element verbatim.
+func (h *Handler) mayMatch(p string) bool {
+	for _, e := range h.lastElems {
+		if strings.Contains(p, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // ServeHTTP runs the script that r names. A request that [Handler.Match]

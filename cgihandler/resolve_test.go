@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pyhttp/httpserver/internal/safepath"
 )
 
 // resolveFixture is a small tree for the resolution fuzzer:
@@ -69,6 +71,9 @@ func FuzzResolve(f *testing.F) {
 			if ok != h.Match(&http.Request{URL: &url.URL{Path: p}}) {
 				t.Fatalf("match and Match disagree on %q", p)
 			}
+			if ok != referenceMatch(p, []string{"/cgi-bin", "/htbin"}) {
+				t.Fatalf("match(%q) = %v; the reference says otherwise", p, ok)
+			}
 			if !ok {
 				continue
 			}
@@ -94,6 +99,20 @@ func FuzzResolve(f *testing.F) {
 			}
 		}
 	})
+}
+
+// referenceMatch is match without its fast filter: clean, then compare.
+func referenceMatch(p string, dirs []string) bool {
+	clean, ok := safepath.Clean(p)
+	if !ok {
+		return false
+	}
+	for _, d := range dirs {
+		if clean == d || strings.HasPrefix(clean, d+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 func TestResolveFixture(t *testing.T) {
