@@ -83,6 +83,17 @@ func TestOpenSSL(t *testing.T) {
 			loadFails(t, both, "", []byte("hunter2"), ErrWrongPassword)
 		})
 	}
+	// Key types crypto/tls cannot use, named in the error.
+	for _, alg := range [][]string{{"ED448"}, {"RSA-PSS", "-pkeyopt", "rsa_keygen_bits:1024"}} {
+		t.Run("unsupported "+alg[0], func(t *testing.T) {
+			key := in(alg[0] + ".key")
+			openssl(t, append(append([]string{"genpkey", "-algorithm"}, alg...), "-out", key)...)
+			err := loadFails(t, in("ec-cert.pem"), key, nil, ErrUnsupported)
+			if !strings.Contains(err.Error(), "unsupported key type") {
+				t.Errorf("error = %q; want it to name the key type", err)
+			}
+		})
+	}
 	// What we refuse, with advice.
 	t.Run("scrypt", func(t *testing.T) {
 		out := in("scrypt.pem")

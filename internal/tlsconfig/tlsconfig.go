@@ -8,6 +8,8 @@ import (
 	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -177,6 +179,10 @@ func loadKey(name string, data, password []byte, inCert bool, maxIter int) (cryp
 		return nil, newError(ErrNoKey, nil, "no private key in %q", name)
 	}
 
+	if block.Type == "DSA PRIVATE KEY" {
+		// TLS 1.3 dropped DSA and crypto/tls never had it.
+		return nil, newError(ErrUnsupported, nil, "TLS key %q: unsupported key type DSA", name)
+	}
 	der, encrypted := block.Bytes, false
 	switch {
 	case block.Type == "ENCRYPTED PRIVATE KEY", isLegacyEncrypted(block):
@@ -222,6 +228,9 @@ func parseKey(name string, der []byte, encrypted bool) (crypto.Signer, error) {
 		}
 	}
 	if err != nil {
+		if alg, ok := otherPKCS8Algorithm(der); ok {
+			return nil, newError(ErrUnsupported, nil, "TLS key %q: unsupported key type %s", name, alg)
+		}
 		if encrypted {
 			return nil, decryptError(name, errDecrypt)
 		}
@@ -232,6 +241,35 @@ func parseKey(name string, der []byte, encrypted bool) (crypto.Signer, error) {
 		return k.(crypto.Signer), nil
 	}
 	return nil, newError(ErrUnsupported, nil, "TLS key %q: unsupported key type %T", name, key)
+}
+
+// otherPKCS8Algorithm reports the algorithm of a well-formed PKCS#8
+// PrivateKeyInfo (RFC 5208 section 5) that crypto/x509 does not parse,
+// such as DSA or Ed448 from "openssl genpkey", so that the error says
+// "unsupported" rather than "not a key".
+func otherPKCS8Algorithm(der []byte) (string, bool) {
+	var info struct {
+		Version    int
+		Algorithm  pkix.AlgorithmIdentifier
+		PrivateKey []byte
+	}
+	if _, err := asn1.Unmarshal(der, &info); err != nil {
+		return "", false
+	}
+	switch oid := info.Algorithm.Algorithm.String(); oid {
+	case "1.2.840.113549.1.1.1", "1.2.840.10045.2.1", "1.3.101.112", "1.3.101.110":
+		return "", false // RSA, EC, Ed25519, X25519: known, so the key itself is bad
+	case "1.2.840.10040.4.1":
+		return "DSA", true
+	case "1.2.840.113549.1.1.10":
+		return "RSASSA-PSS", true
+	case "1.3.101.111":
+		return "X448", true
+	case "1.3.101.113":
+		return "Ed448", true
+	default:
+		return oid, true
+	}
 }
 
 // publicKeyEqual compares a certificate's public key with a private key's.

@@ -10,6 +10,7 @@ import (
 	"crypto/sha512"
 	"crypto/tls"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/asn1"
 	"encoding/pem"
 	"errors"
@@ -117,6 +118,18 @@ func TestLoad(t *testing.T) {
 			wantErr: ErrMismatch, wantMsg: `TLS key {key} does not match certificate {cert}`},
 		{name: "x25519 key", cert: ecCert, key: pkcs8PEM(t, x25519),
 			wantErr: ErrUnsupported, wantMsg: `TLS key {key}: unsupported key type *ecdh.PrivateKey`},
+		{name: "pkcs8 ed448", cert: ecCert, key: otherPKCS8(t, asn1.ObjectIdentifier{1, 3, 101, 113}),
+			wantErr: ErrUnsupported, wantMsg: `TLS key {key}: unsupported key type Ed448`},
+		{name: "pkcs8 dsa", cert: ecCert, key: otherPKCS8(t, asn1.ObjectIdentifier{1, 2, 840, 10040, 4, 1}),
+			wantErr: ErrUnsupported, wantMsg: `TLS key {key}: unsupported key type DSA`},
+		{name: "pkcs8 unknown algorithm", cert: ecCert, key: otherPKCS8(t, asn1.ObjectIdentifier{1, 2, 3, 4}),
+			wantErr: ErrUnsupported, wantMsg: `TLS key {key}: unsupported key type 1.2.3.4`},
+		{name: "pkcs8 ec with a bad key", cert: ecCert, key: otherPKCS8(t, asn1.ObjectIdentifier{1, 2, 840, 10045, 2, 1}),
+			wantErr: ErrMalformed, wantMsg: `bad TLS key {key}: not a PKCS#8, PKCS#1 or SEC 1 private key`},
+		{name: "encrypted pkcs8 ed448", cert: ecCert, key: encryptedPEM(encryptPKCS8(t, mustDER(t, otherPKCS8(t, asn1.ObjectIdentifier{1, 3, 101, 113})), []byte(pw), nil, sha1.New, cbcAES128, 16)), password: []byte(pw),
+			wantErr: ErrUnsupported, wantMsg: `TLS key {key}: unsupported key type Ed448`},
+		{name: "traditional dsa", cert: ecCert, key: pem.EncodeToMemory(&pem.Block{Type: "DSA PRIVATE KEY", Bytes: []byte{0x30, 0}}),
+			wantErr: ErrUnsupported, wantMsg: `TLS key {key}: unsupported key type DSA`},
 
 		// Files that are not what they should be.
 		{name: "garbage cert", cert: []byte("hello\n"), key: pkcs8PEM(t, ec),
@@ -141,6 +154,21 @@ func TestLoad(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) { runLoad(t, tc) })
 	}
+}
+
+// otherPKCS8 is a PrivateKeyInfo for an algorithm crypto/x509 does not
+// parse; the key itself is junk.
+func otherPKCS8(t *testing.T, oid asn1.ObjectIdentifier) []byte {
+	t.Helper()
+	der, err := asn1.Marshal(struct {
+		Version    int
+		Algorithm  pkix.AlgorithmIdentifier
+		PrivateKey []byte
+	}{0, pkix.AlgorithmIdentifier{Algorithm: oid}, []byte{4, 2, 0, 0}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
 }
 
 func mustDER(t *testing.T, p []byte) []byte {
