@@ -120,6 +120,8 @@ func TestLoad(t *testing.T) {
 			wantErr: ErrUnsupported, wantMsg: `TLS key {key}: unsupported key type *ecdh.PrivateKey`},
 		{name: "pkcs8 ed448", cert: ecCert, key: otherPKCS8(t, asn1.ObjectIdentifier{1, 3, 101, 113}),
 			wantErr: ErrUnsupported, wantMsg: `TLS key {key}: unsupported key type Ed448`},
+		{name: "pkcs8 x448", cert: ecCert, key: otherPKCS8(t, asn1.ObjectIdentifier{1, 3, 101, 111}),
+			wantErr: ErrUnsupported, wantMsg: `TLS key {key}: unsupported key type X448`},
 		{name: "pkcs8 dsa", cert: ecCert, key: otherPKCS8(t, asn1.ObjectIdentifier{1, 2, 840, 10040, 4, 1}),
 			wantErr: ErrUnsupported, wantMsg: `TLS key {key}: unsupported key type DSA`},
 		{name: "pkcs8 unknown algorithm", cert: ecCert, key: otherPKCS8(t, asn1.ObjectIdentifier{1, 2, 3, 4}),
