@@ -323,6 +323,7 @@ func TestBodies(t *testing.T) {
 		{"chunked expect", mib, true, true, 200, "len=1048576 err=<nil> sha=" + sum(mib)},
 		{"too large", bytes.Repeat(mib, 5), false, false, 413, "Request Entity Too Large"},
 		{"too large chunked", bytes.Repeat(mib, 5), true, false, 413, "Request Entity Too Large"},
+		{"too large expect", bytes.Repeat(mib, 5), false, true, 413, "Request Entity Too Large"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -259,3 +259,32 @@ func TestBadChunkedBody(t *testing.T) {
 		t.Errorf("script ran on a malformed body")
 	}
 }
+
+// TestTruncatedBody half-closes a connection after 10 of 100 promised
+// body bytes: the script must be killed, never answer as if it had the
+// whole body.
+func TestTruncatedBody(t *testing.T) {
+	srv, logs := newServer(t, cgihandler.Options{})
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	io.WriteString(conn, "POST /cgi-bin/child?mode=echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789")
+	conn.(*net.TCPConn).CloseWrite()
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest || strings.Contains(string(b), "len=") {
+		t.Errorf("truncated body: %d %q; want 400 and no script output", resp.StatusCode, b)
+	}
+	// net/http may notice the half-close, and cancel the request, before
+	// the body read fails: either way the script was killed.
+	if l := logs.String(); !strings.Contains(l, "reading the request body failed") && !strings.Contains(l, "client went away") {
+		t.Errorf("not logged:\n%s", l)
+	}
+}

@@ -184,8 +184,12 @@ func (h *Handler) supervise(w http.ResponseWriter, r *http.Request, s *script, c
 	// so that this decision and the one to send the header cannot
 	// interleave, and it is taken before the kill, so that the stream
 	// cannot end from the kill and clear writing first.
-	var mu sync.Mutex
-	writing := false
+	var (
+		mu      sync.Mutex
+		writing bool  // the response is being streamed
+		reaped  bool  // the script is (about to be) reaped: its pid may be reused
+		bodyErr error // reading the request body failed
+	)
 	killed := make(chan struct{})
 	stop := context.AfterFunc(ctx, func() {
 		defer close(killed)
@@ -215,7 +219,20 @@ func (h *Handler) supervise(w http.ResponseWriter, r *http.Request, s *script, c
 			// A script that ignores its stdin and exits makes this
 			// write fail with EPIPE; one that ignores it and runs on
 			// is bounded by the timeout. Either way no deadlock.
-			io.Copy(p.stdin, r.Body)
+			body := &bodyReader{r: r.Body}
+			io.Copy(p.stdin, body)
+			if body.err != nil {
+				// The client's body broke off (it went away, or sent
+				// less than its Content-Length). Kill the script
+				// before its stdin closes, so that it can never take
+				// a truncated body for a whole one.
+				mu.Lock()
+				if !reaped {
+					killGroup(cmd.Process)
+					bodyErr = body.err
+				}
+				mu.Unlock()
+			}
 			p.stdin.Close()
 		}()
 	} else {
@@ -270,8 +287,14 @@ func (h *Handler) supervise(w http.ResponseWriter, r *http.Request, s *script, c
 		if !stop() {
 			<-killed
 		}
+		mu.Lock()
+		reaped = true
+		mu.Unlock()
 		waitErr = cmd.Wait()
 	} else {
+		mu.Lock()
+		reaped = true
+		mu.Unlock()
 		waitErr = cmd.Wait() // bounded by the timeout until stop
 		killGroup(cmd.Process)
 		if !stop() {
@@ -280,6 +303,9 @@ func (h *Handler) supervise(w http.ResponseWriter, r *http.Request, s *script, c
 	}
 	timedOut := errors.Is(ctx.Err(), context.DeadlineExceeded) && r.Context().Err() == nil
 	gone := r.Context().Err() != nil
+	mu.Lock()
+	bodyFailed := bodyErr
+	mu.Unlock()
 
 	select {
 	case <-stdinDone:
@@ -296,12 +322,16 @@ func (h *Handler) supervise(w http.ResponseWriter, r *http.Request, s *script, c
 	<-stderrDone
 	p.stderr.Close()
 
-	h.logExit(r.Context(), s, waitErr, exitCause{timedOut, gone, headerErr, clientErr})
+	h.logExit(r.Context(), s, waitErr, exitCause{timedOut, gone, bodyFailed, headerErr, clientErr})
 
 	switch {
-	case sent || gone:
+	case sent:
 	case timedOut:
 		h.fail(w, r, &statusError{http.StatusGatewayTimeout, "", nil})
+	case bodyFailed != nil || gone:
+		// Most likely no one is listening, but the status is what the
+		// access log records, and net/http would otherwise send 200.
+		h.fail(w, r, &statusError{http.StatusBadRequest, "", nil})
 	case headerErr != nil:
 		h.fail(w, r, &statusError{http.StatusInternalServerError, "", nil})
 	case local:
@@ -366,8 +396,24 @@ func (h *Handler) logStderr(ctx context.Context, f *os.File, name string) {
 // exitCause is what supervise knows about why a script ended.
 type exitCause struct {
 	timedOut, gone bool
+	bodyErr        error
 	headerErr      error
 	clientErr      error
+}
+
+// bodyReader remembers a failed read of the request body, to tell it
+// from a failed write to the script.
+type bodyReader struct {
+	r   io.Reader
+	err error
+}
+
+func (b *bodyReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF {
+		b.err = err
+	}
+	return n, err
 }
 
 // logExit logs how the script ended, if that is worth a line: our reason
@@ -378,6 +424,9 @@ func (h *Handler) logExit(ctx context.Context, s *script, waitErr error, c exitC
 	switch {
 	case c.timedOut:
 		h.log.LogAttrs(ctx, slog.LevelError, "CGI script timed out", name)
+		return
+	case c.bodyErr != nil:
+		h.log.LogAttrs(ctx, slog.LevelInfo, "CGI script killed: reading the request body failed", name, slog.Any("err", c.bodyErr))
 		return
 	case c.gone:
 		h.log.LogAttrs(ctx, slog.LevelInfo, "CGI script killed: client went away", name)
