@@ -1,0 +1,160 @@
+package errorpage
+
+import (
+	"html/template"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// pythonNotFound is what CPython 3.14's send_error(404, "File not found")
+// sends as the body.
+const pythonNotFound = `<!DOCTYPE HTML>
+<html lang="en">
+    <head>
+        <meta charset="utf-8">
+        <style type="text/css">
+            :root {
+                color-scheme: light dark;
+            }
+        </style>
+        <title>Error response</title>
+    </head>
+    <body>
+        <h1>Error response</h1>
+        <p>Error code: 404</p>
+        <p>Message: File not found.</p>
+        <p>Error code explanation: 404 - Nothing matches the given URI.</p>
+    </body>
+</html>
+`
+
+func TestPythonPage(t *testing.T) {
+	w := httptest.NewRecorder()
+	w.Header().Set("ETag", `"x"`)
+	w.Header().Set("Last-Modified", "Mon, 23 Nov 2026 18:53:00 GMT")
+	w.Header().Set("Cache-Control", "max-age=60")
+	var p *Page // a nil Page is Python's
+	p.Write(w, httptest.NewRequest("GET", "/x", nil), http.StatusNotFound, "File not found")
+	if w.Code != 404 || w.Body.String() != pythonNotFound {
+		t.Errorf("404 page:\n%s\nwant:\n%s", w.Body.String(), pythonNotFound)
+	}
+	for name, want := range map[string]string{
+		"Content-Type":           "text/html;charset=utf-8",
+		"Content-Length":         strconv.Itoa(len(pythonNotFound)),
+		"X-Content-Type-Options": "nosniff",
+		"Etag":                   "",
+		"Last-Modified":          "",
+		"Cache-Control":          "",
+	} {
+		if got := w.Header().Get(name); got != want {
+			t.Errorf("%s = %q; want %q", name, got, want)
+		}
+	}
+}
+
+func TestMessagesAndEscaping(t *testing.T) {
+	for _, tt := range []struct {
+		code    int
+		message string
+		want    []string
+	}{
+		{403, "", []string{"Message: Forbidden.", "403 - Request forbidden -- authorization will not help."}},
+		{501, "Unsupported method ('BREW')", []string{"Message: Unsupported method ('BREW')."}},
+		{400, `<script>alert("x")</script> & co`, []string{`Message: &lt;script&gt;alert("x")&lt;/script&gt; &amp; co.`}},
+		{599, "", []string{"Error code: 599", "Message: ???.", "599 - ???."}},
+		{422, "", []string{"Message: Unprocessable Entity.", "422 - ."}},
+	} {
+		w := httptest.NewRecorder()
+		New(nil, "").Write(w, httptest.NewRequest("GET", "/", nil), tt.code, tt.message)
+		for _, want := range tt.want {
+			if !strings.Contains(w.Body.String(), want) {
+				t.Errorf("Write(%d, %q): body lacks %q:\n%s", tt.code, tt.message, want, w.Body.String())
+			}
+		}
+	}
+}
+
+func TestNoBody(t *testing.T) {
+	for _, tt := range []struct {
+		method string
+		code   int
+	}{
+		{"HEAD", 404}, {"HEAD", 500}, {"GET", 100}, {"GET", 204}, {"GET", 205}, {"GET", 304},
+	} {
+		w := httptest.NewRecorder()
+		New(nil, "").Write(w, httptest.NewRequest(tt.method, "/", nil), tt.code, "")
+		if w.Code != tt.code || w.Body.Len() != 0 {
+			t.Errorf("%s %d: status %d, %d bytes of body; want no body", tt.method, tt.code, w.Code, w.Body.Len())
+		}
+		if tt.method == "HEAD" && w.Header().Get("Content-Length") == "" {
+			t.Errorf("HEAD %d: no Content-Length; want the GET's", tt.code)
+		}
+	}
+}
+
+func TestCustomTemplate(t *testing.T) {
+	tmpl := template.Must(template.New("e").Parse(`<p>{{.Code}}: {{.Message}} ({{.Explain}})</p>`))
+	w := httptest.NewRecorder()
+	New(tmpl, "text/html; charset=utf-8").Write(w, httptest.NewRequest("GET", "/", nil), 404, "<b>gone</b>")
+	if got := w.Body.String(); got != "<p>404: &lt;b&gt;gone&lt;/b&gt; (Nothing matches the given URI)</p>" {
+		t.Errorf("custom page = %q", got)
+	}
+	if got := w.Header().Get("Content-Type"); got != "text/html; charset=utf-8" {
+		t.Errorf("custom Content-Type = %q", got)
+	}
+
+	// A template that fails at run time falls back to Python's page:
+	// an error page must not fail in turn.
+	broken := template.Must(template.New("e").Parse(`{{.Missing.Field}}`))
+	w = httptest.NewRecorder()
+	New(broken, "").Write(w, httptest.NewRequest("GET", "/", nil), 404, "File not found")
+	if w.Body.String() != pythonNotFound {
+		t.Errorf("broken template: body = %q; want Python's page", w.Body.String())
+	}
+}
+
+// logger is a ResponseWriter that records LogError calls.
+type logger struct {
+	http.ResponseWriter
+	code    int
+	message string
+}
+
+func (l *logger) LogError(code int, message string) { l.code, l.message = code, message }
+
+// wrapper hides the logger behind an Unwrap, as middleware do.
+type wrapper struct{ http.ResponseWriter }
+
+func (w wrapper) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func TestLoggerThroughUnwrap(t *testing.T) {
+	l := &logger{ResponseWriter: httptest.NewRecorder()}
+	New(nil, "").Write(wrapper{wrapper{l}}, httptest.NewRequest("GET", "/", nil), 404, "")
+	if l.code != 404 || l.message != "Not Found" {
+		t.Errorf("LogError got %d %q; want 404 %q", l.code, l.message, "Not Found")
+	}
+	// No logger anywhere: nothing to call, nothing breaks.
+	New(nil, "").Write(wrapper{httptest.NewRecorder()}, httptest.NewRequest("GET", "/", nil), 404, "")
+}
+
+func TestText(t *testing.T) {
+	if m, e := Text(404); m != "Not Found" || e != "Nothing matches the given URI" {
+		t.Errorf("Text(404) = %q, %q", m, e)
+	}
+	if m, e := Text(0); m != "???" || e != "???" {
+		t.Errorf("Text(0) = %q, %q; want ???", m, e)
+	}
+}
+
+func BenchmarkWrite(b *testing.B) {
+	p := New(nil, "")
+	r := httptest.NewRequest("GET", "/", nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		p.Write(w, r, 404, "File not found")
+	}
+}
