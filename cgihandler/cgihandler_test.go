@@ -227,6 +227,8 @@ func TestOneRoutingTruth(t *testing.T) {
 		{"/%2e%2e/cgi-bin/script.sh", true},
 		{"/cgi-bin%2F..%2Fcgi-bin%2Fscript.sh", true},
 		{"/c%67i-bin/script.sh", true},
+		{"/CGI-BIN/script.sh", true},
+		{"/Cgi-Bin/./script.sh", true},
 		{"/cgi-bin/script.sh/", true},
 		{"/cgi-bin/script.sh?x=1", true},
 		{"/cgi-bin/script.sh%3Fx=1", false},
@@ -285,7 +287,11 @@ func TestMatch(t *testing.T) {
 		{"/../../cgi-bin/x", true},
 		{"/a/b/c", true},
 		{"/a/./b/c", true},
+		{"/CGI-BIN/x", true},
+		{"/A/B/c", true},
 		{"/cgi-binx", false},
+		{"/CGI-BINX/x", false},
+		{"/cgi-bın/x", false}, // dotless ı: not ASCII
 		{"/cgi-binx/y", false},
 		{"/cgi-bin/../x", false},
 		{"/htbin/x", false}, // not in Dirs

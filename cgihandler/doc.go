@@ -2,15 +2,21 @@
 // CGIHTTPRequestHandler did, with a modern, safe runtime. Python deprecated
 // that handler in 3.13 and removed it, with --cgi, in 3.15.
 //
-//	cgi := cgihandler.New("/srv/www", cgihandler.Options{})
+//	root, err := os.OpenRoot("/srv/www")
+//	if err != nil {
+//		log.Fatal(err)
+//	}
 //	files := fileserver.New(root.FS(), fileserver.Options{})
-//	http.ListenAndServe(":8000", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+//	var router http.HandlerFunc
+//	cgi := cgihandler.New("/srv/www", cgihandler.Options{LocalRedirect: &router})
+//	router = func(w http.ResponseWriter, r *http.Request) {
 //		if cgi.Match(r) {
 //			cgi.ServeHTTP(w, r)
 //			return
 //		}
 //		files.ServeHTTP(w, r)
-//	}))
+//	}
+//	log.Fatal(http.ListenAndServe(":8000", router))
 //
 // # URLs
 //
@@ -21,7 +27,13 @@
 // only then matched against them, so /cgi-bin/../x and /cgi-bin/%2e%2e/x
 // run nothing (CVE-2011-1015, CVE-2014-4650). [Handler.Match] is that
 // decision; route with it, as above, and no spelling of a script's URL
-// reaches the file server to leak its source.
+// reaches the file server to leak its source. Routing on the raw path
+// (a chi or ServeMux pattern "/cgi-bin/*") does leak it: /cgi-bin%2fx.sh
+// does not match the pattern, yet names the script.
+//
+// Matching ignores ASCII case, unlike Python's: on a case-insensitive
+// file system (macOS, Windows) /CGI-BIN/x.sh names the script too, and
+// must not reach the file server either.
 //
 // Below a CGI directory, nested directories are walked; the first path
 // element that is not a directory is the script and the rest is
@@ -49,15 +61,18 @@
 //     becomes HTTP_PROXY (httpoxy), credentials are not passed, and header
 //     names that would collide as variables are dropped.
 //   - Each script runs in its own process group, bounded by a timeout
-//     (60 s by default). On timeout, client disconnect or a failed write
-//     the whole group is killed; when the script exits, whatever it left
-//     running in its group is killed too, and the script is reaped.
+//     (60 s by default) that covers sending its output too. On timeout,
+//     client disconnect, a failed write or a request body that breaks
+//     off, the whole group is killed; when the script exits, whatever it
+//     left running in its group is killed too, and the script is reaped.
+//     A response cut short this way is cut at the connection, so the
+//     client sees it as incomplete, and one not yet begun is a 504.
 //   - Request bodies are limited (64 MiB by default, 413 beyond).
 //   - When the server runs as root, scripts run as nobody.
 //   - The script's stderr goes to the error log, line by line, with its
 //     name; a non-zero exit is logged as "CGI script exit code N".
-//   - A query without "=" is not passed as command-line arguments, as
-//     Python did (RFC 3875 §4.4 allows it; CVE-2012-1823 shows the risk).
+//   - Unlike Python, a query without "=" is never passed as command-line
+//     arguments (RFC 3875 §4.4 allows it; CVE-2012-1823 shows the risk).
 //
 // Every method reaches the script, which sees it in REQUEST_METHOD;
 // Python answered 501 to anything but GET, HEAD and POST. Answering POST

@@ -182,6 +182,9 @@ func New(dir string, opts Options) *Handler {
 // lies below one. /cgi-bin matches /cgi-bin and /cgi-bin/x, never
 // /cgi-binx.
 //
+// Case is ignored (ASCII letters only), so that /CGI-BIN/x.sh is a CGI
+// request too: on a case-insensitive file system it names the script.
+//
 // ServeHTTP decides with this very function, so a router that sends a
 // request to the Handler exactly when Match is true, and to a file server
 // otherwise, can never serve a script's source, however its URL is
@@ -193,6 +196,12 @@ func (h *Handler) Match(r *http.Request) bool {
 }
 
 // match returns the clean path and the CGI directory it lies in.
+//
+// The comparison ignores ASCII case, where Python's did not: on a
+// case-insensitive file system (macOS, Windows) /CGI-BIN/x.sh names the
+// script, and a case-sensitive match would hand it to the file server,
+// source and all. The clean path is returned spelled with the configured
+// directory, which is what SCRIPT_NAME shows and what is looked up.
 func (h *Handler) match(p string) (clean, dir string, ok bool) {
 	if !h.mayMatch(p) {
 		return "", "", false
@@ -202,7 +211,10 @@ func (h *Handler) match(p string) (clean, dir string, ok bool) {
 		return "", "", false
 	}
 	for _, d := range h.dirs {
-		if strings.HasPrefix(clean, d) && (len(clean) == len(d) || clean[len(d)] == '/') {
+		if len(clean) >= len(d) && equalFoldASCII(clean[:len(d)], d) && (len(clean) == len(d) || clean[len(d)] == '/') {
+			if clean[:len(d)] != d {
+				clean = d + clean[len(d):]
+			}
 			return clean, d, true
 		}
 	}
@@ -213,14 +225,48 @@ func (h *Handler) match(p string) (clean, dir string, ok bool) {
 // the command runs for every request, static ones included. Cleaning
 // only drops and merges path elements, never makes new ones, so a path
 // that cleans to one below a CGI directory contains that directory's
-// last element verbatim.
+// last element verbatim, up to ASCII case.
 func (h *Handler) mayMatch(p string) bool {
 	for _, e := range h.lastElems {
-		if strings.Contains(p, e) {
+		if containsFoldASCII(p, e) {
 			return true
 		}
 	}
 	return false
+}
+
+// equalFoldASCII is strings.EqualFold for ASCII letters only: simple,
+// and byte-aligned, so a prefix can be compared by length.
+func equalFoldASCII(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if lowerASCII(a[i]) != lowerASCII(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func containsFoldASCII(s, sub string) bool {
+	if sub == "" {
+		return true
+	}
+	c0 := lowerASCII(sub[0])
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if lowerASCII(s[i]) == c0 && equalFoldASCII(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // ServeHTTP runs the script that r names. A request that [Handler.Match]

@@ -49,7 +49,7 @@ func FuzzResolve(f *testing.F) {
 		"/cgi-bin/a.sh", "/cgi-bin/sub/b.sh/x/y", "/cgi-bin/in", "/cgi-bin/out", "/cgi-bin/outdir/x.sh",
 		"/cgi-bin/../plain.sh", "/cgi-bin/%2e%2e/plain.sh", "/cgi-bin/../../outside/x.sh", "//cgi-bin/a.sh",
 		"/./cgi-bin/./a.sh", "/htbin/../cgi-bin/a.sh/", "/cgi-binx/a.sh", "/cgi-bin", "/cgi-bin/", "/cgi-bin/sub/",
-		"/cgi-bin/a.sh\x00", "/cgi-bin/sub/../../cgi-bin/a.sh",
+		"/cgi-bin/a.sh\x00", "/cgi-bin/sub/../../cgi-bin/a.sh", "/CGI-BIN/a.sh", "/HtBin/x", "/cgi-bİn/a.sh",
 	} {
 		f.Add(p)
 	}
@@ -107,8 +107,14 @@ func referenceMatch(p string, dirs []string) bool {
 	if !ok {
 		return false
 	}
+	lower := strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, clean)
 	for _, d := range dirs {
-		if clean == d || strings.HasPrefix(clean, d+"/") {
+		if lower == d || strings.HasPrefix(lower, d+"/") {
 			return true
 		}
 	}
