@@ -288,3 +288,28 @@ func TestTruncatedBody(t *testing.T) {
 		t.Errorf("not logged:\n%s", l)
 	}
 }
+
+// TestSlowChunkedBody trickles a chunked body past the timeout: the
+// spool gives up with 408 and no script runs.
+func TestSlowChunkedBody(t *testing.T) {
+	srv, logs := newServer(t, cgihandler.Options{Timeout: 300 * time.Millisecond})
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	// One chunk, then nothing: the server waits for the next.
+	io.WriteString(conn, "POST /cgi-bin/child?mode=echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n")
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestTimeout {
+		t.Errorf("trickled chunked body: %d; want 408", resp.StatusCode)
+	}
+	if strings.Contains(logs.String(), "script=") {
+		t.Errorf("a script ran:\n%s", logs)
+	}
+}

@@ -47,8 +47,9 @@ type Options struct {
 	// still get AUTH_TYPE and, for Basic, REMOTE_USER.
 	PassAuthorization bool
 
-	// Timeout bounds each script's run, from start until its output has
-	// been sent; then its whole process group is killed. Default (0):
+	// Timeout bounds each CGI request, from reading a chunked body and
+	// starting the script until its output has been sent; then the
+	// script's whole process group is killed. Default (0):
 	// [DefaultTimeout]. Negative: no timeout (a client disconnect still
 	// kills the script).
 	Timeout time.Duration

@@ -28,7 +28,10 @@ type input struct {
 // unlinked temporary file first, because RFC 3875 §4.1.2 wants its
 // length in CONTENT_LENGTH, and scripts (Python's cgi module among them)
 // read exactly that many bytes; net/http/cgi answers such requests 400.
-func (h *Handler) input(r *http.Request) (input, error) {
+//
+// The spooling is bounded by ctx, the request's timeout: a client that
+// trickles its body cannot hold the handler longer than a script could.
+func (h *Handler) input(ctx context.Context, rc *http.ResponseController, r *http.Request) (input, error) {
 	tooLarge := &statusError{http.StatusRequestEntityTooLarge, "", nil}
 	switch {
 	case r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0:
@@ -51,8 +54,13 @@ func (h *Handler) input(r *http.Request) (input, error) {
 	if h.maxBody > 0 {
 		src = io.LimitReader(r.Body, h.maxBody+1)
 	}
+	stop := context.AfterFunc(ctx, func() { rc.SetReadDeadline(time.Now()) })
 	n, err := io.Copy(f, src)
+	stop()
 	switch {
+	case err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded):
+		f.Close()
+		return input{}, &statusError{http.StatusRequestTimeout, "", err}
 	case err != nil:
 		f.Close()
 		return input{}, &statusError{http.StatusBadRequest, "", err}
@@ -116,7 +124,14 @@ func (p *pipes) closeChild() {
 
 // run executes s for r and streams its response to w.
 func (h *Handler) run(w http.ResponseWriter, r *http.Request, s *script) {
-	in, err := h.input(r)
+	rc := http.NewResponseController(w)
+	ctx, cancel := r.Context(), context.CancelFunc(func() {})
+	if h.timeout > 0 {
+		ctx, cancel = context.WithTimeout(ctx, h.timeout)
+	}
+	defer cancel()
+
+	in, err := h.input(ctx, rc, r)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -165,18 +180,12 @@ func (h *Handler) run(w http.ResponseWriter, r *http.Request, s *script) {
 		h.fail(w, r, &statusError{http.StatusInternalServerError, "", err})
 		return
 	}
-	h.supervise(w, r, s, cmd, p)
+	h.supervise(ctx, w, rc, r, s, cmd, p)
 }
 
 // supervise streams a started script's output and cleans up after it.
-func (h *Handler) supervise(w http.ResponseWriter, r *http.Request, s *script, cmd *exec.Cmd, p *pipes) {
-	rc := http.NewResponseController(w)
-	ctx, cancel := r.Context(), context.CancelFunc(func() {})
-	if h.timeout > 0 {
-		ctx, cancel = context.WithTimeout(ctx, h.timeout)
-	}
-	defer cancel()
-
+// ctx is the request's context with the timeout.
+func (h *Handler) supervise(ctx context.Context, w http.ResponseWriter, rc *http.ResponseController, r *http.Request, s *script, cmd *exec.Cmd, p *pipes) {
 	// On timeout or client disconnect: if the response is under way,
 	// cut the connection (a blocked write returns, and the client sees
 	// a truncated body as truncated, not as complete); then kill the
