@@ -44,10 +44,9 @@ type Options struct {
 	// ContentHashETags derives each file's ETag from a SHA-256 of its
 	// content instead of its size and modification time, so that
 	// replicas serving the same bytes agree whatever their clocks. The
-	// hash is computed on first use and kept until the file's size or
-	// modification time changes. Files with no modification time, such
-	// as those of an embed.FS, always get content-hash ETags. Default:
-	// false.
+	// hash is computed once per version of a file (see Handler). Files
+	// with no modification time, such as those of an embed.FS, always get
+	// content-hash ETags. Default: false.
 	ContentHashETags bool
 
 	// MaxRanges caps the number of ranges, after overlapping and nearby
@@ -69,8 +68,15 @@ type Options struct {
 	ErrorLog *slog.Logger
 }
 
-// Handler serves files from an fs.FS. Build one with [New]; it is
-// immutable and safe for concurrent use.
+// Handler serves files from an fs.FS. Build one with [New]; its
+// configuration is immutable and it is safe for concurrent use.
+//
+// A Handler remembers, per version of a file, its Content-Type and ETag,
+// and the bytes of files up to 64 KiB (32 MiB in all), so that a small
+// file is served with a single stat. Every request stats the file, and a
+// remembered version is used only while its size, modification time and
+// (on Linux) inode and change time are unchanged, so an edited, replaced
+// or re-permissioned file is never served stale.
 type Handler struct {
 	fsys      fs.FS
 	index     []string
@@ -78,7 +84,8 @@ type Handler struct {
 	hideDots  bool
 	listing   *listing.Handler
 	types     *mime.Types
-	etags     *etagCache // nil unless ContentHashETags
+	hashETags bool // ETags from content for every file, not only undated ones
+	cache     *fileCache
 	maxRanges int
 	errors    *errorpage.Page
 	log       *slog.Logger
@@ -97,7 +104,8 @@ func New(fsys fs.FS, opts Options) *Handler {
 		maxRanges: opts.MaxRanges,
 		errors:    errorpage.New(opts.ErrorTemplate, opts.ErrorContentType),
 		log:       opts.ErrorLog,
-		etags:     newETagCache(),
+		hashETags: opts.ContentHashETags,
+		cache:     newFileCache(),
 	}
 	if h.index == nil {
 		h.index = []string{"index.html", "index.htm"}
@@ -114,9 +122,6 @@ func New(fsys fs.FS, opts Options) *Handler {
 	lo := opts.Listing
 	lo.HideDotfiles = lo.HideDotfiles || opts.HideDotfiles
 	h.listing = listing.New(lo)
-	if !opts.ContentHashETags {
-		h.etags.onlyUndated = true
-	}
 	return h
 }
 
@@ -217,30 +222,72 @@ func openError(err error) error {
 }
 
 func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, name string, info fs.FileInfo) error {
-	f, err := h.fsys.Open(name)
+	if e := h.cache.get(name, info); e != nil {
+		if e.content != nil {
+			return h.send(w, r, name, info, e, e.reader())
+		}
+		f, content, err := h.open(name)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		return h.send(w, r, name, info, e, content)
+	}
+
+	f, content, err := h.open(name)
 	if err != nil {
-		return openError(err)
+		return err
 	}
 	defer f.Close()
-	content, ok := f.(io.ReadSeeker)
-	if !ok {
-		return &statusError{http.StatusInternalServerError, "", errors.New("fs.File for " + name + " cannot seek")}
+	e := &cachedFile{version: versionOf(info)}
+	stable := true
+	if info.Size() <= cacheMaxFileBytes {
+		if e.content, stable, err = readSmall(f, info); err != nil {
+			return &statusError{http.StatusInternalServerError, "", err}
+		}
+		content = e.reader()
 	}
 	ctype, err := h.types.TypeOf(name, content)
 	if err != nil {
 		return &statusError{http.StatusInternalServerError, "", err}
 	}
-	modtime := info.ModTime()
-	etag, err := h.etags.etag(name, info, content)
+	etag, err := h.etag(info, content)
 	if err != nil {
 		return &statusError{http.StatusInternalServerError, "", err}
 	}
+	e.ctype, e.etag = ctype, etag
+	if stable {
+		h.cache.put(name, e)
+	}
+	return h.send(w, r, name, info, e, content)
+}
 
+// open opens name for reading; http.ServeContent needs to seek.
+func (h *Handler) open(name string) (fs.File, io.ReadSeeker, error) {
+	f, err := h.fsys.Open(name)
+	if err != nil {
+		return nil, nil, openError(err)
+	}
+	content, ok := f.(io.ReadSeeker)
+	if !ok {
+		f.Close()
+		return nil, nil, &statusError{http.StatusInternalServerError, "", errors.New("fs.File for " + name + " cannot seek")}
+	}
+	return f, content, nil
+}
+
+// send answers r with content, described by e, through http.ServeContent.
+func (h *Handler) send(w http.ResponseWriter, r *http.Request, name string, info fs.FileInfo, e *cachedFile, content io.ReadSeeker) error {
+	// One allocation for the three values; each slice is capped so that a
+	// later append cannot write into its neighbour.
+	v := [...]string{e.ctype, e.etag, "nosniff"}
+	vals := v[:]
 	hdr := w.Header()
-	hdr["Content-Type"] = []string{ctype}
-	hdr["Etag"] = []string{etag}
-	hdr["X-Content-Type-Options"] = []string{"nosniff"}
+	hdr["Content-Type"] = vals[0:1:1]
+	hdr["Etag"] = vals[1:2:2]
+	hdr["X-Content-Type-Options"] = vals[2:3:3]
 
+	modtime := info.ModTime()
 	if isUnixEpochOrZero(modtime) {
 		modtime = time.Time{} // net/http sends no Last-Modified then
 	}
