@@ -77,3 +77,25 @@ func ExampleHandler_Match() {
 	// /cgi-bin/../index.html   CGI: false
 	// /cgi-binx/script.sh      CGI: false
 }
+
+func ExampleHandler_ServeHTTP() {
+	root, err := os.MkdirTemp("", "example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(root)
+	os.Chmod(root, 0o755)
+	os.Mkdir(filepath.Join(root, "cgi-bin"), 0o755)
+	// The script sets its own status and headers (RFC 3875 §6.3).
+	script := "#!/bin/sh\nprintf 'Status: 404 Not Found\\nContent-Type: text/plain\\nX-Script: yes\\n\\nnothing for %s\\n' \"$QUERY_STRING\"\n"
+	os.WriteFile(filepath.Join(root, "cgi-bin", "find.sh"), []byte(script), 0o755)
+
+	h := cgihandler.New(root, cgihandler.Options{})
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/cgi-bin/find.sh?q=gopher", nil))
+	fmt.Println(rec.Code, rec.Header().Get("X-Script"))
+	fmt.Print(rec.Body.String())
+	// Output:
+	// 404 yes
+	// nothing for q=gopher
+}

@@ -117,7 +117,9 @@ type Handler struct {
 }
 
 // New returns a Handler for the CGI directories below dir, the served
-// root (Python's --directory).
+// root (Python's --directory). New does not fail: a root that does not
+// exist, or a script user that cannot be looked up, is reported per
+// request (404, 500) and logged.
 func New(dir string, opts Options) *Handler {
 	if abs, err := filepath.Abs(dir); err == nil {
 		dir = abs

@@ -18,8 +18,10 @@ type procAttr struct {
 	err  error               // the run-as user could not be looked up
 }
 
+// newProcAttr looks the user up once; whether to use it is decided per
+// script, since a server may start as root and drop privileges later.
 func newProcAttr(name string, runAsRoot bool) procAttr {
-	if runAsRoot || os.Geteuid() != 0 {
+	if runAsRoot {
 		return procAttr{}
 	}
 	u, err := user.Lookup(name)
@@ -38,6 +40,9 @@ func newProcAttr(name string, runAsRoot bool) procAttr {
 }
 
 func (p procAttr) sysProcAttr() (*syscall.SysProcAttr, error) {
+	if os.Geteuid() != 0 {
+		return &syscall.SysProcAttr{Setpgid: true}, nil
+	}
 	if p.err != nil {
 		return nil, p.err
 	}
