@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/pyhttp/httpserver/cgihandler"
 	"github.com/pyhttp/httpserver/listing"
 	"github.com/pyhttp/httpserver/middleware"
 )
@@ -21,6 +22,10 @@ type config struct {
 	bind            string
 	directory       string
 	cgi             bool
+	cgiDirs         []string
+	cgiEnv          []string
+	cgiTimeout      time.Duration
+	cgiMaxBody      int64
 	protocol        string // "HTTP/1.0" or "HTTP/1.1"
 	tlsCert         string
 	tlsKey          string
@@ -73,6 +78,10 @@ func parseArgs(args []string, stdout io.Writer) (config, error) {
 	fl.SortFlags = false
 	help := fl.BoolP("help", "h", false, "show this help message and exit")
 	fl.BoolVar(&cfg.cgi, "cgi", false, "run scripts in /cgi-bin and /htbin as CGI programs")
+	fl.StringArrayVar(&cfg.cgiDirs, "cgi-dir", nil, "with --cgi: a URL path of a CGI directory, instead of /cgi-bin and /htbin (repeatable)")
+	fl.StringArrayVar(&cfg.cgiEnv, "cgi-env", nil, "with --cgi: pass this environment variable of the server's to scripts (repeatable; PATH always is)")
+	fl.DurationVar(&cfg.cgiTimeout, "cgi-timeout", cgihandler.DefaultTimeout, "with --cgi: kill a script that runs longer")
+	fl.Int64Var(&cfg.cgiMaxBody, "cgi-max-body", cgihandler.DefaultMaxBodyBytes, "with --cgi: largest request body passed to a script, in bytes (413 beyond)")
 	fl.StringVarP(&cfg.bind, "bind", "b", "", "bind to this address (default: all interfaces, IPv4 and IPv6)")
 	fl.StringVarP(&cfg.directory, "directory", "d", ".", "serve this directory")
 	fl.StringVarP(&cfg.protocol, "protocol", "p", "HTTP/1.1", "conform to this HTTP version: HTTP/1.0 closes every connection, as Python's default does")
@@ -159,6 +168,17 @@ func parseArgs(args []string, stdout io.Writer) (config, error) {
 		}
 		cfg.headers.Add(name, value)
 	}
+	if !cfg.cgi && (len(cfg.cgiDirs) > 0 || len(cfg.cgiEnv) > 0 || fl.Changed("cgi-timeout") || fl.Changed("cgi-max-body")) {
+		return cfg, usagef("--cgi-dir, --cgi-env, --cgi-timeout and --cgi-max-body require --cgi")
+	}
+	for _, d := range cfg.cgiDirs {
+		if !strings.HasPrefix(d, "/") || d == "/" {
+			return cfg, usagef("argument --cgi-dir: %q is not a URL path below /, like /cgi-bin", d)
+		}
+	}
+	if cfg.cgiTimeout <= 0 || cfg.cgiMaxBody < 0 {
+		return cfg, usagef("--cgi-timeout must be positive and --cgi-max-body not negative")
+	}
 	if cfg.readHeaderTimeout <= 0 || cfg.idleTimeout <= 0 || cfg.shutdownGrace < 0 {
 		return cfg, usagef("timeouts must be positive")
 	}
@@ -174,7 +194,7 @@ var metavars = map[string]string{
 	"tls-cert": "PATH", "tls-key": "PATH", "tls-password-file": "PATH",
 	"header": "'NAME: VALUE'", "log-format": "FORMAT", "etag": "mtime|content", "listing": "modern|python",
 	"read-header-timeout": "DURATION", "idle-timeout": "DURATION", "shutdown-grace": "DURATION",
-	"max-header-bytes": "N",
+	"max-header-bytes": "N", "cgi-dir": "PATH", "cgi-env": "NAME", "cgi-timeout": "DURATION", "cgi-max-body": "BYTES",
 }
 
 // writeHelp prints help shaped like argparse's: each option, its

@@ -43,7 +43,14 @@ func newHandler(cfg config, dir string, root *os.Root, errLog *slog.Logger, stde
 	})
 	var h http.Handler = files
 	if cfg.cgi {
-		cgi := cgihandler.New(dir, cgihandler.Options{ErrorLog: errLog, ServerSoftware: serverSoftware})
+		cgi := cgihandler.New(dir, cgihandler.Options{
+			Dirs:           cfg.cgiDirs,
+			InheritEnv:     cfg.cgiEnv,
+			Timeout:        cfg.cgiTimeout,
+			MaxBodyBytes:   cfg.cgiMaxBody,
+			ServerSoftware: serverSoftware,
+			ErrorLog:       errLog,
+		})
 		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			switch {
 			case cgi.Match(r):
@@ -58,7 +65,7 @@ func newHandler(cfg config, dir string, root *os.Root, errLog *slog.Logger, stde
 	// Python always lets a body come (handle_expect_100); we turn away,
 	// before it is sent, one that CGI would refuse anyway.
 	h = middleware.Expect100(func(r *http.Request) (int, bool) {
-		if r.ContentLength > cgihandler.DefaultMaxBodyBytes {
+		if cfg.cgi && r.ContentLength > cfg.cgiMaxBody {
 			return http.StatusRequestEntityTooLarge, false
 		}
 		return 0, true

@@ -311,3 +311,31 @@ func TestSmuggling(t *testing.T) {
 		t.Errorf("the smuggled request was served:\n%s", s.stderr.String())
 	}
 }
+
+func TestCGIFlags(t *testing.T) {
+	dir := site(t)
+	os.MkdirAll(filepath.Join(dir, "scripts"), 0o755)
+	os.WriteFile(filepath.Join(dir, "scripts", "env.sh"), []byte("#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n%s|%s\\n' \"$HTTPSERVER_VISIBLE\" \"$HTTPSERVER_SECRET\"\n"), 0o755)
+	os.WriteFile(filepath.Join(dir, "scripts", "hang.sh"), []byte("#!/bin/sh\nsleep 30\n"), 0o755)
+	t.Setenv("HTTPSERVER_VISIBLE", "shown")
+	t.Setenv("HTTPSERVER_SECRET", "hidden")
+	s := start(t, "0", "-b", "127.0.0.1", "-d", dir, "--cgi", "--cgi-dir", "/scripts", "--cgi-env", "HTTPSERVER_VISIBLE", "--cgi-timeout", "1s", "--cgi-max-body", "10")
+	if resp, body := get(t, s.base+"/scripts/env.sh"); resp.StatusCode != 200 || body != "shown|\n" {
+		t.Errorf("--cgi-env: %d %q; want only the allowed variable", resp.StatusCode, body)
+	}
+	if resp, body := get(t, s.base+"/cgi-bin/hello.sh"); resp.StatusCode != 200 || !strings.Contains(body, "#!/bin/sh") {
+		t.Errorf("/cgi-bin with --cgi-dir /scripts: %d; want the file served as a file", resp.StatusCode)
+	}
+	began := time.Now()
+	if resp, _ := get(t, s.base+"/scripts/hang.sh"); resp.StatusCode < 500 || time.Since(began) > 10*time.Second {
+		t.Errorf("--cgi-timeout 1s: %d after %v; want a 5xx soon", resp.StatusCode, time.Since(began))
+	}
+	resp, err := http.Post(s.base+"/scripts/env.sh", "text/plain", strings.NewReader("more than ten bytes"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 413 {
+		t.Errorf("--cgi-max-body 10 with 19 bytes: %d; want 413", resp.StatusCode)
+	}
+}

@@ -44,6 +44,9 @@ func TestParseArgs(t *testing.T) {
 		{[]string{"--log-format", "combined", "--quiet", "--no-listing", "--hide-dotfiles", "--h2c", "--etag", "content"}, func(c config) bool {
 			return c.logFormat.String() == "combined" && c.quiet && c.noListing && c.hideDotfiles && c.h2c && c.contentETags
 		}},
+		{[]string{"--cgi", "--cgi-dir", "/scripts", "--cgi-env", "TZ", "--cgi-timeout", "5s", "--cgi-max-body", "1024"}, func(c config) bool {
+			return c.cgi && len(c.cgiDirs) == 1 && c.cgiDirs[0] == "/scripts" && c.cgiEnv[0] == "TZ" && c.cgiTimeout == 5*time.Second && c.cgiMaxBody == 1024
+		}},
 		{[]string{"--listing", "python", "--dirs-first"}, func(c config) bool { return c.listing == listing.Python && c.dirsFirst }},
 		{[]string{"--read-header-timeout", "2s", "--idle-timeout", "1m", "--max-header-bytes", "8192"}, func(c config) bool {
 			return c.readHeaderTimeout == 2*time.Second && c.idleTimeout == time.Minute && c.maxHeaderBytes == 8192
@@ -81,6 +84,11 @@ func TestParseArgsErrors(t *testing.T) {
 		{[]string{"-d", ""}, "expected a directory"},
 		{[]string{"--etag", "weak"}, `"weak" is not mtime or content`},
 		{[]string{"--listing", "fancy"}, `"fancy" is not modern or python`},
+		{[]string{"--cgi-timeout", "5s"}, "require --cgi"},
+		{[]string{"--cgi-dir", "/x"}, "require --cgi"},
+		{[]string{"--cgi", "--cgi-dir", "scripts"}, "is not a URL path below /"},
+		{[]string{"--cgi", "--cgi-dir", "/"}, "is not a URL path below /"},
+		{[]string{"--cgi", "--cgi-timeout", "0s"}, "--cgi-timeout must be positive"},
 	} {
 		_, err := parseArgs(tt.args, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), tt.want) || exitCode(err) != 2 {
