@@ -1,0 +1,670 @@
+#!/usr/bin/env bash
+# bench/run.sh measures cmd/httpserver side by side with nginx, Caddy,
+# lighttpd, Go's http.FileServer and Python's http.server (issue 7).
+#
+#   bench/run.sh            # full run: 3 repetitions of 5 s (~13 min)
+#   bench/run.sh --quick    # smoke run: 1 repetition of 2 s (~3 min)
+#
+# Options: --reps N, --duration SECONDS, --out DIR, --no-lb, --no-profile.
+#
+# Every server runs on 127.0.0.1 only, on a port found free at run time,
+# pinned to core 0; wrk runs pinned to core 1. Every server is killed on
+# exit. Results go to OUT/results.csv and OUT/report.md (OUT defaults to
+# bench/out/DATE, which is not committed); the corpus lives in a fresh
+# world-readable directory under /tmp, because CGI scripts run as nobody
+# when the server is root and must be able to reach it.
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
+
+REPS=3
+DURATION=5
+WARMUP=1 # seconds of load before each measured scenario, not recorded
+OUT=""
+RUN_LB=1
+RUN_PROFILE=1
+MODE=full
+
+SERVER_CPU=0
+CLIENT_CPU=1
+
+# Connections per scenario. The issue fixes 64 for the 1 KiB file and 8
+# for the 10 MiB file; the listing and CGI, which cost milliseconds per
+# request, use 8 so that a slow peer is measured rather than timed out.
+CONNS_SMALL=64
+CONNS_LARGE=8
+CONNS_SLOW=8
+
+WORK=""          # the /tmp directory holding the corpus and configs
+declare -a PIDS=() # every server started, for the exit trap
+declare -A AVAILABLE=()
+
+usage() {
+	sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+}
+
+log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+die() {
+	log "error: $*"
+	exit 1
+}
+
+parse_args() {
+	while (($#)); do
+		case $1 in
+		--quick)
+			MODE=quick REPS=1 DURATION=2
+			;;
+		--reps)
+			REPS=${2:?--reps needs a number}
+			shift
+			;;
+		--duration)
+			DURATION=${2:?--duration needs seconds}
+			shift
+			;;
+		--out)
+			OUT=${2:?--out needs a directory}
+			shift
+			;;
+		--no-lb) RUN_LB=0 ;;
+		--no-profile) RUN_PROFILE=0 ;;
+		-h | --help)
+			usage
+			exit 0
+			;;
+		*) die "unknown argument $1 (try --help)" ;;
+		esac
+		shift
+	done
+	[[ $REPS =~ ^[1-9][0-9]?$ ]] || die "--reps must be 1-99"
+	[[ $DURATION =~ ^[1-9][0-9]{0,2}$ ]] || die "--duration must be 1-999 seconds"
+	if [[ -z $OUT ]]; then
+		OUT="$BENCH_DIR/out/$(date -u +%Y%m%dT%H%M%SZ)-$MODE"
+	fi
+}
+
+# cleanup stops every server this script started: TERM first so that
+# nginx takes its worker with it, KILL for whatever is still there after
+# a bounded wait.
+cleanup() {
+	local pid i
+	for pid in "${PIDS[@]}"; do
+		kill -TERM "$pid" 2>/dev/null || true
+	done
+	for ((i = 0; i < 50; i++)); do
+		local alive=0
+		for pid in "${PIDS[@]}"; do
+			kill -0 "$pid" 2>/dev/null && alive=1
+		done
+		((alive)) || break
+		sleep 0.1
+	done
+	for pid in "${PIDS[@]}"; do
+		kill -KILL "$pid" 2>/dev/null || true
+	done
+	if [[ -n $WORK && -d $WORK ]]; then
+		rm -rf "$WORK"
+	fi
+}
+
+# need checks for a tool; a missing server only skips that peer, a
+# missing client tool (wrk, curl, go) ends the run.
+need_tool() {
+	command -v "$1" >/dev/null 2>&1 || die "$1 not found: apt-get install -y $2"
+}
+
+check_peers() {
+	need_tool wrk wrk
+	need_tool curl curl
+	need_tool go golang
+	need_tool taskset util-linux
+	need_tool python3 python3
+	local name pkg
+	for name in nginx caddy lighttpd; do
+		case $name in
+		nginx) pkg=nginx-light ;;
+		*) pkg=$name ;;
+		esac
+		if command -v "$name" >/dev/null 2>&1; then
+			AVAILABLE[$name]=1
+		else
+			log "skipping $name: not installed (apt-get install -y $pkg)"
+		fi
+	done
+	# lighttpd loads modules from its own directory; mod_cgi and
+	# mod_dirlisting ship in the lighttpd package itself.
+	# The resolved interpreter, not pyenv's shim script, so that start-up
+	# time measures Python and not the shim.
+	PYTHON=$(python3 -c 'import sys; print(sys.executable)')
+	AVAILABLE[python]=1
+	AVAILABLE[ours]=1
+	AVAILABLE[go]=1
+	if ((${#AVAILABLE[@]} < 6)); then
+		log "install every peer with: apt-get install -y wrk nginx-light caddy lighttpd"
+	fi
+}
+
+# free_port asks the kernel for an unused loopback port. Another process
+# could take it before the server binds; the start-up probe then fails
+# loudly rather than measuring the wrong server.
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+build() {
+	log "building bin/httpserver, gofileserver and profserver"
+	(cd "$REPO_DIR" && go build -o bin/httpserver ./cmd/httpserver)
+	(cd "$REPO_DIR" && go build -o "$WORK/bin/gofileserver" ./bench/gofileserver)
+	(cd "$REPO_DIR" && go build -o "$WORK/bin/profserver" ./bench/profserver)
+	OURS="$REPO_DIR/bin/httpserver"
+	# Flags the lead adds over time: use them when the command has them.
+	local help
+	help=$("$OURS" -h)
+	HAVE_ETAG_CONTENT=0
+	HAVE_LISTING_FLAG=0
+	grep -q -- '--etag' <<<"$help" && grep -q 'content' <<<"$help" && HAVE_ETAG_CONTENT=1
+	grep -q -- '--listing' <<<"$help" && HAVE_LISTING_FLAG=1
+	return 0
+}
+
+# make_corpus writes the same bytes on every run: files of fixed sizes
+# from a repeating pattern, a 10,000-entry directory with fixed names and
+# times, and a #!/bin/sh CGI script.
+make_corpus() {
+	local root=$WORK/corpus
+	log "generating corpus in $root"
+	mkdir -p "$root/list" "$root/cgi-bin"
+	local pattern='The quick brown fox jumps over the lazy dog 0123456789'
+	yes "$pattern" | head -c 1024 >"$root/1k.txt" || true
+	yes "$pattern" | head -c 65536 >"$root/64k.txt" || true
+	yes "$pattern" | head -c 10485760 >"$root/10m.txt" || true
+	(cd "$root/list" && seq -f 'entry-%05g.txt' 0 9999 | xargs touch -d '2024-01-01 00:00:00')
+	cat >"$root/cgi-bin/hello.sh" <<-'EOF'
+		#!/bin/sh
+		printf 'Content-Type: text/plain\r\n\r\nHello, world\n'
+	EOF
+	chmod 0755 "$root/cgi-bin/hello.sh"
+	touch -d '2024-01-01 00:00:00' "$root"/*.txt
+	chmod -R a+rX "$WORK"
+	local n
+	n=$(find "$root/list" -type f | wc -l)
+	((n == 10000)) || die "listing directory has $n entries, not 10000"
+	[[ $(stat -c %s "$root/10m.txt") == 10485760 ]] || die "10m.txt has the wrong size"
+}
+
+# write_configs writes the peers' configurations for one port.
+write_nginx_conf() { # port root conf
+	local user_line=""
+	# As root, nginx's worker would otherwise switch to nobody, which is
+	# fine for the world-readable corpus, but say so explicitly.
+	((EUID == 0)) && user_line="user nobody nogroup;"
+	cat >"$3" <<-EOF
+		$user_line
+		worker_processes 1;
+		daemon off;
+		pid $WORK/nginx-$1.pid;
+		error_log $WORK/nginx-$1.error.log warn;
+		events { worker_connections 1024; }
+		http {
+		    access_log off;
+		    sendfile on;
+		    tcp_nopush on;
+		    # nginx's default of 1000 would reconnect wrk every 1000
+		    # requests; Go's servers never do.
+		    keepalive_requests 1000000;
+		    default_type application/octet-stream;
+		    types { text/plain txt; text/html html; }
+		    client_body_temp_path $WORK/nginx-tmp;
+		    proxy_temp_path $WORK/nginx-tmp;
+		    fastcgi_temp_path $WORK/nginx-tmp;
+		    uwsgi_temp_path $WORK/nginx-tmp;
+		    scgi_temp_path $WORK/nginx-tmp;
+		    server {
+		        listen 127.0.0.1:$1;
+		        root $2;
+		        autoindex on;
+		    }
+		}
+	EOF
+}
+
+write_lighttpd_conf() { # port root conf
+	cat >"$3" <<-EOF
+		server.modules = ("mod_dirlisting", "mod_cgi")
+		server.document-root = "$2"
+		server.bind = "127.0.0.1"
+		server.port = $1
+		server.errorlog = "$WORK/lighttpd-$1.error.log"
+		server.max-keep-alive-requests = 1000000
+		dir-listing.activate = "enable"
+		mimetype.assign = (".txt" => "text/plain", ".html" => "text/html")
+		\$HTTP["url"] =~ "^/cgi-bin/" { cgi.assign = (".sh" => "") }
+	EOF
+}
+
+# start_server VARIANT PORT starts one variant pinned to the server core
+# and sets SERVER_PID; it does not wait for it.
+start_server() {
+	local variant=$1 port=$2 root=$WORK/corpus
+	local -a cmd
+	case $variant in
+	ours) cmd=("$OURS" "$port" -b 127.0.0.1 -d "$root" --quiet) ;;
+	ours-cgi) cmd=("$OURS" "$port" -b 127.0.0.1 -d "$root" --quiet --cgi) ;;
+	ours-log) cmd=("$OURS" "$port" -b 127.0.0.1 -d "$root" --log-format common) ;;
+	ours-pylist)
+		if ((HAVE_LISTING_FLAG)); then
+			cmd=("$OURS" "$port" -b 127.0.0.1 -d "$root" --quiet --listing python)
+		else
+			cmd=("$WORK/bin/profserver" -addr "127.0.0.1:$port" -root "$root" -listing python)
+		fi
+		;;
+	go) cmd=("$WORK/bin/gofileserver" -addr "127.0.0.1:$port" -root "$root") ;;
+	nginx)
+		mkdir -p "$WORK/nginx-tmp"
+		write_nginx_conf "$port" "$root" "$WORK/nginx-$port.conf"
+		cmd=(nginx -e "$WORK/nginx-$port.error.log" -c "$WORK/nginx-$port.conf")
+		;;
+	caddy)
+		# Caddy keeps state under $HOME/XDG dirs; give it a scratch one.
+		mkdir -p "$WORK/caddy-home"
+		cmd=(env HOME="$WORK/caddy-home" XDG_DATA_HOME="$WORK/caddy-home" XDG_CONFIG_HOME="$WORK/caddy-home"
+			caddy file-server --browse --listen "127.0.0.1:$port" --root "$root")
+		;;
+	lighttpd)
+		write_lighttpd_conf "$port" "$root" "$WORK/lighttpd-$port.conf"
+		cmd=(lighttpd -D -f "$WORK/lighttpd-$port.conf")
+		;;
+	python) cmd=("$PYTHON" -m http.server --cgi -b 127.0.0.1 -d "$root" "$port") ;;
+	*) die "unknown variant $variant" ;;
+	esac
+	# Only ours-log keeps its access log, written to a file as scenario 7
+	# asks; Python cannot turn its log off, so it goes to /dev/null.
+	local errfile=/dev/null
+	[[ $variant == ours-log ]] && errfile="$WORK/access-$port.log"
+	taskset -c "$SERVER_CPU" "${cmd[@]}" >/dev/null 2>"$errfile" &
+	SERVER_PID=$!
+	PIDS+=("$SERVER_PID")
+}
+
+stop_server() {
+	local pid=$1 i
+	kill -TERM "$pid" 2>/dev/null || return 0
+	for ((i = 0; i < 50; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+}
+
+# wait_ready polls with curl until the server answers 200 for the 1 KiB
+# file, at most 2,000 tries or 10 s, and prints the milliseconds since T0.
+# The figure includes one curl run (see probe_cost).
+wait_ready() { # port t0_ns pid
+	local url="http://127.0.0.1:$1/1k.txt" i now deadline=$(($(date +%s%N) + 10000000000))
+	for ((i = 0; i < 2000; i++)); do
+		if [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url" 2>/dev/null) == 200 ]]; then
+			now=$(date +%s%N)
+			echo $(((now - $2) / 1000))
+			return 0
+		fi
+		kill -0 "$3" 2>/dev/null || return 1
+		now=$(date +%s%N)
+		((now < deadline)) || return 1
+	done
+	return 1
+}
+
+# probe_cost is the time one curl run takes against a ready server, the
+# resolution of the start-up figure.
+probe_cost() { # port
+	local t0 t1
+	t0=$(date +%s%N)
+	curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$1/1k.txt" || true
+	t1=$(date +%s%N)
+	echo $(((t1 - t0) / 1000))
+}
+
+# rss_kib sums a field of /proc/PID/status over the server and its
+# children (nginx's master and worker).
+rss_kib() { # pid field
+	local total=0 p v
+	for p in "$1" $(ps -o pid= --ppid "$1" 2>/dev/null); do
+		v=$(awk -v f="$2:" '$1 == f { print $2 }' "/proc/$p/status" 2>/dev/null || true)
+		total=$((total + ${v:-0}))
+	done
+	echo "$total"
+}
+
+# cpu_ticks sums user and system CPU time, in clock ticks, over the
+# server and its children.
+cpu_ticks() { # pid
+	local total=0 p v
+	for p in "$1" $(ps -o pid= --ppid "$1" 2>/dev/null); do
+		# Fields 14 and 15; the names we start have no spaces in them.
+		v=$(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || true)
+		total=$((total + ${v:-0}))
+	done
+	echo "$total"
+}
+
+# settle waits until the server has gone idle (under 10 % of a core over
+# 200 ms), at most 15 s, so that requests wrk abandoned at the end of the
+# previous run are not billed to the next one.
+settle() { # pid
+	local i a b hz
+	hz=$(getconf CLK_TCK)
+	for ((i = 0; i < 75; i++)); do
+		a=$(cpu_ticks "$1")
+		sleep 0.2
+		b=$(cpu_ticks "$1")
+		(((b - a) * 50 <= hz)) && return 0
+	done
+	log "  server $1 still busy after 15 s; measuring anyway"
+}
+
+record() { # rep variant scenario metric value
+	printf '%s,%s,%s,%s,%s\n' "$@" >>"$OUT/results.csv"
+}
+
+# run_wrk PORT PATH CONNS SECONDS [extra wrk args] runs wrk pinned to the
+# client core and prints its RESULT line.
+run_wrk() {
+	local port=$1 path=$2 conns=$3 secs=$4
+	shift 4
+	taskset -c "$CLIENT_CPU" wrk -t1 -c"$conns" -d"${secs}s" --timeout 10s \
+		-s "$BENCH_DIR/report.lua" "$@" "http://127.0.0.1:$port$path" | grep '^RESULT' || true
+}
+
+field() { # line name
+	sed -n "s/.* $2=\([0-9]*\).*/\1/p" <<<" $1"
+}
+
+# measure REP VARIANT SCENARIO PORT PATH CONNS [wrk args] warms up, runs
+# wrk and records req/s, MB/s, p50/p99 (ms) and errors.
+measure() {
+	local rep=$1 variant=$2 scenario=$3 port=$4 path=$5 conns=$6
+	shift 6
+	run_wrk "$port" "$path" "$conns" "$WARMUP" "$@" >/dev/null
+	settle "$SERVER_PID"
+	local line
+	line=$(run_wrk "$port" "$path" "$conns" "$DURATION" "$@")
+	if [[ -z $line ]]; then
+		log "  $variant $scenario: wrk printed no result"
+		record "$rep" "$variant" "$scenario" errors -1
+		return 0
+	fi
+	local req bytes dur p50 p99 errs
+	req=$(field "$line" requests)
+	bytes=$(field "$line" bytes)
+	dur=$(field "$line" duration_us)
+	p50=$(field "$line" p50_us)
+	p99=$(field "$line" p99_us)
+	errs=$(($(field "$line" connect) + $(field "$line" read) + $(field "$line" write) + $(field "$line" status) + $(field "$line" timeout)))
+	# Only successful responses count: lighttpd, for one, answers 503 to
+	# a directory listing while another is being built.
+	local good=$((req - $(field "$line" status)))
+	local rps mbps
+	rps=$(awk -v r="$good" -v d="$dur" 'BEGIN { printf "%.1f", r / (d / 1e6) }')
+	mbps=$(awk -v b="$bytes" -v d="$dur" 'BEGIN { printf "%.1f", b / (d / 1e6) / 1e6 }')
+	record "$rep" "$variant" "$scenario" rps "$rps"
+	record "$rep" "$variant" "$scenario" mbps "$mbps"
+	record "$rep" "$variant" "$scenario" p50_ms "$(awk -v v="$p50" 'BEGIN { printf "%.3f", v / 1000 }')"
+	record "$rep" "$variant" "$scenario" p99_ms "$(awk -v v="$p99" 'BEGIN { printf "%.3f", v / 1000 }')"
+	record "$rep" "$variant" "$scenario" errors "$errs"
+	log "  $variant $scenario: $rps req/s, $mbps MB/s, p99 $((p99 / 1000)) ms, $errs errors (${line#*p99_us=* })"
+}
+
+# scenarios_for lists what each variant is measured on. Scenario 7 is
+# ours-log's s1 and s3, compared with ours'.
+scenarios_for() {
+	case $1 in
+	ours | nginx | caddy) echo "s1_1k s2_64k s3_10m s4_close s5_list" ;;
+	go | lighttpd | python) echo "s1_1k s2_64k s3_10m s4_close s6_cgi s5_list" ;;
+	ours-pylist) echo "s5_list" ;;
+	ours-cgi) echo "s6_cgi" ;;
+	ours-log) echo "s1_1k s3_10m" ;;
+	esac
+}
+
+peer_of() { # variant -> the program that must be installed
+	case $1 in
+	ours*) echo ours ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# bench_variant starts one variant, records start-up and RSS (scenario
+# 8), runs its scenarios, and stops it. The listing runs last: a slow
+# peer is still building listings that wrk gave up on when the run ends,
+# and that backlog must not eat into another scenario. VmHWM is read
+# before and after it.
+bench_variant() { # rep variant
+	local rep=$1 variant=$2 port t0 startup
+	port=$(free_port)
+	t0=$(date +%s%N)
+	start_server "$variant" "$port"
+	local pid=$SERVER_PID
+	if ! startup=$(wait_ready "$port" "$t0" "$pid"); then
+		log "  $variant did not answer 200 on port $port; skipped"
+		stop_server "$pid"
+		return 0
+	fi
+	record "$rep" "$variant" s8 startup_ms "$(awk -v v="$startup" 'BEGIN { printf "%.2f", v / 1000 }')"
+	record "$rep" "$variant" s8 probe_ms "$(awk -v v="$(probe_cost "$port")" 'BEGIN { printf "%.2f", v / 1000 }')"
+	record "$rep" "$variant" s8 idle_rss_kib "$(rss_kib "$pid" VmRSS)"
+	local s
+	for s in $(scenarios_for "$variant"); do
+		case $s in
+		s1_1k) measure "$rep" "$variant" "$s" "$port" /1k.txt "$CONNS_SMALL" ;;
+		s2_64k) measure "$rep" "$variant" "$s" "$port" /64k.txt "$CONNS_SMALL" ;;
+		s3_10m) measure "$rep" "$variant" "$s" "$port" /10m.txt "$CONNS_LARGE" ;;
+		s4_close) measure "$rep" "$variant" "$s" "$port" /1k.txt "$CONNS_SMALL" -H 'Connection: close' ;;
+		s5_list)
+			settle "$pid"
+			record "$rep" "$variant" s8 peak_rss_files_kib "$(rss_kib "$pid" VmHWM)"
+			record "$rep" "$variant" "$s" body_bytes \
+				"$(curl -s -o /dev/null -w '%{size_download}' --max-time 10 "http://127.0.0.1:$port/list/")"
+			measure "$rep" "$variant" "$s" "$port" /list/ "$CONNS_SLOW"
+			record "$rep" "$variant" s8 peak_rss_listing_kib "$(rss_kib "$pid" VmHWM)"
+			;;
+		s6_cgi)
+			settle "$pid"
+			measure "$rep" "$variant" "$s" "$port" /cgi-bin/hello.sh "$CONNS_SLOW" ;;
+		esac
+	done
+	record "$rep" "$variant" s8 peak_rss_kib "$(rss_kib "$pid" VmHWM)"
+	stop_server "$pid"
+}
+
+run_scenarios() {
+	local rep variant
+	local -a variants=(ours ours-pylist ours-cgi ours-log go nginx caddy lighttpd python)
+	for ((rep = 1; rep <= REPS; rep++)); do
+		log "repetition $rep of $REPS"
+		for variant in "${variants[@]}"; do
+			[[ -n ${AVAILABLE[$(peer_of "$variant")]:-} ]] || continue
+			log " $variant"
+			bench_variant "$rep" "$variant"
+		done
+	done
+}
+
+# run_lb is "past one machine": two replicas with different modification
+# times behind nginx as a round-robin load balancer. It shows whether a
+# conditional request gets 304 from either replica, with mtime ETags and,
+# when the command has the flag, content-hash ETags.
+run_lb() {
+	[[ -n ${AVAILABLE[nginx]:-} ]] || {
+		log "skipping the load-balancer scenario: nginx not installed (apt-get install -y nginx-light)"
+		return 0
+	}
+	local -a modes=(mtime)
+	((HAVE_ETAG_CONTENT)) && modes+=(content)
+	local mode
+	for mode in "${modes[@]}"; do
+		lb_once "$mode"
+	done
+}
+
+lb_once() { # etag mode
+	local mode=$1 r
+	log "load balancer, --etag $mode"
+	local -a ports=() pids=()
+	for r in a b; do
+		rm -rf "$WORK/replica-$r"
+		cp -r "$WORK/corpus" "$WORK/replica-$r"
+		rm -rf "$WORK/replica-$r/list" # not needed, and slow to copy
+	done
+	# Same bytes, different clocks: as two machines deployed minutes apart.
+	find "$WORK/replica-a" -exec touch -d '2024-01-01 00:00:00' {} +
+	find "$WORK/replica-b" -exec touch -d '2024-06-01 12:00:00' {} +
+	for r in a b; do
+		local port
+		port=$(free_port)
+		local -a args=("$port" -b 127.0.0.1 -d "$WORK/replica-$r" --quiet)
+		[[ $mode == content ]] && args+=(--etag content)
+		taskset -c "$SERVER_CPU" "$OURS" "${args[@]}" >/dev/null 2>&1 &
+		PIDS+=("$!")
+		pids+=("$!")
+		ports+=("$port")
+		wait_ready "$port" "$(date +%s%N)" "$!" >/dev/null || die "replica $r did not start"
+	done
+	local lbport conf=$WORK/lb.conf
+	lbport=$(free_port)
+	cat >"$conf" <<-EOF
+		worker_processes 1;
+		daemon off;
+		pid $WORK/lb.pid;
+		error_log $WORK/lb.error.log warn;
+		events { worker_connections 1024; }
+		http {
+		    access_log off;
+		    client_body_temp_path $WORK/nginx-tmp;
+		    proxy_temp_path $WORK/nginx-tmp;
+		    fastcgi_temp_path $WORK/nginx-tmp;
+		    uwsgi_temp_path $WORK/nginx-tmp;
+		    scgi_temp_path $WORK/nginx-tmp;
+		    upstream replicas {
+		        server 127.0.0.1:${ports[0]};
+		        server 127.0.0.1:${ports[1]};
+		        keepalive 64;
+		    }
+		    server {
+		        listen 127.0.0.1:$lbport;
+		        location / {
+		            proxy_pass http://replicas;
+		            proxy_http_version 1.1;
+		            proxy_set_header Connection "";
+		        }
+		    }
+		}
+	EOF
+	mkdir -p "$WORK/nginx-tmp"
+	taskset -c "$SERVER_CPU" nginx -e "$WORK/lb.error.log" -c "$conf" >/dev/null 2>&1 &
+	local lbpid=$!
+	PIDS+=("$lbpid")
+	SERVER_PID=$lbpid # what measure lets settle
+	wait_ready "$lbport" "$(date +%s%N)" "$lbpid" >/dev/null || die "nginx load balancer did not start"
+
+	# The ETag each replica gives, then 20 conditional requests through
+	# the balancer, which alternates between them.
+	local etag_a etag_b
+	etag_a=$(curl -s -o /dev/null -D - "http://127.0.0.1:${ports[0]}/1k.txt" | tr -d '\r' | awk -F': ' 'tolower($1) == "etag" { print $2 }')
+	etag_b=$(curl -s -o /dev/null -D - "http://127.0.0.1:${ports[1]}/1k.txt" | tr -d '\r' | awk -F': ' 'tolower($1) == "etag" { print $2 }')
+	log "  replica ETags: a=$etag_a b=$etag_b"
+	local i code n304=0 n200=0
+	for ((i = 0; i < 20; i++)); do
+		code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 -H "If-None-Match: $etag_a" "http://127.0.0.1:$lbport/1k.txt")
+		case $code in
+		304) n304=$((n304 + 1)) ;;
+		200) n200=$((n200 + 1)) ;;
+		esac
+	done
+	log "  If-None-Match with replica a's ETag through the balancer: $n304 × 304, $n200 × 200 of 20"
+	record 1 "lb-$mode" lb etags_equal "$([[ $etag_a == "$etag_b" ]] && echo 1 || echo 0)"
+	record 1 "lb-$mode" lb cond_304 "$n304"
+	record 1 "lb-$mode" lb cond_200 "$n200"
+	local rep
+	for ((rep = 1; rep <= REPS; rep++)); do
+		measure "$rep" "lb-$mode" lb "$lbport" /1k.txt "$CONNS_SMALL"
+	done
+	stop_server "$lbpid"
+	for i in "${pids[@]}"; do stop_server "$i"; done
+}
+
+# run_profile loads profserver (the command's handler chain plus pprof)
+# with the 1 KiB scenario and saves CPU and allocation profiles.
+run_profile() {
+	local port pport secs=$((DURATION * 2))
+	((secs >= 4)) || secs=4
+	port=$(free_port)
+	pport=$(free_port)
+	log "profiling the 1 KiB scenario for $secs s"
+	taskset -c "$SERVER_CPU" "$WORK/bin/profserver" -addr "127.0.0.1:$port" -pprof "127.0.0.1:$pport" \
+		-root "$WORK/corpus" >/dev/null 2>&1 &
+	local pid=$!
+	PIDS+=("$pid")
+	wait_ready "$port" "$(date +%s%N)" "$pid" >/dev/null || die "profserver did not start"
+	run_wrk "$port" /1k.txt "$CONNS_SMALL" $((secs + 2)) >/dev/null &
+	local wrkpid=$!
+	curl -s --max-time $((secs + 10)) -o "$OUT/cpu.pprof" "http://127.0.0.1:$pport/debug/pprof/profile?seconds=$secs"
+	wait "$wrkpid" || true
+	curl -s --max-time 10 -o "$OUT/allocs.pprof" "http://127.0.0.1:$pport/debug/pprof/allocs"
+	stop_server "$pid"
+	(cd "$REPO_DIR" && go tool pprof -top -nodecount=25 "$WORK/bin/profserver" "$OUT/cpu.pprof") >"$OUT/cpu-top.txt" 2>&1 || true
+	(cd "$REPO_DIR" && go tool pprof -top -cum -nodecount=40 "$WORK/bin/profserver" "$OUT/cpu.pprof") >"$OUT/cpu-cum.txt" 2>&1 || true
+	(cd "$REPO_DIR" && go tool pprof -top -nodecount=25 -sample_index=alloc_space "$WORK/bin/profserver" "$OUT/allocs.pprof") >"$OUT/allocs-top.txt" 2>&1 || true
+	(cd "$REPO_DIR" && go tool pprof -top -nodecount=25 -sample_index=alloc_objects "$WORK/bin/profserver" "$OUT/allocs.pprof") >"$OUT/allocs-objects-top.txt" 2>&1 || true
+	cp "$WORK/bin/profserver" "$OUT/profserver"
+}
+
+main() {
+	parse_args "$@"
+	trap cleanup EXIT
+	trap 'exit 130' INT TERM
+	check_peers
+	WORK=$(mktemp -d /tmp/pyhttp-bench.XXXXXX)
+	chmod 0755 "$WORK"
+	mkdir -p "$OUT" "$WORK/bin"
+	: >"$OUT/results.csv"
+	build
+	make_corpus
+	local load0
+	load0=$(cut -d' ' -f1 /proc/loadavg)
+	{
+		echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+		echo "command=bench/run.sh $*"
+		echo "mode=$MODE reps=$REPS duration=${DURATION}s"
+		echo "load1_start=$load0"
+		echo "commit=$(cd "$REPO_DIR" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+		echo "wrk=$(wrk -v 2>&1 | head -1)"
+		echo "python=$("$PYTHON" --version 2>&1)"
+		[[ -n ${AVAILABLE[nginx]:-} ]] && echo "nginx=$(nginx -v 2>&1)"
+		[[ -n ${AVAILABLE[caddy]:-} ]] && echo "caddy=$(caddy version 2>&1 | head -1)"
+		[[ -n ${AVAILABLE[lighttpd]:-} ]] && echo "lighttpd=$(lighttpd -v 2>&1 | head -1)"
+		echo "go=$(go version)"
+		echo "listing_flag=$HAVE_LISTING_FLAG etag_content_flag=$HAVE_ETAG_CONTENT"
+	} >"$OUT/meta.txt"
+	log "load average at start: $load0; results in $OUT"
+	run_scenarios
+	((RUN_LB)) && run_lb
+	((RUN_PROFILE)) && run_profile
+	echo "load1_end=$(cut -d' ' -f1 /proc/loadavg)" >>"$OUT/meta.txt"
+	(cd "$REPO_DIR" && go run ./bench/report -meta "$OUT/meta.txt" "$OUT/results.csv") | tee "$OUT/report.md"
+	if [[ -s $OUT/cpu-top.txt ]]; then
+		echo
+		echo "CPU profile, 1 KiB keep-alive ($OUT/cpu.pprof):"
+		sed -n '1,20p' "$OUT/cpu-top.txt"
+		echo
+		echo "CPU profile, cumulative:"
+		sed -n '6,40p' "$OUT/cpu-cum.txt"
+		echo
+		echo "Allocations by space ($OUT/allocs.pprof):"
+		sed -n '1,16p' "$OUT/allocs-top.txt"
+	fi
+}
+
+main "$@"
