@@ -335,6 +335,15 @@ func (h *Handler) supervise(ctx context.Context, w http.ResponseWriter, rc *http
 
 	switch {
 	case sent:
+		var ee *exec.ExitError
+		if clientErr == nil && errors.As(waitErr, &ee) && ee.ExitCode() == -1 {
+			// The script died of a signal (a crash, the OOM killer)
+			// after its header: its body is most likely incomplete.
+			// Cut the connection as a timeout does, so that the
+			// final chunk is never sent and the client does not take
+			// the truncated body for a whole one.
+			rc.SetWriteDeadline(time.Now())
+		}
 	case timedOut:
 		h.fail(w, r, &statusError{http.StatusGatewayTimeout, "", nil})
 	case bodyFailed != nil || gone:
