@@ -15,17 +15,22 @@ import (
 	"testing/fstest"
 )
 
-// fuzzSecret is in every file a request must never reach: beside the
-// os.Root tree, and in the dotfiles that HideDotfiles must hide.
-const fuzzSecret = "FUZZ-SECRET-7f3a"
+// fuzzSecret is in every file beside the os.Root tree, which no request
+// may reach; fuzzDotSecret is in the dotfiles, which only the handlers
+// with HideDotfiles must never serve.
+const (
+	fuzzSecret    = "FUZZ-SECRET-7f3a"
+	fuzzDotSecret = "FUZZ-DOTFILE-91c2"
+)
 
 // fuzzBigSize is over cacheMaxFileBytes, so the large file is opened on
 // every request rather than served from memory.
 const fuzzBigSize = cacheMaxFileBytes + 4097
 
 // fuzzHandlers are the handlers FuzzHandler picks from, by the low bits
-// of its variant argument: a MapFS and an os.Root tree, each served with
-// the default Options and with dotfiles hidden and listings off.
+// of its variant argument: a MapFS (0, 1) and an os.Root tree (2, 3),
+// each served with the default Options (even) and with dotfiles hidden
+// and listings off (odd).
 type fuzzHandlers struct {
 	h        [4]http.Handler
 	maxFile  int64 // the largest file either tree serves
@@ -35,8 +40,8 @@ type fuzzHandlers struct {
 func newFuzzHandlers(f *testing.F) *fuzzHandlers {
 	file := func(s string) *fstest.MapFile { return &fstest.MapFile{Data: []byte(s), ModTime: modtime, Mode: 0o644} }
 	mapFS := testFS()
-	mapFS[".env"] = file(fuzzSecret)
-	mapFS[".git/config"] = file(fuzzSecret)
+	mapFS[".env"] = file(fuzzDotSecret)
+	mapFS[".git/config"] = file(fuzzDotSecret)
 	mapFS["big.bin"] = file(strings.Repeat("0123456789abcdef", fuzzBigSize/16))
 
 	top := f.TempDir()
@@ -53,7 +58,8 @@ func newFuzzHandlers(f *testing.F) *fuzzHandlers {
 	write("secret.txt", fuzzSecret)
 	write("outside/secret.txt", fuzzSecret)
 	write("root/hello.txt", "Hello, world!\n")
-	write("root/.env", fuzzSecret)
+	write("root/.env", fuzzDotSecret)
+	write("root/sub/.hidden/x.txt", fuzzDotSecret)
 	write("root/sub/inner.txt", "inner")
 	write("root/sub/index.html", "<p>index</p>")
 	write("root/big.bin", strings.Repeat("0123456789abcdef", fuzzBigSize/16))
@@ -175,7 +181,10 @@ func FuzzHandler(f *testing.F) {
 			t.Fatalf("%q: status %d is not one of the expected set", raw.String(), w.Code)
 		}
 		if bytes.Contains(body, []byte(fuzzSecret)) {
-			t.Fatalf("%q: %d: the body holds bytes from outside the root or a hidden dotfile", raw.String(), w.Code)
+			t.Fatalf("%q: %d: the body holds bytes from outside the root", raw.String(), w.Code)
+		}
+		if variant%2 == 1 && bytes.Contains(body, []byte(fuzzDotSecret)) {
+			t.Fatalf("%q: %d: HideDotfiles served a dotfile", raw.String(), w.Code)
 		}
 		if r.Method == http.MethodHead && len(body) != 0 {
 			t.Fatalf("%q: HEAD answered with a %d-byte body", raw.String(), len(body))
