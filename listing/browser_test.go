@@ -3,12 +3,10 @@ package listing
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -20,19 +18,9 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/pyhttp/httpserver/internal/browsertest"
 	"github.com/pyhttp/httpserver/internal/safepath"
 )
-
-// findChromium returns the path of a Chromium the test can drive, or ""
-// when there is none: CI installs Debian's chromium; a developer may not.
-func findChromium() string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
 
 // browserHandler is the smallest file server around ServeDir: a listing
 // for a directory, the file otherwise. It is mounted under /files/ with
@@ -62,13 +50,7 @@ func browserHandler(fsys fs.FS, lh *Handler) http.Handler {
 // the size header, following a directory link and the parent link,
 // fetching the JSON form, and checking that the page fits a phone.
 func TestBrowser(t *testing.T) {
-	chromium := findChromium()
-	if chromium == "" {
-		t.Skip("listing: chromium is not installed; skipping the browser test (apt-get install chromium)")
-	}
-	if testing.Short() {
-		t.Skip("listing: browser test skipped in -short mode")
-	}
+	bctx := browsertest.Start(t, 1280, 900)
 	t0 := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
 	fsys := fstest.MapFS{
 		"alpha.txt":        {Data: make([]byte, 5000), ModTime: t0},
@@ -84,31 +66,6 @@ func TestBrowser(t *testing.T) {
 	defer srv.Close()
 	if !strings.HasPrefix(srv.URL, "http://127.0.0.1:") {
 		t.Fatalf("test server at %s; want 127.0.0.1", srv.URL)
-	}
-
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chromium),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("no-default-browser-check", true),
-		chromedp.WindowSize(1280, 900),
-	)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	defer cancelBrowser()
-	// Start the browser on bctx itself: a browser started by the first
-	// action lives as long as that action's context, and the steps below
-	// run on shorter ones.
-	if err := chromedp.Do(bctx); err != nil {
-		t.Fatalf("start %s: %v", chromium, err)
 	}
 
 	const hrefs = `Array.from(document.querySelectorAll("td.n a")).map(a => a.getAttribute("href"))`
@@ -209,23 +166,10 @@ func TestBrowser(t *testing.T) {
 	t.Logf("screenshot: %s (%d bytes)", shot, len(png))
 }
 
-// stepTimeout bounds each browser step, within the test's overall deadline.
-const stepTimeout = 30 * time.Second
-
-// run runs one browser action and returns its result, failing the test
-// with label on error or timeout.
+// run runs one browser action and returns its result.
 func run[T any](t *testing.T, ctx context.Context, label string, a chromedp.Action[T]) T {
 	t.Helper()
-	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
-	defer cancel()
-	v, err := chromedp.Run(sctx, a)
-	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			t.Fatalf("%s: timed out", label)
-		}
-		t.Fatalf("%s: %v", label, err)
-	}
-	return v
+	return browsertest.Run(t, ctx, label, a)
 }
 
 // do runs browser actions that return nothing, in order.
