@@ -549,6 +549,25 @@ func TestTimeoutAfterHeader(t *testing.T) {
 	}
 }
 
+// TestSignalAfterHeader: a script killed by a signal after its header
+// (a crash, the OOM killer) leaves a body cut at the connection, never
+// one that looks complete.
+func TestSignalAfterHeader(t *testing.T) {
+	srv, _ := newServer(t, cgihandler.Options{})
+	resp, err := http.Get(srv.URL + "/cgi-bin/child?mode=signalafter")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err == nil {
+		t.Errorf("body of a killed script read as complete: %q", b)
+	}
+	if string(b) != "partial\n" {
+		t.Errorf("body = %q; want %q before the cut", b, "partial\n")
+	}
+}
+
 func TestClientDisconnect(t *testing.T) {
 	srv, logs := newServer(t, cgihandler.Options{Timeout: time.Minute})
 	ctx, cancel := context.WithCancel(context.Background())

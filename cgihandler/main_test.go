@@ -113,6 +113,12 @@ func childMain() {
 		fmt.Fprintln(out, "partial")
 		out.Flush()
 		os.Exit(4)
+	case "signalafter":
+		text()
+		fmt.Fprintln(out, "partial")
+		out.Flush()
+		syscall.Kill(os.Getpid(), syscall.SIGKILL)
+		time.Sleep(time.Hour)
 	case "badheader":
 		fmt.Fprint(out, "this is not a header\n\nbody\n")
 	case "ignorestdin":
