@@ -46,6 +46,7 @@ func hostileSite(t *testing.T) (dir, outside string) {
 	must(os.Symlink(outside, filepath.Join(dir, "out-dir")))
 	must(os.Symlink(filepath.Join(outside, "secret.sh"), filepath.Join(dir, "cgi-bin", "linked.sh")))
 	must(os.MkdirAll(filepath.Join(dir, "evil.example"), 0o755))
+	must(os.MkdirAll(filepath.Join(dir, "\\evil.example"), 0o755)) // a redirect to "/\\evil.example/" would leave
 	return dir, outside
 }
 
@@ -176,10 +177,8 @@ func TestHostileRedirects(t *testing.T) {
 			continue
 		}
 		loc := resp.Header.Get("Location")
-		if resp.StatusCode != 301 && resp.StatusCode != 404 {
-			t.Errorf("GET %s: %d; want 301 or 404", target, resp.StatusCode)
-		}
 		if resp.StatusCode != 301 {
+			t.Errorf("GET %s: %d; want 301", target, resp.StatusCode)
 			continue
 		}
 		base, _ := url.Parse("http://127.0.0.1:1" + strings.ReplaceAll(target, "\\", "%5C"))
