@@ -313,3 +313,35 @@ func TestSlowChunkedBody(t *testing.T) {
 		t.Errorf("a script ran:\n%s", logs)
 	}
 }
+
+// TestUnreachableInterpreter: a script without its executable bit whose
+// interpreter the script user cannot run (here, in a root-only directory;
+// on this project's own machines, python3 under /root/.pyenv) is the
+// server's misconfiguration: 500 and a log line naming the interpreter, not
+// a 403 blaming the script.
+func TestUnreachableInterpreter(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: scripts run as nobody only when the server is root")
+	}
+	root := scriptRoot(t, map[string]string{"noexec-run.py": "print('hi')\n"})
+	private := t.TempDir()
+	if err := os.Chmod(private, 0o700); err != nil { // root's alone
+		t.Fatal(err)
+	}
+	interp := filepath.Join(private, "interp")
+	os.WriteFile(interp, []byte("#!/bin/sh\nexit 0\n"), 0o755)
+
+	logs := new(logBuffer)
+	srv := httptest.NewServer(cgihandler.New(root, cgihandler.Options{
+		ErrorLog:     slog.New(slog.NewTextHandler(logs, nil)),
+		Interpreters: map[string][]string{".py": {interp}},
+	}))
+	defer srv.Close()
+	code, _, body := get(t, srv.URL+"/cgi-bin/noexec-run.py")
+	if code != 500 || strings.Contains(body, "not executable") {
+		t.Errorf("GET run.py with an unreachable interpreter: %d\n%s; want a plain 500", code, body)
+	}
+	if !strings.Contains(logs.String(), "CGI interpreter "+interp+" cannot be run by the script user") {
+		t.Errorf("log does not name the interpreter:\n%s\n(status %d)", logs.String(), code)
+	}
+}

@@ -172,6 +172,13 @@ func (h *Handler) run(w http.ResponseWriter, r *http.Request, s *script) {
 		if p.stdin != nil {
 			p.stdin.Close()
 		}
+		if errors.Is(err, fs.ErrPermission) && len(s.argv) > 1 {
+			// The script is fine; its interpreter is out of the script
+			// user's reach (say, python3 under root's home). That is the
+			// server's configuration, not the client's fault.
+			h.fail(w, r, &statusError{http.StatusInternalServerError, "", fmt.Errorf("CGI interpreter %s cannot be run by the script user: %w", path, err)})
+			return
+		}
 		if errors.Is(err, fs.ErrPermission) {
 			// The script user may not execute it (or reach it).
 			h.fail(w, r, &statusError{http.StatusForbidden, msgNotExecutable, err})
