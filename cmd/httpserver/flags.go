@@ -176,8 +176,8 @@ func parseArgs(args []string, stdout io.Writer) (config, error) {
 			return cfg, usagef("argument --cgi-dir: %q is not a URL path below /, like /cgi-bin", d)
 		}
 	}
-	if cfg.cgiTimeout <= 0 || cfg.cgiMaxBody < 0 {
-		return cfg, usagef("--cgi-timeout must be positive and --cgi-max-body not negative")
+	if cfg.cgiTimeout <= 0 || cfg.cgiMaxBody <= 0 {
+		return cfg, usagef("--cgi-timeout and --cgi-max-body must be positive")
 	}
 	if cfg.readHeaderTimeout <= 0 || cfg.idleTimeout <= 0 || cfg.shutdownGrace < 0 {
 		return cfg, usagef("timeouts must be positive")

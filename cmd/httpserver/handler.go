@@ -43,24 +43,30 @@ func newHandler(cfg config, dir string, root *os.Root, errLog *slog.Logger, stde
 	})
 	var h http.Handler = files
 	if cfg.cgi {
+		// dispatch is also where a script's local redirect
+		// ("Location: /path") is served, so it can reach files and
+		// other scripts alike.
+		var dispatch http.HandlerFunc
 		cgi := cgihandler.New(dir, cgihandler.Options{
 			Dirs:           cfg.cgiDirs,
 			InheritEnv:     cfg.cgiEnv,
 			Timeout:        cfg.cgiTimeout,
 			MaxBodyBytes:   cfg.cgiMaxBody,
+			LocalRedirect:  &dispatch,
 			ServerSoftware: serverSoftware,
 			ErrorLog:       errLog,
 		})
-		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		dispatch = func(w http.ResponseWriter, r *http.Request) {
 			switch {
 			case cgi.Match(r):
 				cgi.ServeHTTP(w, r)
 			case r.Method == http.MethodPost:
 				pages.Write(w, r, http.StatusNotImplemented, "Can only POST to CGI scripts")
 			default:
-				files.ServeHTTP(w, r)
+				files.ServeHTTP(w, r) // other methods: Python's "Unsupported method"
 			}
-		})
+		}
+		h = dispatch
 	}
 	// Python always lets a body come (handle_expect_100); we turn away,
 	// before it is sent, one that CGI would refuse anyway.

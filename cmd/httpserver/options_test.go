@@ -73,11 +73,12 @@ func site(t *testing.T) string {
 	os.Chmod(dir, 0o755)
 	os.Chmod(filepath.Dir(dir), 0o755)
 	for name, data := range map[string]string{
-		"hello.txt":         "hello\n",
-		".env":              "SECRET=1",
-		"docs/a.txt":        "a",
-		"cgi-bin/hello.sh":  "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\nhello from cgi %s\\n' \"$REQUEST_METHOD\"\n",
-		"cgi-bin/notes.txt": "not executable",
+		"hello.txt":          "hello\n",
+		".env":               "SECRET=1",
+		"docs/a.txt":         "a",
+		"cgi-bin/hello.sh":   "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\nhello from cgi %s\\n' \"$REQUEST_METHOD\"\n",
+		"cgi-bin/notes.txt":  "not executable",
+		"cgi-bin/to-file.sh": "#!/bin/sh\nprintf 'Location: /hello.txt\\r\\n\\r\\n'\n",
 	} {
 		p := filepath.Join(dir, name)
 		os.MkdirAll(filepath.Dir(p), 0o755)
@@ -200,6 +201,20 @@ func TestCGIOption(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 501 || !strings.Contains(string(body), "Can only POST to CGI scripts") {
 		t.Errorf("POST outside the CGI directories: %d %q; want 501 Can only POST to CGI scripts", resp.StatusCode, body)
+	}
+	req, _ := http.NewRequest("PUT", s.base+"/hello.txt", strings.NewReader("x"))
+	if resp, err := http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	} else {
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 501 || !strings.Contains(string(body), "Unsupported method ('PUT')") {
+			t.Errorf("PUT outside the CGI directories: %d %q; want Python's 501", resp.StatusCode, body)
+		}
+	}
+	// A script's local redirect is served internally, from the files too.
+	if resp, body := get(t, s.base+"/cgi-bin/to-file.sh"); resp.StatusCode != 200 || body != "hello\n" {
+		t.Errorf("local redirect to /hello.txt: %d %q", resp.StatusCode, body)
 	}
 	if resp, _ := get(t, s.base+"/cgi-bin/notes.txt"); resp.StatusCode != 403 {
 		t.Errorf("GET a non-executable script: %d; want 403", resp.StatusCode)

@@ -88,7 +88,9 @@ func TestParseArgsErrors(t *testing.T) {
 		{[]string{"--cgi-dir", "/x"}, "require --cgi"},
 		{[]string{"--cgi", "--cgi-dir", "scripts"}, "is not a URL path below /"},
 		{[]string{"--cgi", "--cgi-dir", "/"}, "is not a URL path below /"},
-		{[]string{"--cgi", "--cgi-timeout", "0s"}, "--cgi-timeout must be positive"},
+		{[]string{"--cgi", "--cgi-timeout", "0s"}, "must be positive"},
+		{[]string{"--cgi", "--cgi-max-body", "0"}, "must be positive"},
+		{[]string{"--cgi", "--cgi-max-body", "-1"}, "must be positive"},
 	} {
 		_, err := parseArgs(tt.args, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), tt.want) || exitCode(err) != 2 {
