@@ -202,7 +202,7 @@ func (h *Handler) serveDir(w http.ResponseWriter, r *http.Request, name string) 
 	if h.noListing {
 		return notFound(nil)
 	}
-	if err := h.listing.ServeDir(w, r, h.fsys, name); err != nil {
+	if err := h.listing.ServeDir(w, withoutInvalidRange(r), h.fsys, name); err != nil {
 		if errors.Is(err, fs.ErrPermission) {
 			return &statusError{http.StatusForbidden, "No permission to list directory", err}
 		}

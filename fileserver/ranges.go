@@ -2,6 +2,7 @@ package fileserver
 
 import (
 	"maps"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -175,4 +176,26 @@ func (h *Handler) guardRanges(r *http.Request, size int64) (*http.Request, bool)
 	}
 	r2.Header["Range"] = []string{replacement}
 	return r2, true
+}
+
+// withoutInvalidRange returns r, or a copy without its Range header when
+// that is not a valid byte-ranges-specifier. A listing is sent by
+// http.ServeContent, which answers a Range in another unit or with bad
+// syntax with 416, where RFC 9110 §14.2 says to ignore it; files get the
+// same treatment from guardRanges.
+func withoutInvalidRange(r *http.Request) *http.Request {
+	rv, ok := r.Header["Range"]
+	if !ok {
+		return r
+	}
+	if len(rv) == 1 {
+		if _, valid := parseRanges(rv[0], math.MaxInt64); valid {
+			return r
+		}
+	}
+	r2 := new(http.Request)
+	*r2 = *r
+	r2.Header = maps.Clone(r.Header)
+	delete(r2.Header, "Range")
+	return r2
 }
