@@ -108,3 +108,52 @@ func TestTLSErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestTLSPasswordFile serves with an encrypted key and its password file,
+// as Python 3.14's --tls-password-file does, and refuses a wrong password
+// with one line.
+func TestTLSPasswordFile(t *testing.T) {
+	dir := site(t)
+	tmp := t.TempDir()
+	certFile, keyFile, pool := selfSigned(t, tmp)
+	keyPEM, _ := os.ReadFile(keyFile)
+	block, _ := pem.Decode(keyPEM)
+	key, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalECPrivateKey(key.(*ecdsa.PrivateKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc, err := x509.EncryptPEMBlock(rand.Reader, "EC PRIVATE KEY", der, []byte("s3cret"), x509.PEMCipherAES256) // deprecated, but the legacy format is one users still have keys in
+	if err != nil {
+		t.Fatal(err)
+	}
+	encFile := filepath.Join(tmp, "enc.pem")
+	os.WriteFile(encFile, pem.EncodeToMemory(enc), 0o600)
+	good, bad := filepath.Join(tmp, "good"), filepath.Join(tmp, "bad")
+	os.WriteFile(good, []byte("s3cret\n"), 0o600) // stripped, as Python does
+	os.WriteFile(bad, []byte("guess"), 0o600)
+
+	s := start(t, "0", "-b", "127.0.0.1", "-d", dir, "--tls-cert", certFile, "--tls-key", encFile, "--tls-password-file", good)
+	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}
+	defer tr.CloseIdleConnections()
+	resp, err := (&http.Client{Transport: tr, Timeout: 10 * time.Second}).Get(strings.Replace(s.base, "http://", "https://", 1) + "/hello.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("GET with an encrypted key: %d", resp.StatusCode)
+	}
+
+	err = run(context.Background(), []string{"0", "-b", "127.0.0.1", "-d", dir, "--tls-cert", certFile, "--tls-key", encFile, "--tls-password-file", bad}, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "wrong password") || strings.Contains(err.Error(), "guess") || exitCode(err) != 1 {
+		t.Errorf("wrong password: %v; want one line saying so, without the password", err)
+	}
+	err = run(context.Background(), []string{"0", "-b", "127.0.0.1", "-d", dir, "--tls-cert", certFile, "--tls-key", encFile}, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "--tls-password-file") {
+		t.Errorf("encrypted key without a password: %v; want a hint at --tls-password-file", err)
+	}
+}
