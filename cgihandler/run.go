@@ -50,9 +50,10 @@ func (h *Handler) input(ctx context.Context, rc *http.ResponseController, r *htt
 		return input{}, &statusError{http.StatusInternalServerError, "", err}
 	}
 	os.Remove(f.Name()) // gone when closed, even if the server dies
-	src := io.Reader(r.Body)
+	body := &bodyReader{r: r.Body}
+	src := io.Reader(body)
 	if h.maxBody > 0 {
-		src = io.LimitReader(r.Body, h.maxBody+1)
+		src = io.LimitReader(body, h.maxBody+1)
 	}
 	stop := context.AfterFunc(ctx, func() { rc.SetReadDeadline(time.Now()) })
 	n, err := io.Copy(f, src)
@@ -61,6 +62,11 @@ func (h *Handler) input(ctx context.Context, rc *http.ResponseController, r *htt
 	case err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded):
 		f.Close()
 		return input{}, &statusError{http.StatusRequestTimeout, "", err}
+	case err != nil && body.err == nil:
+		// Writing the spool failed (ENOSPC, EFBIG, EIO): our fault,
+		// not the client's.
+		f.Close()
+		return input{}, &statusError{http.StatusInternalServerError, "", err}
 	case err != nil:
 		f.Close()
 		return input{}, &statusError{http.StatusBadRequest, "", err}
@@ -146,7 +152,7 @@ func (h *Handler) run(w http.ResponseWriter, r *http.Request, s *script) {
 	}
 	path := s.argv[0]
 	if len(s.argv) > 1 { // an interpreter, found in the server's PATH
-		if path, err = exec.LookPath(path); err != nil {
+		if path, err = h.proc.lookPath(path); err != nil {
 			h.fail(w, r, &statusError{http.StatusInternalServerError, "", err})
 			return
 		}
