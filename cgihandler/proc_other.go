@@ -4,6 +4,7 @@ package cgihandler
 
 import (
 	"os"
+	"os/exec"
 	"syscall"
 )
 
@@ -16,3 +17,5 @@ func newProcAttr(string, bool) procAttr { return procAttr{} }
 func (procAttr) sysProcAttr() (*syscall.SysProcAttr, error) { return nil, nil }
 
 func killGroup(p *os.Process) { p.Kill() }
+
+func (procAttr) lookPath(name string) (string, error) { return exec.LookPath(name) }

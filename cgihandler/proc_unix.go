@@ -5,8 +5,11 @@ package cgihandler
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"os/user"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 )
 
@@ -53,4 +56,63 @@ func (p procAttr) sysProcAttr() (*syscall.SysProcAttr, error) {
 // is the script's pid, which cannot be reused while any member lives.
 func killGroup(p *os.Process) {
 	syscall.Kill(-p.Pid, syscall.SIGKILL)
+}
+
+// lookPath finds an interpreter in the server's PATH. When scripts run as
+// another user, an entry that user cannot execute is skipped, as execvp
+// (and so a script's "#!/usr/bin/env python3") skips it: root's PATH may
+// list a python3 under root's home before /usr/bin's.
+func (p procAttr) lookPath(name string) (string, error) {
+	if os.Geteuid() != 0 || p.cred == nil || strings.ContainsRune(name, '/') {
+		return exec.LookPath(name)
+	}
+	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
+		if dir == "" || !filepath.IsAbs(dir) {
+			continue // a relative PATH entry would depend on the working directory
+		}
+		candidate := filepath.Join(dir, name)
+		if p.canExec(candidate) {
+			return candidate, nil
+		}
+	}
+	return "", &exec.Error{Name: name, Err: exec.ErrNotFound}
+}
+
+// canExec reports whether the script user may execute path: the file and
+// every directory above it grant it the x permission.
+func (p procAttr) canExec(path string) bool {
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return false
+	}
+	info, err := os.Stat(real)
+	if err != nil || !info.Mode().IsRegular() || !p.grantsX(info) {
+		return false
+	}
+	for dir := filepath.Dir(real); ; dir = filepath.Dir(dir) {
+		info, err := os.Stat(dir)
+		if err != nil || !p.grantsX(info) {
+			return false
+		}
+		if dir == "/" || dir == "." {
+			return true
+		}
+	}
+}
+
+// grantsX reports whether info's mode lets the script user execute or
+// search it, by owner, group or other bits as the kernel would.
+func (p procAttr) grantsX(info os.FileInfo) bool {
+	st, ok := info.Sys().(*syscall.Stat_t)
+	if !ok {
+		return false
+	}
+	perm := info.Mode().Perm()
+	switch {
+	case st.Uid == p.cred.Uid:
+		return perm&0o100 != 0
+	case st.Gid == p.cred.Gid:
+		return perm&0o010 != 0
+	}
+	return perm&0o001 != 0
 }
