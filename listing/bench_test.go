@@ -104,13 +104,17 @@ func BenchmarkServeDir10kOSRoot(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer root.Close()
-	h := New(Options{})
 	r := httptest.NewRequest(http.MethodGet, "/", nil)
-	b.ReportAllocs()
-	for b.Loop() {
-		w := &discard{h: http.Header{}}
-		if err := h.ServeDir(w, r, root.FS(), "."); err != nil {
-			b.Fatal(err)
-		}
+	for _, f := range []Format{Modern, Python} {
+		b.Run(map[Format]string{Modern: "modern", Python: "python"}[f], func(b *testing.B) {
+			h := New(Options{Format: f})
+			b.ReportAllocs()
+			for b.Loop() {
+				w := &discard{h: http.Header{}}
+				if err := h.ServeDir(w, r, root.FS(), "."); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

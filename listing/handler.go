@@ -137,13 +137,17 @@ func (h *Handler) parseQuery(r *http.Request) query {
 // the error, for the caller to map (Python answers 404 "No permission to
 // list directory").
 func (h *Handler) ServeDir(w http.ResponseWriter, r *http.Request, fsys fs.FS, name string) error {
-	l, err := Read(fsys, name, h.opts)
+	q := h.parseQuery(r)
+	pythonPage := !q.json && h.tmpl == nil
+	// Python's page shows names only, so it needs no stat per entry: the
+	// directory entries say which are directories and symlinks. A 10,000
+	// entry directory is then read as Go's FileServer reads it.
+	l, err := read(fsys, name, h.opts, !pythonPage)
 	if err != nil {
 		return err
 	}
 	l.Path = displayPath(r.RequestURI, r.URL.Path)
-	q := h.parseQuery(r)
-	if !q.json && h.tmpl == nil {
+	if pythonPage {
 		// The Python page ignores the query, as Python does.
 		q = query{dirsFirst: h.opts.DirsFirst, defaultDirsFirst: h.opts.DirsFirst}
 	}

@@ -80,6 +80,12 @@ func (k SortKey) String() string {
 // that cannot be stat'ed, dangling or leading out, is listed as a plain
 // entry with its own size and time.
 func Read(fsys fs.FS, name string, opts Options) (*Listing, error) {
+	return read(fsys, name, opts, true)
+}
+
+// read is Read; without withInfo, entries that are not symlinks get no
+// size or time, and cost no stat.
+func read(fsys fs.FS, name string, opts Options, withInfo bool) (*Listing, error) {
 	info, err := fs.Stat(fsys, name)
 	if err != nil {
 		return nil, err
@@ -98,10 +104,14 @@ func Read(fsys fs.FS, name string, opts Options) (*Listing, error) {
 			continue
 		}
 		e := Entry{Name: n, IsDir: de.IsDir(), IsSymlink: de.Type()&fs.ModeSymlink != 0}
-		if fi, err := de.Info(); err == nil {
-			e.Size, e.ModTime = fi.Size(), fi.ModTime()
-			if fi.Mode()&fs.ModeSymlink != 0 {
-				e.IsSymlink = true
+		if withInfo || de.Type()&^fs.ModeDir != 0 {
+			// The entry's type bits alone leave irregular files (and,
+			// on some file systems, every entry) to Info.
+			if fi, err := de.Info(); err == nil {
+				e.Size, e.ModTime = fi.Size(), fi.ModTime()
+				if fi.Mode()&fs.ModeSymlink != 0 {
+					e.IsSymlink = true
+				}
 			}
 		}
 		if e.IsSymlink {

@@ -154,8 +154,14 @@ func TestHeaders(t *testing.T) {
 		if cl := h.Get("Content-Length"); cl != itoa(len(got.body)) {
 			t.Errorf("GET %q: Content-Length = %q; want %d", tc.target, cl, len(got.body))
 		}
-		if h.Get("ETag") == "" || h.Get("Last-Modified") != t2.Format(http.TimeFormat) {
-			t.Errorf("GET %q: ETag %q, Last-Modified %q; want an ETag and %s", tc.target, h.Get("ETag"), h.Get("Last-Modified"), t2.Format(http.TimeFormat))
+		wantLM := t2.Format(http.TimeFormat)
+		if tc.opts.Format == Python && tc.accept == "" {
+			// Python's page shows names only; its validator is the
+			// directory's own time, which this fixture's root lacks.
+			wantLM = ""
+		}
+		if h.Get("ETag") == "" || h.Get("Last-Modified") != wantLM {
+			t.Errorf("GET %q: ETag %q, Last-Modified %q; want an ETag and %q", tc.target, h.Get("ETag"), h.Get("Last-Modified"), wantLM)
 		}
 		if csp := h.Get("Content-Security-Policy"); (csp != "") != tc.csp || tc.csp && !strings.Contains(csp, "default-src 'none'") {
 			t.Errorf("GET %q: Content-Security-Policy = %q; want one: %v", tc.target, csp, tc.csp)
