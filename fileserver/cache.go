@@ -13,7 +13,7 @@ import (
 // either limit the cache starts over, which costs re-reads, never a
 // wrong answer.
 const (
-	cacheMaxFileBytes = 64 << 10
+	cacheMaxFileBytes = 16 << 10
 	cacheMaxBytes     = 32 << 20
 	cacheMaxEntries   = 16384
 )

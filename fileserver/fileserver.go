@@ -72,7 +72,7 @@ type Options struct {
 // configuration is immutable and it is safe for concurrent use.
 //
 // A Handler remembers, per version of a file, its Content-Type and ETag,
-// and the bytes of files up to 64 KiB (32 MiB in all), so that a small
+// and the bytes of files up to 16 KiB (32 MiB in all), so that a small
 // file is served with a single stat. Every request stats the file, and a
 // remembered version is used only while its size, modification time and
 // (on Linux) inode and change time are unchanged, so an edited, replaced
