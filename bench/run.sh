@@ -299,13 +299,25 @@ stop_server() {
 	wait "$pid" 2>/dev/null || true
 }
 
-# wait_ready polls with curl until the server answers 200 for the 1 KiB
-# file, at most 2,000 tries or 10 s, and prints the milliseconds since T0.
-# The figure includes one curl run (see probe_cost).
+# probe sends one GET for the 1 KiB file over bash's /dev/tcp and
+# succeeds on a 200. It forks nothing, so a failed try costs microseconds;
+# a curl run costs about 8 ms here, coarser than the 10 ms start-up
+# target it would be measuring.
+probe() { # port
+	local line=""
+	{ exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || return 1
+	printf 'GET /1k.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&3 2>/dev/null || true
+	IFS= read -r -t 2 line <&3 || true
+	exec 3<&- 3>&-
+	[[ $line == "HTTP/1."?" 200"* ]]
+}
+
+# wait_ready probes until the server answers 200, at most 100,000 tries
+# or 10 s, and prints the microseconds since T0.
 wait_ready() { # port t0_ns pid
-	local url="http://127.0.0.1:$1/1k.txt" i now deadline=$(($(date +%s%N) + 10000000000))
-	for ((i = 0; i < 2000; i++)); do
-		if [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url" 2>/dev/null) == 200 ]]; then
+	local i now deadline=$(($(date +%s%N) + 10000000000))
+	for ((i = 0; i < 100000; i++)); do
+		if probe "$1"; then
 			now=$(date +%s%N)
 			echo $(((now - $2) / 1000))
 			return 0
@@ -315,16 +327,6 @@ wait_ready() { # port t0_ns pid
 		((now < deadline)) || return 1
 	done
 	return 1
-}
-
-# probe_cost is the time one curl run takes against a ready server, the
-# resolution of the start-up figure.
-probe_cost() { # port
-	local t0 t1
-	t0=$(date +%s%N)
-	curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$1/1k.txt" || true
-	t1=$(date +%s%N)
-	echo $(((t1 - t0) / 1000))
 }
 
 # rss_kib sums a field of /proc/PID/status over the server and its
@@ -452,13 +454,7 @@ bench_variant() { # rep variant
 		stop_server "$pid"
 		return 0
 	fi
-	local probe
-	probe=$(probe_cost "$port")
 	record "$rep" "$variant" s8 startup_ms "$(awk -v v="$startup" 'BEGIN { printf "%.2f", v / 1000 }')"
-	record "$rep" "$variant" s8 probe_ms "$(awk -v v="$probe" 'BEGIN { printf "%.2f", v / 1000 }')"
-	# Most of a curl run is curl starting up, not the request; taking one
-	# run off estimates the server's own start-up.
-	record "$rep" "$variant" s8 startup_net_ms "$(awk -v v="$startup" -v p="$probe" 'BEGIN { d = v - p; if (d < 0) d = 0; printf "%.2f", d / 1000 }')"
 	record "$rep" "$variant" s8 idle_rss_kib "$(rss_kib "$pid" VmRSS)"
 	local s
 	for s in $(scenarios_for "$variant"); do
@@ -484,6 +480,16 @@ bench_variant() { # rep variant
 	stop_server "$pid"
 }
 
+# sample_load keeps the highest 1-minute load average seen during the
+# run. The run itself keeps about two tasks runnable (a server and wrk),
+# so the report flags a run whose highest load passes 3 as loaded.
+LOAD_MAX=0
+sample_load() {
+	local l
+	l=$(cut -d' ' -f1 /proc/loadavg)
+	LOAD_MAX=$(awk -v a="$LOAD_MAX" -v b="$l" 'BEGIN { print (b > a ? b : a) }')
+}
+
 run_scenarios() {
 	local rep variant
 	local -a variants=(ours ours-pylist ours-cgi ours-log go nginx caddy lighttpd python)
@@ -491,6 +497,7 @@ run_scenarios() {
 		log "repetition $rep of $REPS"
 		for variant in "${variants[@]}"; do
 			[[ -n ${AVAILABLE[$(peer_of "$variant")]:-} ]] || continue
+			sample_load
 			log " $variant"
 			bench_variant "$rep" "$variant"
 		done
@@ -630,6 +637,9 @@ main() {
 	parse_args "$@"
 	trap cleanup EXIT
 	trap 'exit 130' INT TERM
+	# The harness itself (probes, curl, wrk) stays off the server's core;
+	# servers are started with taskset -c SERVER_CPU explicitly.
+	taskset -cp "$CLIENT_CPU" $$ >/dev/null
 	check_peers
 	WORK=$(mktemp -d /tmp/pyhttp-bench.XXXXXX)
 	chmod 0755 "$WORK"
@@ -641,7 +651,7 @@ main() {
 	load0=$(cut -d' ' -f1 /proc/loadavg)
 	{
 		echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-		echo "command=bench/run.sh $*"
+		echo "command=bench/run.sh${*:+ $*}"
 		echo "mode=$MODE reps=$REPS duration=${DURATION}s"
 		echo "load1_start=$load0"
 		echo "commit=$(cd "$REPO_DIR" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
@@ -657,7 +667,11 @@ main() {
 	run_scenarios
 	((RUN_LB)) && run_lb
 	((RUN_PROFILE)) && run_profile
-	echo "load1_end=$(cut -d' ' -f1 /proc/loadavg)" >>"$OUT/meta.txt"
+	sample_load
+	{
+		echo "load1_end=$(cut -d' ' -f1 /proc/loadavg)"
+		echo "load1_max=$LOAD_MAX"
+	} >>"$OUT/meta.txt"
 	(cd "$REPO_DIR" && go run ./bench/report -meta "$OUT/meta.txt" "$OUT/results.csv") | tee "$OUT/report.md"
 	if [[ -s $OUT/cpu-top.txt ]]; then
 		echo

@@ -68,7 +68,7 @@ func TestWriteTargets(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b strings.Builder
-	write(&b, r, map[string]string{"load1_start": "0.2", "load1_end": "0.3", "date": "D", "command": "C"})
+	write(&b, r, map[string]string{"load1_start": "0.2", "load1_max": "2.4", "date": "D", "command": "C"})
 	out := b.String()
 	for _, want := range []string{
 		"quiet machine",
@@ -81,8 +81,14 @@ func TestWriteTargets(t *testing.T) {
 		}
 	}
 	b.Reset()
-	write(&b, r, map[string]string{"load1_start": "3.1"})
-	if !strings.Contains(b.String(), "**loaded machine**") {
-		t.Errorf("a load of 3.1 is not flagged:\n%s", b.String())
+	for _, meta := range []map[string]string{
+		{"load1_start": "3.1"},
+		{"load1_start": "0.1", "load1_max": "6.2"},
+	} {
+		b.Reset()
+		write(&b, r, meta)
+		if !strings.Contains(b.String(), "**loaded machine**") {
+			t.Errorf("%v is not flagged as loaded:\n%s", meta, b.String())
+		}
 	}
 }
