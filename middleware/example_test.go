@@ -221,3 +221,18 @@ func ExampleRecover() {
 	// level=ERROR msg="panic serving request" method=GET uri=/buggy panic="assignment to entry in nil map" response_started=false
 	// 500
 }
+
+// A LogWriter takes the write(2) per request out of the request: lines go
+// out in batches, yet immediately when the server is idle.
+func ExampleNewLogWriter() {
+	logw := middleware.NewLogWriter(os.Stdout)
+	defer logw.Close() // writes what is pending
+	accessLog := middleware.NewAccessLog(logw, middleware.AccessLogOptions{
+		Now: func() time.Time { return time.Date(2026, 11, 23, 18, 53, 0, 0, time.Local) },
+	})
+	h := accessLog.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+	logw.Flush()
+	// Output:
+	// 192.0.2.1 - - [23/Nov/2026 18:53:00] "GET / HTTP/1.1" 200 -
+}

@@ -1,0 +1,140 @@
+package middleware
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// slowWriter records what it is given and takes its time, like a disk or
+// a terminal under load.
+type slowWriter struct {
+	mu     sync.Mutex
+	b      bytes.Buffer
+	calls  int
+	delay  time.Duration
+	closed bool
+}
+
+func (s *slowWriter) Write(p []byte) (int, error) {
+	time.Sleep(s.delay)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls++
+	return s.b.Write(p)
+}
+
+func (s *slowWriter) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestLogWriterKeepsEveryLineWhole(t *testing.T) {
+	sw := &slowWriter{delay: time.Millisecond}
+	l := NewLogWriter(sw)
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 500 {
+				fmt.Fprintf(l, "goroutine %d line %d %s\n", g, i, strings.Repeat("x", i%50))
+			}
+		}()
+	}
+	wg.Wait()
+	l.Close()
+	lines := strings.Split(strings.TrimSuffix(sw.String(), "\n"), "\n")
+	if len(lines) != 8*500 {
+		t.Fatalf("%d lines; want %d", len(lines), 8*500)
+	}
+	seen := map[string]bool{}
+	for _, line := range lines {
+		var g, i int
+		var xs string
+		if n, _ := fmt.Sscanf(line, "goroutine %d line %d %s", &g, &i, &xs); n < 2 || len(xs) != i%50 && i%50 != 0 {
+			t.Fatalf("torn line %q", line)
+		}
+		seen[line] = true
+	}
+	if len(seen) != 8*500 {
+		t.Errorf("%d distinct lines; want %d", len(seen), 8*500)
+	}
+	if sw.calls >= 8*500 {
+		t.Errorf("%d writes for %d lines: no batching", sw.calls, 8*500)
+	}
+}
+
+func TestLogWriterIdleLinesGoOutAtOnce(t *testing.T) {
+	sw := &slowWriter{}
+	l := NewLogWriter(sw)
+	defer l.Close()
+	io.WriteString(l, "one\n")
+	deadline := time.Now().Add(5 * time.Second)
+	for sw.String() != "one\n" {
+		if time.Now().After(deadline) {
+			t.Fatal("an idle line did not reach the writer within 5s")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	io.WriteString(l, "two\n")
+	l.Flush()
+	if sw.String() != "one\ntwo\n" {
+		t.Errorf("after Flush: %q", sw.String())
+	}
+}
+
+func TestLogWriterBackpressureAndClose(t *testing.T) {
+	block := make(chan struct{})
+	bw := writerFunc(func(p []byte) (int, error) { <-block; return len(p), nil })
+	l := NewLogWriter(bw)
+	line := bytes.Repeat([]byte("x"), 64<<10)
+	io.WriteString(l, "first\n") // taken by the goroutine, which now blocks
+	time.Sleep(10 * time.Millisecond)
+	for range logWriterLimit / len(line) {
+		l.Write(line)
+	}
+	waited := make(chan struct{})
+	go func() {
+		l.Write(line) // over the limit: waits for the writer
+		close(waited)
+	}()
+	select {
+	case <-waited:
+		t.Fatal("Write past the limit did not wait")
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(block)
+	select {
+	case <-waited:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Write past the limit still waiting after the writer drained")
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Write([]byte("late\n")); err != io.ErrClosedPipe {
+		t.Errorf("Write after Close: %v; want io.ErrClosedPipe", err)
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+func BenchmarkLogWriter(b *testing.B) {
+	l := NewLogWriter(io.Discard)
+	defer l.Close()
+	line := []byte(`127.0.0.1 - - [23/Nov/2026 18:53:00] "GET /static/css/site.css HTTP/1.1" 200 -` + "\n")
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			l.Write(line)
+		}
+	})
+}
