@@ -312,10 +312,11 @@ func TestHostileRequests(t *testing.T) {
 			t.Errorf("%s: %d responses on one connection; want one", tt.name, n)
 		}
 	}
+	s.healthy(t)
+	s.stop() // the log is written in batches: all of it is out once stopped
 	if strings.Contains(s.stderr.String(), "/smuggled") {
 		t.Errorf("a smuggled request was served:\n%s", s.stderr.String())
 	}
-	s.healthy(t)
 }
 
 // TestHostileRanges asks for many, inverted and oversized ranges: the

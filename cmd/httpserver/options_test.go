@@ -322,6 +322,7 @@ func TestSmuggling(t *testing.T) {
 			t.Errorf("%q: got %q; want one 400 and a closed connection", raw, all)
 		}
 	}
+	s.stop() // the log is written in batches: all of it is out once stopped
 	if strings.Contains(s.stderr.String(), "/smuggled") {
 		t.Errorf("the smuggled request was served:\n%s", s.stderr.String())
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/pyhttp/httpserver/internal/smuggle"
 	"github.com/pyhttp/httpserver/internal/tlsconfig"
+	"github.com/pyhttp/httpserver/middleware"
 )
 
 // version is the command's version, sent in the Server header.
@@ -65,13 +66,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		// Content-Length, which net/http lets through (see handler.go).
 		ln = smuggle.Listener(ln)
 	}
-	errLog := slog.New(slog.NewTextHandler(stderr, nil))
+	// Every log line (access, errors, net/http's own) goes through one
+	// LogWriter: a request does not wait for a write(2), and the lines stay
+	// in order. Closing it on the way out writes what is pending.
+	logw := middleware.NewLogWriter(stderr)
+	defer logw.Close()
+	errLog := slog.New(slog.NewTextHandler(logw, nil))
 	srv := &http.Server{
-		Handler:           newHandler(cfg, cfg.directory, root, errLog, stderr),
+		Handler:           newHandler(cfg, cfg.directory, root, errLog, logw),
 		ReadHeaderTimeout: cfg.readHeaderTimeout,
 		IdleTimeout:       cfg.idleTimeout,
 		MaxHeaderBytes:    cfg.maxHeaderBytes,
-		ErrorLog:          log.New(stderr, "", 0),
+		ErrorLog:          log.New(logw, "", 0),
 		TLSConfig:         tlsConf,
 		ConnContext:       smuggle.ConnContext,
 		Protocols:         new(http.Protocols),
