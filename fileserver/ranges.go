@@ -167,15 +167,7 @@ func (h *Handler) guardRanges(r *http.Request, size int64) (*http.Request, bool)
 	default:
 		replacement = formatRanges(ranges)
 	}
-	r2 := new(http.Request)
-	*r2 = *r
-	r2.Header = maps.Clone(hdr)
-	if replacement == "" {
-		delete(r2.Header, "Range")
-		return r2, preconditions
-	}
-	r2.Header["Range"] = []string{replacement}
-	return r2, true
+	return withRange(r, replacement), preconditions || replacement != ""
 }
 
 // withoutInvalidRange returns r, or a copy without its Range header when
@@ -193,9 +185,20 @@ func withoutInvalidRange(r *http.Request) *http.Request {
 			return r
 		}
 	}
+	return withRange(r, "")
+}
+
+// withRange returns a copy of r whose Range header is value, or which has
+// none when value is empty; r itself is left as the caller's middleware
+// saw it.
+func withRange(r *http.Request, value string) *http.Request {
 	r2 := new(http.Request)
 	*r2 = *r
 	r2.Header = maps.Clone(r.Header)
-	delete(r2.Header, "Range")
+	if value == "" {
+		delete(r2.Header, "Range")
+	} else {
+		r2.Header["Range"] = []string{value}
+	}
 	return r2
 }
