@@ -5,7 +5,9 @@ package cgihandler_test
 import (
 	"io"
 	"net/http"
+	"net/http/cgi"
 	"net/http/httptest"
+	"path/filepath"
 	"testing"
 
 	"github.com/pyhttp/httpserver/cgihandler"
@@ -30,6 +32,24 @@ func BenchmarkMatch(b *testing.B) {
 // resolve, fork and exec /bin/sh, parse, stream.
 func BenchmarkServeShell(b *testing.B) {
 	srv, _ := newServer(b, cgihandler.Options{})
+	b.ReportAllocs()
+	for b.Loop() {
+		resp, err := http.Get(srv.URL + "/cgi-bin/script.sh")
+		if err != nil {
+			b.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+}
+
+// BenchmarkServeShellStdlib is the same request through net/http/cgi,
+// the floor the bench harness compares against (it keeps root, runs no
+// process group and has no timeout; ours does all three).
+func BenchmarkServeShellStdlib(b *testing.B) {
+	script := filepath.Join(fixture(b), "cgi-bin", "script.sh")
+	srv := httptest.NewServer(&cgi.Handler{Path: script, Root: "/cgi-bin/script.sh"})
+	b.Cleanup(srv.Close)
 	b.ReportAllocs()
 	for b.Loop() {
 		resp, err := http.Get(srv.URL + "/cgi-bin/script.sh")

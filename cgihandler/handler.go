@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pyhttp/httpserver/internal/errorpage"
@@ -114,6 +115,7 @@ type Handler struct {
 	software   string
 	log        *slog.Logger
 	errors     *errorpage.Page
+	readers    sync.Pool // *bufio.Reader of scripts' output, reused
 }
 
 // New returns a Handler for the CGI directories below dir, the served

@@ -261,7 +261,8 @@ func (h *Handler) supervise(ctx context.Context, w http.ResponseWriter, rc *http
 		close(stdinDone)
 	}
 
-	br := bufio.NewReaderSize(p.stdout, 32<<10)
+	br := h.reader(p.stdout)
+	defer h.readers.Put(br)
 	resp, headerErr := readHeader(br)
 	sent, local := false, false
 	var clientErr error
@@ -379,21 +380,33 @@ func stream(w http.ResponseWriter, rc *http.ResponseController, br *bufio.Reader
 		io.Copy(io.Discard, br)
 		return nil
 	}
-	buf := make([]byte, 32<<10)
 	for {
-		n, err := br.Read(buf)
-		if n > 0 {
-			if _, werr := w.Write(buf[:n]); werr != nil {
-				return werr
-			}
-			if ferr := rc.Flush(); ferr != nil && !errors.Is(ferr, http.ErrNotSupported) {
-				return ferr
+		if br.Buffered() == 0 {
+			// One read of the script's output, however much it is.
+			if _, err := br.Peek(1); err != nil {
+				return nil
 			}
 		}
-		if err != nil {
-			return nil
+		// Write straight from the reader's buffer: no second copy.
+		b, _ := br.Peek(br.Buffered())
+		if _, werr := w.Write(b); werr != nil {
+			return werr
+		}
+		br.Discard(len(b))
+		if ferr := rc.Flush(); ferr != nil && !errors.Is(ferr, http.ErrNotSupported) {
+			return ferr
 		}
 	}
+}
+
+// reader returns a 32 KiB reader of the script's output from the
+// handler's pool: a CGI request then allocates no buffer of its own.
+func (h *Handler) reader(stdout io.Reader) *bufio.Reader {
+	if br, ok := h.readers.Get().(*bufio.Reader); ok {
+		br.Reset(stdout)
+		return br
+	}
+	return bufio.NewReaderSize(stdout, 32<<10)
 }
 
 // bodyAllowed reports whether a response may carry the script's body:
