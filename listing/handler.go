@@ -51,7 +51,8 @@ type Options struct {
 // immutable and safe for concurrent use.
 type Handler struct {
 	opts Options
-	tmpl *template.Template
+	tmpl *template.Template // the page; for the built-in page, up to its rows
+	tail *template.Template // the built-in page after its rows; nil for a custom one
 }
 
 //go:embed modern.html
@@ -63,9 +64,28 @@ func New(opts Options) *Handler {
 	if h.tmpl == nil && opts.Format == Modern {
 		// Parsing a constant template cannot fail; Must is a setup-time
 		// assertion, never reached by a request.
-		h.tmpl = template.Must(template.New("modern").Parse(modernHTML))
+		// The rows are written between the two halves, straight into
+		// the response buffer: as a template.HTML value they would be
+		// copied through fmt once more.
+		head, tail, _ := strings.Cut(modernHTML, "{{/* rows */}}")
+		h.tmpl = template.Must(template.New("modern").Parse(head))
+		h.tail = template.Must(template.New("modern-tail").Parse(tail))
 	}
 	return h
+}
+
+// renderPage writes the HTML page: the built-in one as its head, its rows
+// and its tail, into a buffer sized once; a custom template as it is.
+func (h *Handler) renderPage(b *bytes.Buffer, p *Page) error {
+	if h.tail == nil {
+		return h.tmpl.Execute(b, p)
+	}
+	b.Grow(4096 + p.rowsSize())
+	if err := h.tmpl.Execute(b, p); err != nil {
+		return err
+	}
+	p.writeRows(b)
+	return h.tail.Execute(b, p)
 }
 
 // query is what a request asks of a listing through its query string.
@@ -178,7 +198,7 @@ func (h *Handler) ServeDir(w http.ResponseWriter, r *http.Request, fsys fs.FS, n
 	case q.json:
 		err = writeJSON(&b, l, q)
 	case h.tmpl != nil:
-		err = h.tmpl.Execute(&b, newPage(l, q, name))
+		err = h.renderPage(&b, newPage(l, q, name))
 	default:
 		renderPython(&b, l)
 	}

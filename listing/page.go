@@ -110,11 +110,24 @@ func newPage(l *Listing, q query, name string) *Page {
 // places values go.
 func (p *Page) TableRows() template.HTML {
 	var b strings.Builder
+	b.Grow(p.rowsSize())
+	p.writeRows(&b)
+	return template.HTML(b.String())
+}
+
+// rowsSize is about what writeRows writes: the fixed markup of a row,
+// plus its name twice (link and text) and its values.
+func (p *Page) rowsSize() int {
 	n := 0
 	for i := range p.Rows {
-		n += 120 + 2*len(p.Rows[i].Display)
+		r := &p.Rows[i]
+		n += 160 + len(r.URL) + len(r.Display) + len(r.SizeText) + len(r.ISOTime) + len(r.Time)
 	}
-	b.Grow(n)
+	return n
+}
+
+// writeRows writes the rows that TableRows returns to b.
+func (p *Page) writeRows(b interface{ WriteString(string) (int, error) }) {
 	for i := range p.Rows {
 		r := &p.Rows[i]
 		b.WriteString(`<tr><td class="n"><a href="`)
@@ -133,7 +146,6 @@ func (p *Page) TableRows() template.HTML {
 		}
 		b.WriteString("</td></tr>\n")
 	}
-	return template.HTML(b.String())
 }
 
 // SortURL returns the relative link ("?sort=size&order=desc") that sorts
