@@ -18,11 +18,13 @@
 // # Mounting
 //
 // Redirects and listing links are relative, so the handler works at any
-// mount point. Under a route with a trailing wildcard, chi's "/static/*"
-// or a ServeMux pattern such as "/static/{path...}", it serves the part of
-// the path the wildcard matched, so neither needs [http.StripPrefix]; under
-// any other pattern it serves r.URL.Path, so wrap it in StripPrefix as
-// with [http.FileServer].
+// mount point. Under a route pattern that ends in a wildcard (chi's
+// "/static/*", ServeMux's "/static/{path...}") or a slash (ServeMux's or
+// chi's "/static/", chi's Mount), it serves the path below the pattern, so
+// no [http.StripPrefix] is needed: GET /static/css/a.css serves
+// "css/a.css". A StripPrefix in front does no harm. Under any other
+// pattern, or none, it serves r.URL.Path. The one case left to StripPrefix
+// is the bare mount point of chi's Mount ("/static", an exact route).
 //
 // # Security
 //
