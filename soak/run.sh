@@ -133,7 +133,10 @@ BASELINE=$(snapshot)
 log "baseline: $BASELINE"
 
 log "load: ${DURATION}s at $CONNS connections"
-wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --timeout 10s --latency -s "$SOAK_DIR/mix.lua" "$BASE" \
+# 256 connections share what two cores can send, so a 10 MiB download
+# among them may take tens of seconds; wrk's timeout is set to catch a
+# request that never ends, not one that waits its turn.
+wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --timeout 60s --latency -s "$SOAK_DIR/mix.lua" "$BASE" \
 	>"$WORK/load.txt" &
 WRK_PID=$!
 PEAK_FDS=0 PEAK_THREADS=0 PEAK_RSS=0
