@@ -527,8 +527,8 @@ lb_once() { # etag mode
 	local -a ports=() pids=()
 	for r in a b; do
 		rm -rf "$WORK/replica-$r"
-		cp -r "$WORK/corpus" "$WORK/replica-$r"
-		rm -rf "$WORK/replica-$r/list" # not needed, and slow to copy
+		mkdir -p "$WORK/replica-$r"
+		cp "$WORK/corpus"/*.txt "$WORK/replica-$r/" # the listing is not needed
 	done
 	# Same bytes, different clocks: as two machines deployed minutes apart.
 	find "$WORK/replica-a" -exec touch -d '2024-01-01 00:00:00' {} +
@@ -608,29 +608,38 @@ lb_once() { # etag mode
 }
 
 # run_profile loads profserver (the command's handler chain plus pprof)
-# with the 1 KiB scenario and saves CPU and allocation profiles.
+# with the 1 KiB scenario, then with the listing, and saves CPU and
+# allocation profiles of each as OUT/{cpu,allocs}-NAME.pprof with -top
+# summaries beside them.
 run_profile() {
-	local port pport secs=$((DURATION * 2))
+	cp "$WORK/bin/profserver" "$OUT/profserver"
+	profile_one 1k /1k.txt "$CONNS_SMALL"
+	profile_one list /list/ "$CONNS_SLOW"
+}
+
+profile_one() { # name path conns
+	local name=$1 path=$2 conns=$3 port pport secs=$((DURATION * 2))
 	((secs >= 4)) || secs=4
 	port=$(free_port)
 	pport=$(free_port)
-	log "profiling the 1 KiB scenario for $secs s"
+	log "profiling $path for $secs s"
 	taskset -c "$SERVER_CPU" "$WORK/bin/profserver" -addr "127.0.0.1:$port" -pprof "127.0.0.1:$pport" \
 		-root "$WORK/corpus" >/dev/null 2>&1 &
 	local pid=$!
 	PIDS+=("$pid")
 	wait_ready "$port" "$(date +%s%N)" "$pid" >/dev/null || die "profserver did not start"
-	run_wrk "$port" /1k.txt "$CONNS_SMALL" $((secs + 2)) >/dev/null &
+	run_wrk "$port" "$path" "$conns" $((secs + 2)) >/dev/null &
 	local wrkpid=$!
-	curl -s --max-time $((secs + 10)) -o "$OUT/cpu.pprof" "http://127.0.0.1:$pport/debug/pprof/profile?seconds=$secs"
+	curl -s --max-time $((secs + 10)) -o "$OUT/cpu-$name.pprof" "http://127.0.0.1:$pport/debug/pprof/profile?seconds=$secs"
 	wait "$wrkpid" || true
-	curl -s --max-time 10 -o "$OUT/allocs.pprof" "http://127.0.0.1:$pport/debug/pprof/allocs"
+	# Allocations since start-up: nearly all of them under this load.
+	curl -s --max-time 10 -o "$OUT/allocs-$name.pprof" "http://127.0.0.1:$pport/debug/pprof/allocs"
 	stop_server "$pid"
-	(cd "$REPO_DIR" && go tool pprof -top -nodecount=25 "$WORK/bin/profserver" "$OUT/cpu.pprof") >"$OUT/cpu-top.txt" 2>&1 || true
-	(cd "$REPO_DIR" && go tool pprof -top -cum -nodecount=40 "$WORK/bin/profserver" "$OUT/cpu.pprof") >"$OUT/cpu-cum.txt" 2>&1 || true
-	(cd "$REPO_DIR" && go tool pprof -top -nodecount=25 -sample_index=alloc_space "$WORK/bin/profserver" "$OUT/allocs.pprof") >"$OUT/allocs-top.txt" 2>&1 || true
-	(cd "$REPO_DIR" && go tool pprof -top -nodecount=25 -sample_index=alloc_objects "$WORK/bin/profserver" "$OUT/allocs.pprof") >"$OUT/allocs-objects-top.txt" 2>&1 || true
-	cp "$WORK/bin/profserver" "$OUT/profserver"
+	local bin=$OUT/profserver
+	(cd "$REPO_DIR" && go tool pprof -top -nodecount=25 "$bin" "$OUT/cpu-$name.pprof") >"$OUT/cpu-$name-top.txt" 2>&1 || true
+	(cd "$REPO_DIR" && go tool pprof -top -cum -nodecount=40 "$bin" "$OUT/cpu-$name.pprof") >"$OUT/cpu-$name-cum.txt" 2>&1 || true
+	(cd "$REPO_DIR" && go tool pprof -top -nodecount=25 -sample_index=alloc_space "$bin" "$OUT/allocs-$name.pprof") >"$OUT/allocs-$name-top.txt" 2>&1 || true
+	(cd "$REPO_DIR" && go tool pprof -top -nodecount=25 -sample_index=alloc_objects "$bin" "$OUT/allocs-$name.pprof") >"$OUT/allocs-$name-objects.txt" 2>&1 || true
 }
 
 main() {
@@ -673,17 +682,19 @@ main() {
 		echo "load1_max=$LOAD_MAX"
 	} >>"$OUT/meta.txt"
 	(cd "$REPO_DIR" && go run ./bench/report -meta "$OUT/meta.txt" "$OUT/results.csv") | tee "$OUT/report.md"
-	if [[ -s $OUT/cpu-top.txt ]]; then
+	local name
+	for name in 1k list; do
+		[[ -s $OUT/cpu-$name-top.txt ]] || continue
 		echo
-		echo "CPU profile, 1 KiB keep-alive ($OUT/cpu.pprof):"
-		sed -n '1,20p' "$OUT/cpu-top.txt"
+		echo "CPU profile, $name ($OUT/cpu-$name.pprof):"
+		sed -n '6,20p' "$OUT/cpu-$name-top.txt"
 		echo
-		echo "CPU profile, cumulative:"
-		sed -n '6,40p' "$OUT/cpu-cum.txt"
+		echo "CPU profile, $name, cumulative:"
+		sed -n '9,40p' "$OUT/cpu-$name-cum.txt"
 		echo
-		echo "Allocations by space ($OUT/allocs.pprof):"
-		sed -n '1,16p' "$OUT/allocs-top.txt"
-	fi
+		echo "Allocations by space, $name ($OUT/allocs-$name.pprof):"
+		sed -n '6,20p' "$OUT/allocs-$name-top.txt"
+	done
 }
 
 main "$@"

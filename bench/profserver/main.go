@@ -3,11 +3,12 @@
 // CPU and allocation profiles under load. The command itself has no
 // pprof endpoint, and should not grow one.
 //
-// The chain mirrors newHandler in cmd/httpserver/handler.go for the
-// flags the benchmark uses (--quiet, no --cgi): the file server, the
-// Expect: 100-continue policy, Python's request-line and header-count
-// limits, panic recovery and the Server header. Keep it in step when that
-// file changes. -listing python serves Python's exact listing page, which
+// The chain mirrors newHandler in cmd/httpserver/handler.go and the
+// server in run.go for the flags the benchmark uses (--quiet, no --cgi):
+// the smuggling watch on the listener, the file server, the Expect:
+// 100-continue policy, Python's request-line and header-count limits,
+// panic recovery and the Server header. Keep it in step when those files
+// change: a listener or writer wrapper decides whether sendfile survives. -listing python serves Python's exact listing page, which
 // the command has no flag for yet.
 //
 //	profserver -addr 127.0.0.1:8080 -pprof 127.0.0.1:6060 -root /tmp/corpus
@@ -17,12 +18,14 @@ import (
 	"flag"
 	"log"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/pprof"
 	"os"
 
 	"github.com/pyhttp/httpserver/fileserver"
 	"github.com/pyhttp/httpserver/internal/errorpage"
+	"github.com/pyhttp/httpserver/internal/smuggle"
 	"github.com/pyhttp/httpserver/listing"
 	"github.com/pyhttp/httpserver/middleware"
 )
@@ -45,7 +48,11 @@ func main() {
 	}
 	var h http.Handler = fileserver.New(dir.FS(), fileserver.Options{Listing: lo, ErrorLog: errLog})
 	h = middleware.Expect100(func(r *http.Request) (int, bool) { return 0, true })(h)
-	h = limits(errorpage.New(nil, ""), h)
+	pages := errorpage.New(nil, "")
+	h = limits(pages, h)
+	h = smuggle.Guard(func(w http.ResponseWriter, r *http.Request) {
+		pages.Write(w, r, http.StatusBadRequest, "Transfer-Encoding with Content-Length")
+	}, h)
 	h = middleware.Recover(errLog)(h)
 	h = middleware.ServerHeader(middleware.ServerVersion("httpserver", "bench"))(h)
 
@@ -55,7 +62,12 @@ func main() {
 		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 		go func() { log.Fatal(http.ListenAndServe(*pprofAddr, mux)) }()
 	}
-	log.Fatal(http.ListenAndServe(*addr, h))
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv := &http.Server{Handler: h, ConnContext: smuggle.ConnContext}
+	log.Fatal(srv.Serve(smuggle.Listener(ln)))
 }
 
 // limits is cmd/httpserver's pythonLimits: 414 past a 64 KiB request line
