@@ -5,7 +5,8 @@
 #   bench/run.sh            # full run: 3 repetitions of 5 s (~13 min)
 #   bench/run.sh --quick    # smoke run: 1 repetition of 2 s (~3 min)
 #
-# Options: --reps N, --duration SECONDS, --out DIR, --no-lb, --no-profile.
+# Options: --reps N, --duration SECONDS, --out DIR, --no-lb, --no-profile,
+# --syscalls-only (just the strace check of sendfile and writes).
 #
 # Every server runs on 127.0.0.1 only, on a port found free at run time,
 # pinned to core 0; wrk runs pinned to core 1. Every server is killed on
@@ -24,6 +25,7 @@ WARMUP=1 # seconds of load before each measured scenario, not recorded
 OUT=""
 RUN_LB=1
 RUN_PROFILE=1
+SYSCALLS_ONLY=0
 MODE=full
 
 SERVER_CPU=0
@@ -41,7 +43,7 @@ declare -a PIDS=() # every server started, for the exit trap
 declare -A AVAILABLE=()
 
 usage() {
-	sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
@@ -70,6 +72,7 @@ parse_args() {
 			;;
 		--no-lb) RUN_LB=0 ;;
 		--no-profile) RUN_PROFILE=0 ;;
+		--syscalls-only) SYSCALLS_ONLY=1 ;;
 		-h | --help)
 			usage
 			exit 0
@@ -642,6 +645,50 @@ profile_one() { # name path conns
 	(cd "$REPO_DIR" && go tool pprof -top -nodecount=25 -sample_index=alloc_objects "$bin" "$OUT/allocs-$name.pprof") >"$OUT/allocs-$name-objects.txt" 2>&1 || true
 }
 
+# check_syscalls counts, with strace, the system calls the command makes
+# to answer one 1 KiB and one 10 MiB request: one write per small
+# response, and sendfile for the large one, are what the kernel can do
+# for us; a wrapped net.Conn or ResponseWriter that hides ReadFrom turns
+# the 10 MiB file into hundreds of read/write pairs (issue 7, "lost
+# sendfile through a wrapped writer").
+check_syscalls() {
+	if ! command -v strace >/dev/null 2>&1; then
+		log "skipping the syscall check: strace not installed (apt-get install -y strace)"
+		return 0
+	fi
+	local port path name
+	port=$(free_port)
+	taskset -c "$SERVER_CPU" "$OURS" "$port" -b 127.0.0.1 -d "$WORK/corpus" --quiet >/dev/null 2>&1 &
+	local pid=$!
+	PIDS+=("$pid")
+	wait_ready "$port" "$(date +%s%N)" "$pid" >/dev/null || die "bin/httpserver did not start"
+	for path in /1k.txt /10m.txt; do
+		name=${path#/}
+		name=${name%.txt}
+		curl -s -o /dev/null --max-time 10 "http://127.0.0.1:$port$path" # warm any cache
+		timeout 20 strace -f -c -p "$pid" -e trace=write,writev,sendfile,splice,read -o "$OUT/strace-$name.txt" 2>/dev/null &
+		local spid=$!
+		# strace attaches asynchronously: wait (bounded) for it to show
+		# up as the server's tracer before sending the request.
+		local i
+		for ((i = 0; i < 100; i++)); do
+			[[ $(awk '/^TracerPid:/ { print $2 }' "/proc/$pid/status") != 0 ]] && break
+			sleep 0.05
+		done
+		curl -s -o /dev/null --max-time 10 "http://127.0.0.1:$port$path"
+		kill -INT "$spid" 2>/dev/null || true
+		wait "$spid" 2>/dev/null || true
+		local call n
+		for call in write sendfile read; do
+			# strace -c rows: % time, seconds, usecs/call, calls, [errors,] syscall.
+			n=$(awk -v c="$call" '$NF == c { print $4 }' "$OUT/strace-$name.txt")
+			record 1 ours "syscalls_$name" "$call" "${n:-0}"
+		done
+		log "  $path: $(awk '$NF ~ /^(write|sendfile|read)$/ { printf "%s %s  ", $NF, $4 }' "$OUT/strace-$name.txt")"
+	done
+	stop_server "$pid"
+}
+
 main() {
 	parse_args "$@"
 	trap cleanup EXIT
@@ -673,9 +720,14 @@ main() {
 		echo "listing_flag=$HAVE_LISTING_FLAG etag_content_flag=$HAVE_ETAG_CONTENT"
 	} >"$OUT/meta.txt"
 	log "load average at start: $load0; results in $OUT"
+	if ((SYSCALLS_ONLY)); then
+		check_syscalls
+		return 0
+	fi
 	run_scenarios
 	((RUN_LB)) && run_lb
 	((RUN_PROFILE)) && run_profile
+	check_syscalls
 	sample_load
 	{
 		echo "load1_end=$(cut -d' ' -f1 /proc/loadavg)"

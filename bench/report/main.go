@@ -297,6 +297,24 @@ func write(w io.Writer, r results, meta map[string]string) {
 		fmt.Fprintln(w)
 	}
 
+	if _, ok := r.series(key{"ours", "syscalls_10m", "write"}); ok {
+		fmt.Fprintln(w, "### System calls for one response (ours, strace -c)")
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "| file | write | sendfile | read |")
+		fmt.Fprintln(w, "|---|---|---|---|")
+		for _, f := range []string{"1k", "10m"} {
+			var cells []string
+			for _, c := range []string{"write", "sendfile", "read"} {
+				v, _ := r.series(key{"ours", "syscalls_" + f, c})
+				cells = append(cells, strconv.FormatFloat(v.med, 'f', 0, 64))
+			}
+			fmt.Fprintf(w, "| %s | %s |\n", f, strings.Join(cells, " | "))
+		}
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "A 10 MiB file should take a few sendfile calls; hundreds of writes mean a wrapper hid *net.TCPConn's ReadFrom.")
+		fmt.Fprintln(w)
+	}
+
 	fmt.Fprintln(w, "### Raw figures, median (min–max)")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "| variant | scenario | req/s | MB/s | p50 ms | p99 ms | errors | other |")
