@@ -6,7 +6,7 @@
 #   bench/run.sh --quick    # smoke run: 1 repetition of 2 s (~3 min)
 #
 # Options: --reps N, --duration SECONDS, --out DIR, --no-lb, --no-profile,
-# --syscalls-only (just the strace check of sendfile and writes).
+# --only startup|syscalls (just the start-up or the strace check).
 #
 # Every server runs on 127.0.0.1 only, on a port found free at run time,
 # pinned to core 0; wrk runs pinned to core 1. Every server is killed on
@@ -25,7 +25,7 @@ WARMUP=1 # seconds of load before each measured scenario, not recorded
 OUT=""
 RUN_LB=1
 RUN_PROFILE=1
-SYSCALLS_ONLY=0
+ONLY="" # --only: run just one part
 MODE=full
 
 SERVER_CPU=0
@@ -72,7 +72,11 @@ parse_args() {
 			;;
 		--no-lb) RUN_LB=0 ;;
 		--no-profile) RUN_PROFILE=0 ;;
-		--syscalls-only) SYSCALLS_ONLY=1 ;;
+		--only)
+			ONLY=${2:?--only needs startup or syscalls}
+			[[ $ONLY == startup || $ONLY == syscalls ]] || die "--only takes startup or syscalls"
+			shift
+			;;
 		-h | --help)
 			usage
 			exit 0
@@ -457,7 +461,6 @@ bench_variant() { # rep variant
 		stop_server "$pid"
 		return 0
 	fi
-	record "$rep" "$variant" s8 startup_ms "$(awk -v v="$startup" 'BEGIN { printf "%.2f", v / 1000 }')"
 	record "$rep" "$variant" s8 idle_rss_kib "$(rss_kib "$pid" VmRSS)"
 	local s
 	for s in $(scenarios_for "$variant"); do
@@ -481,6 +484,32 @@ bench_variant() { # rep variant
 	done
 	record "$rep" "$variant" s8 peak_rss_kib "$(rss_kib "$pid" VmHWM)"
 	stop_server "$pid"
+}
+
+# run_startup measures scenario 8's start-up on its own: each server is
+# started and stopped STARTS times in turn, and each start-up is recorded
+# as one repetition. A single start per repetition was at the mercy of
+# whatever the machine had just done (the build, the corpus's writeback,
+# the previous server's exit).
+STARTS=5
+run_startup() {
+	local i variant port t0 startup
+	sync
+	log "start-up, $STARTS starts of each server"
+	for ((i = 1; i <= STARTS; i++)); do
+		for variant in ours go nginx caddy lighttpd python; do
+			[[ -n ${AVAILABLE[$(peer_of "$variant")]:-} ]] || continue
+			port=$(free_port)
+			t0=$(date +%s%N)
+			start_server "$variant" "$port"
+			if startup=$(wait_ready "$port" "$t0" "$SERVER_PID"); then
+				record "$i" "$variant" s8 startup_ms "$(awk -v v="$startup" 'BEGIN { printf "%.2f", v / 1000 }')"
+			else
+				log "  $variant did not answer 200 on port $port"
+			fi
+			stop_server "$SERVER_PID"
+		done
+	done
 }
 
 # sample_load keeps the highest 1-minute load average seen during the
@@ -689,6 +718,10 @@ check_syscalls() {
 	stop_server "$pid"
 }
 
+go_report() {
+	(cd "$REPO_DIR" && go run ./bench/report -meta "$OUT/meta.txt" "$OUT/results.csv") | tee "$OUT/report.md"
+}
+
 main() {
 	parse_args "$@"
 	trap cleanup EXIT
@@ -720,10 +753,19 @@ main() {
 		echo "listing_flag=$HAVE_LISTING_FLAG etag_content_flag=$HAVE_ETAG_CONTENT"
 	} >"$OUT/meta.txt"
 	log "load average at start: $load0; results in $OUT"
-	if ((SYSCALLS_ONLY)); then
-		check_syscalls
+	case $ONLY in
+	startup)
+		run_startup
+		go_report
 		return 0
-	fi
+		;;
+	syscalls)
+		check_syscalls
+		go_report
+		return 0
+		;;
+	esac
+	run_startup
 	run_scenarios
 	((RUN_LB)) && run_lb
 	((RUN_PROFILE)) && run_profile
@@ -733,7 +775,7 @@ main() {
 		echo "load1_end=$(cut -d' ' -f1 /proc/loadavg)"
 		echo "load1_max=$LOAD_MAX"
 	} >>"$OUT/meta.txt"
-	(cd "$REPO_DIR" && go run ./bench/report -meta "$OUT/meta.txt" "$OUT/results.csv") | tee "$OUT/report.md"
+	go_report
 	local name
 	for name in 1k list; do
 		[[ -s $OUT/cpu-$name-top.txt ]] || continue
