@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path"
+	"syscall"
 	"time"
 
 	"github.com/pyhttp/httpserver/internal/errorpage"
@@ -243,6 +244,11 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 	stable := true
 	if info.Size() <= cacheMaxFileBytes {
 		if e.content, stable, err = readSmall(f, info); err != nil {
+			if errors.Is(err, syscall.EISDIR) {
+				// Replaced by a directory between stat and open:
+				// gone, as far as this request is concerned.
+				return notFound(err)
+			}
 			return &statusError{http.StatusInternalServerError, "", err}
 		}
 		content = e.reader()
