@@ -101,7 +101,10 @@ func newHandler(cfg config, dir string, root *os.Root, errLog *slog.Logger, stde
 // takes before this runs.
 func pythonLimits(pages *errorpage.Page, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Python closes the connection after either: the client is not
+		// speaking HTTP as expected.
 		if len(r.Method)+len(r.RequestURI)+len(r.Proto)+2 > maxRequestLine {
+			w.Header().Set("Connection", "close")
 			pages.Write(w, r, http.StatusRequestURITooLong, "")
 			return
 		}
@@ -110,6 +113,7 @@ func pythonLimits(pages *errorpage.Page, next http.Handler) http.Handler {
 			n += len(v)
 		}
 		if n > maxHeaders {
+			w.Header().Set("Connection", "close")
 			pages.Write(w, r, http.StatusRequestHeaderFieldsTooLarge, "Too many headers")
 			return
 		}

@@ -148,11 +148,11 @@ func TestOptionsThroughTheServer(t *testing.T) {
 		for i := range 101 {
 			many = append(many, "X-H"+strings.Repeat("a", i%5)+string(rune('a'+i%26)), "v")
 		}
-		if resp, body := get(t, s.base+"/hello.txt", many...); resp.StatusCode != 431 || !strings.Contains(body, "Too many headers") {
-			t.Errorf("101 headers: %d %q; want 431 Too many headers", resp.StatusCode, body)
+		if resp, body := get(t, s.base+"/hello.txt", many...); resp.StatusCode != 431 || !strings.Contains(body, "Too many headers") || !resp.Close {
+			t.Errorf("101 headers: %d %q, close %v; want 431 Too many headers and a closed connection", resp.StatusCode, body, resp.Close)
 		}
-		if resp, _ := get(t, s.base+"/"+strings.Repeat("a", 70000)); resp.StatusCode != 414 {
-			t.Errorf("70 kB request line: %d; want 414", resp.StatusCode)
+		if resp, _ := get(t, s.base+"/"+strings.Repeat("a", 70000)); resp.StatusCode != 414 || !resp.Close {
+			t.Errorf("70 kB request line: %d, close %v; want 414 and a closed connection", resp.StatusCode, resp.Close)
 		}
 	})
 
