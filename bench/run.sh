@@ -2,7 +2,7 @@
 # bench/run.sh measures cmd/httpserver side by side with nginx, Caddy,
 # lighttpd, Go's http.FileServer and Python's http.server (issue 7).
 #
-#   bench/run.sh            # full run: 3 repetitions of 5 s (~13 min)
+#   bench/run.sh            # full run: 3 repetitions of 5 s (~15 min)
 #   bench/run.sh --quick    # smoke run: 1 repetition of 2 s (~3 min)
 #
 # Options: --reps N, --duration SECONDS, --out DIR, --no-lb, --no-profile,
