@@ -26,6 +26,8 @@ package smuggle
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io"
 	"net"
 	"net/http"
 	"strconv"
@@ -71,6 +73,30 @@ func (c *Conn) Read(b []byte) (int, error) {
 	}
 	return n, err
 }
+
+// ReadFrom hands writes from a reader to the connection's own ReadFrom,
+// so that net/http still sends files with sendfile(2) through the wrapper:
+// it looks for io.ReaderFrom on the connection itself.
+func (c *Conn) ReadFrom(r io.Reader) (int64, error) {
+	if rf, ok := c.Conn.(io.ReaderFrom); ok {
+		return rf.ReadFrom(r)
+	}
+	return io.Copy(struct{ io.Writer }{c.Conn}, r)
+}
+
+// CloseWrite half-closes the connection, as net/http does before closing
+// one, so that the client reads the whole response before the close.
+func (c *Conn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return errors.ErrUnsupported
+}
+
+var (
+	_ io.ReaderFrom                   = (*Conn)(nil)
+	_ interface{ CloseWrite() error } = (*Conn)(nil)
+)
 
 type ctxKey struct{}
 

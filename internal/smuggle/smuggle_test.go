@@ -3,6 +3,7 @@ package smuggle
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -170,5 +171,37 @@ func BenchmarkParser(b *testing.B) {
 	var p parser
 	for b.Loop() {
 		p.feed(stream)
+	}
+}
+
+// readFromConn records whether its ReadFrom was used.
+type readFromConn struct {
+	net.Conn
+	used       bool
+	closeWrite bool
+}
+
+func (c *readFromConn) ReadFrom(r io.Reader) (int64, error) {
+	c.used = true
+	return io.Copy(io.Discard, r)
+}
+
+func (c *readFromConn) CloseWrite() error { c.closeWrite = true; return nil }
+
+// TestConnKeepsSendfile: net/http uses sendfile only when the connection
+// offers ReadFrom, and half-closes it with CloseWrite; the wrapper must
+// pass both through.
+func TestConnKeepsSendfile(t *testing.T) {
+	inner := &readFromConn{}
+	c := &Conn{Conn: inner}
+	if _, err := c.ReadFrom(strings.NewReader("file bytes")); err != nil || !inner.used {
+		t.Errorf("ReadFrom: %v, reached the connection's own: %v", err, inner.used)
+	}
+	if err := c.CloseWrite(); err != nil || !inner.closeWrite {
+		t.Errorf("CloseWrite: %v, reached the connection's own: %v", err, inner.closeWrite)
+	}
+	plain := &Conn{Conn: struct{ net.Conn }{}}
+	if err := plain.CloseWrite(); !errors.Is(err, errors.ErrUnsupported) {
+		t.Errorf("CloseWrite without one underneath: %v; want ErrUnsupported", err)
 	}
 }
