@@ -297,6 +297,12 @@ func (h *Handler) send(w http.ResponseWriter, r *http.Request, name string, info
 	if isUnixEpochOrZero(modtime) {
 		modtime = time.Time{} // net/http sends no Last-Modified then
 	}
+	if e.content != nil {
+		// Bytes from memory gain nothing from sendfile, and net/http's
+		// ReadFrom would send the first 512 of them apart from the rest:
+		// two writes for a 1 KiB file. Plain writes make it one.
+		w = writeOnly{w}
+	}
 	req, guard := h.guardRanges(r, info.Size())
 	if guard {
 		// Only range and precondition requests can make ServeContent
@@ -350,6 +356,10 @@ func (e *errorPageWriter) ReadFrom(src io.Reader) (int64, error) {
 	}
 	return io.Copy(writerOnly{e.ResponseWriter}, src)
 }
+
+// writeOnly is a ResponseWriter without ReadFrom (nor anything but the
+// three methods of the interface).
+type writeOnly struct{ http.ResponseWriter }
 
 // writerOnly hides ReadFrom so io.Copy does not recurse into it.
 type writerOnly struct{ io.Writer }
