@@ -333,10 +333,21 @@ func (h *Handler) supervise(ctx context.Context, w http.ResponseWriter, rc *http
 	select {
 	case <-stdinDone:
 	default:
-		// Still reading the body: unblock both ends of the copy.
-		rc.SetReadDeadline(time.Now())
+		// Still copying the body. Closing stdin ends a copy that is
+		// blocked writing to a script that stopped reading (the usual
+		// case); net/http then drains the rest of the body and the
+		// connection stays usable.
 		p.stdin.Close()
-		<-stdinDone
+		select {
+		case <-stdinDone:
+		case <-time.After(100 * time.Millisecond):
+			// Blocked reading a body the client is still trickling:
+			// cut the read. Only here, because a read deadline left in
+			// the past upsets net/http's next read on this keep-alive
+			// connection (the next request's context is cancelled).
+			rc.SetReadDeadline(time.Now())
+			<-stdinDone
+		}
 	}
 	p.stdout.Close()
 	// The group is dead, so stderr is at EOF unless a process escaped it

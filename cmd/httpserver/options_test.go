@@ -184,12 +184,7 @@ func TestCGIOption(t *testing.T) {
 			t.Errorf("GET %s: returned the script's source", path)
 		}
 	}
-	// Requests with a body go on connections of their own: a keep-alive
-	// connection that carried a body the script did not read can answer
-	// the next request 400 (a known cgihandler bug, to be fixed; this
-	// test is about routing and redirects).
-	oneShot := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
-	resp, err := oneShot.Post(s.base+"/cgi-bin/hello.sh", "text/plain", strings.NewReader("body"))
+	resp, err := http.Post(s.base+"/cgi-bin/hello.sh", "text/plain", strings.NewReader("body"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +193,7 @@ func TestCGIOption(t *testing.T) {
 	if resp.StatusCode != 200 || string(body) != "hello from cgi POST\n" {
 		t.Errorf("POST to the script: %d %q", resp.StatusCode, body)
 	}
-	resp, err = oneShot.Post(s.base+"/hello.txt", "text/plain", strings.NewReader("body"))
+	resp, err = http.Post(s.base+"/hello.txt", "text/plain", strings.NewReader("body"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +203,7 @@ func TestCGIOption(t *testing.T) {
 		t.Errorf("POST outside the CGI directories: %d %q; want 501 Can only POST to CGI scripts", resp.StatusCode, body)
 	}
 	req, _ := http.NewRequest("PUT", s.base+"/hello.txt", strings.NewReader("x"))
-	if resp, err := oneShot.Do(req); err != nil {
+	if resp, err := http.DefaultClient.Do(req); err != nil {
 		t.Fatal(err)
 	} else {
 		body, _ := io.ReadAll(resp.Body)
