@@ -240,18 +240,7 @@ func TestBadLocalRedirect(t *testing.T) {
 // fails and the client gets 400 without the script running.
 func TestBadChunkedBody(t *testing.T) {
 	srv, logs := newServer(t, cgihandler.Options{})
-	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(10 * time.Second))
-	io.WriteString(conn, "POST /cgi-bin/child?mode=echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabc\r\nzz\r\n")
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	resp := rawRequest(t, srv, "POST /cgi-bin/child?mode=echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabc\r\nzz\r\n")
 	if resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("malformed chunked body: %d; want 400", resp.StatusCode)
 	}
@@ -293,19 +282,8 @@ func TestTruncatedBody(t *testing.T) {
 // spool gives up with 408 and no script runs.
 func TestSlowChunkedBody(t *testing.T) {
 	srv, logs := newServer(t, cgihandler.Options{Timeout: 300 * time.Millisecond})
-	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(10 * time.Second))
 	// One chunk, then nothing: the server waits for the next.
-	io.WriteString(conn, "POST /cgi-bin/child?mode=echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n")
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	resp := rawRequest(t, srv, "POST /cgi-bin/child?mode=echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n")
 	if resp.StatusCode != http.StatusRequestTimeout {
 		t.Errorf("trickled chunked body: %d; want 408", resp.StatusCode)
 	}
@@ -344,4 +322,23 @@ func TestUnreachableInterpreter(t *testing.T) {
 	if !strings.Contains(logs.String(), "CGI interpreter "+interp+" cannot be run by the script user") {
 		t.Errorf("log does not name the interpreter:\n%s\n(status %d)", logs.String(), code)
 	}
+}
+
+// rawRequest writes raw to a new connection to srv, as a client that
+// breaks the protocol would, and returns the response, its body closed.
+func rawRequest(t *testing.T, srv *httptest.Server, raw string) *http.Response {
+	t.Helper()
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	io.WriteString(conn, raw)
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp
 }
