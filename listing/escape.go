@@ -19,23 +19,86 @@ import (
 // CPython quotes the surrogate that os.listdir decoded it to, %ED%B3%BF,
 // which only its own translate_path maps back to the file.
 func href(name string, dir bool) string {
+	return string(appendHref(make([]byte, 0, len(name)+1), name, dir))
+}
+
+// appendHref appends href(name, dir) to b.
+func appendHref(b []byte, name string, dir bool) []byte {
 	const hex = "0123456789ABCDEF"
-	var b strings.Builder
-	b.Grow(len(name) + 1)
 	for i := 0; i < len(name); i++ {
 		c := name[i]
 		if unreserved(c) || c == '/' {
-			b.WriteByte(c)
+			b = append(b, c)
 			continue
 		}
-		b.WriteByte('%')
-		b.WriteByte(hex[c>>4])
-		b.WriteByte(hex[c&15])
+		b = append(b, '%', hex[c>>4], hex[c&15])
 	}
 	if dir {
-		b.WriteByte('/')
+		b = append(b, '/')
 	}
-	return b.String()
+	return b
+}
+
+// hrefLen is len(href(name, false)).
+func hrefLen(name string) int {
+	n := len(name)
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; !unreserved(c) && c != '/' {
+			n += 2
+		}
+	}
+	return n
+}
+
+// escapedLen is the length of s after appendHTMLEscaped (quotes true) or
+// appendPyEscaped (quotes false).
+func escapedLen(s string, quotes bool) int {
+	n := len(s)
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '&', '"', '\'':
+			if quotes || s[i] == '&' {
+				n += 4
+			}
+		case '<', '>':
+			n += 3
+		case 0:
+			if quotes {
+				n += 2
+			}
+		}
+	}
+	return n
+}
+
+// appendHTMLEscaped appends s escaped as html/template's
+// [template.HTMLEscapeString] escapes it, which makes it safe both as
+// element text and inside a double-quoted attribute.
+func appendHTMLEscaped(b []byte, s string) []byte {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		var esc string
+		switch s[i] {
+		case 0:
+			esc = "\uFFFD"
+		case '"':
+			esc = "&#34;"
+		case '\'':
+			esc = "&#39;"
+		case '&':
+			esc = "&amp;"
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		default:
+			continue
+		}
+		b = append(b, s[last:i]...)
+		b = append(b, esc...)
+		last = i + 1
+	}
+	return append(b, s[last:]...)
 }
 
 func unreserved(c byte) bool {
@@ -43,10 +106,28 @@ func unreserved(c byte) bool {
 		c == '-' || c == '.' || c == '_' || c == '~'
 }
 
-// pyEscaper is Python's html.escape(s, quote=False): only &, < and >.
-// Quotes need no escaping in element text, and Python's page never puts
-// a name inside an attribute unquoted.
-var pyEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+// appendPyEscaped appends s escaped as Python's html.escape(s,
+// quote=False) escapes it: only &, < and >.
+func appendPyEscaped(b []byte, s string) []byte {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		var esc string
+		switch s[i] {
+		case '&':
+			esc = "&amp;"
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		default:
+			continue
+		}
+		b = append(b, s[last:i]...)
+		b = append(b, esc...)
+		last = i + 1
+	}
+	return append(b, s[last:]...)
+}
 
 // visible returns s with every character that would render invisibly or
 // reorder the text around it replaced by a visible escape: C0 and C1

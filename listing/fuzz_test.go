@@ -43,7 +43,7 @@ func FuzzRenderName(f *testing.F) {
 			renderPython(&b, l)
 			py = b.String()
 			b.Reset()
-			if err := modern.renderPage(&b, newPage(l, query{}, "dir")); err != nil {
+			if err := modern.renderPage(&b, newPage(l, query{}, "dir", false)); err != nil {
 				t.Fatalf("modern page for %q: %v", n, err)
 			}
 			return py, b.String()

@@ -2,6 +2,7 @@ package listing
 
 import (
 	"cmp"
+	"errors"
 	"io/fs"
 	"path"
 	"slices"
@@ -86,21 +87,60 @@ func Read(fsys fs.FS, name string, opts Options) (*Listing, error) {
 // read is Read; without withInfo, entries that are not symlinks get no
 // size or time, and cost no stat.
 func read(fsys fs.FS, name string, opts Options, withInfo bool) (*Listing, error) {
-	info, err := fs.Stat(fsys, name)
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
 	if err != nil {
 		return nil, err
 	}
 	if !info.IsDir() {
 		return nil, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrInvalid}
 	}
+	entries, err := readOpen(f, withInfo, opts.HideDotfiles)
+	if err == errNoFastPath {
+		entries, err = readFS(fsys, name, withInfo, opts.HideDotfiles)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for i := range entries {
+		e := &entries[i]
+		if e.IsSymlink {
+			// Python's os.path.isdir follows the link; we follow it
+			// only through fsys, which keeps an os.Root's confinement.
+			// A name that is not UTF-8 fails fs.ValidPath here and is
+			// listed as a plain entry.
+			if fi, err := fs.Stat(fsys, path.Join(name, e.Name)); err == nil {
+				e.IsDir = fi.IsDir()
+				e.Size, e.ModTime = fi.Size(), fi.ModTime()
+			}
+		}
+		if e.IsDir {
+			e.Size = 0 // a directory's size is the FS's business, not the reader's
+		}
+	}
+	l := &Listing{Name: name, ModTime: info.ModTime(), Entries: entries}
+	l.Sort(ByName, false, opts.DirsFirst)
+	return l, nil
+}
+
+// errNoFastPath is readOpen's answer for a directory it cannot read
+// itself.
+var errNoFastPath = errors.New("listing: no fast path")
+
+// readFS reads the directory name through fs.ReadDir, for any fs.FS.
+func readFS(fsys fs.FS, name string, withInfo, hideDot bool) ([]Entry, error) {
 	des, err := fs.ReadDir(fsys, name)
 	if err != nil {
 		return nil, err
 	}
-	l := &Listing{Name: name, ModTime: info.ModTime(), Entries: make([]Entry, 0, len(des))}
+	entries := make([]Entry, 0, len(des))
 	for _, de := range des {
 		n := de.Name()
-		if opts.HideDotfiles && strings.HasPrefix(n, ".") {
+		if hideDot && strings.HasPrefix(n, ".") {
 			continue
 		}
 		e := Entry{Name: n, IsDir: de.IsDir(), IsSymlink: de.Type()&fs.ModeSymlink != 0}
@@ -114,42 +154,53 @@ func read(fsys fs.FS, name string, opts Options, withInfo bool) (*Listing, error
 				}
 			}
 		}
-		if e.IsSymlink {
-			// Python's os.path.isdir follows the link; we follow it
-			// only through fsys, which keeps an os.Root's confinement.
-			// A name that is not UTF-8 fails fs.ValidPath here and is
-			// listed as a plain entry.
-			if fi, err := fs.Stat(fsys, path.Join(name, n)); err == nil {
-				e.IsDir = fi.IsDir()
-				e.Size, e.ModTime = fi.Size(), fi.ModTime()
-			}
-		}
-		if e.IsDir {
-			e.Size = 0 // a directory's size is the FS's business, not the reader's
-		}
-		l.Entries = append(l.Entries, e)
+		entries = append(entries, e)
 	}
-	l.Sort(ByName, false, opts.DirsFirst)
-	return l, nil
+	return entries, nil
 }
 
 // Sort sorts the entries by key, in descending order if desc, with
 // directories before files if dirsFirst (whatever the order). The sort is
 // total, so the same entries always come out in the same order.
 func (l *Listing) Sort(key SortKey, desc, dirsFirst bool) {
-	// Precompute Python's sort key, name.lower(), once per entry rather
-	// than once per comparison.
-	type keyed struct {
+	// Sort small items that point at the entries, with Python's sort key,
+	// name.lower(), computed once per entry in a form that compares with
+	// a plain byte comparison; then put the entries in that order.
+	type item struct {
 		lower string
-		e     Entry
+		i     int
 	}
-	ks := make([]keyed, len(l.Entries))
-	for i, e := range l.Entries {
-		ks[i] = keyed{pyLower(e.Name), e}
+	es := l.Entries
+	items := make([]item, len(es))
+	// The keys that differ from their names share one string.
+	ends := make([]int, len(es))
+	size := 0
+	for i := range es {
+		if !isPlainKey(es[i].Name) {
+			size += len(es[i].Name) + len(es[i].Name)/2
+		}
 	}
-	slices.SortFunc(ks, func(a, b keyed) int {
-		if dirsFirst && a.e.IsDir != b.e.IsDir {
-			if a.e.IsDir {
+	keys := make([]byte, 0, size)
+	for i := range es {
+		if name := es[i].Name; isPlainKey(name) {
+			items[i].lower = name
+		} else {
+			keys = appendSortKey(keys, name)
+		}
+		ends[i] = len(keys)
+	}
+	all, start := string(keys), 0
+	for i := range items {
+		items[i].i = i
+		if ends[i] != start {
+			items[i].lower = all[start:ends[i]]
+			start = ends[i]
+		}
+	}
+	slices.SortFunc(items, func(a, b item) int {
+		ea, eb := &es[a.i], &es[b.i]
+		if dirsFirst && ea.IsDir != eb.IsDir {
+			if ea.IsDir {
 				return -1
 			}
 			return 1
@@ -157,78 +208,91 @@ func (l *Listing) Sort(key SortKey, desc, dirsFirst bool) {
 		c := 0
 		switch key {
 		case BySize:
-			c = cmp.Compare(a.e.Size, b.e.Size)
+			c = cmp.Compare(ea.Size, eb.Size)
 		case ByTime:
-			c = a.e.ModTime.Compare(b.e.ModTime)
+			c = ea.ModTime.Compare(eb.ModTime)
 		}
 		if c == 0 {
-			c = compareCodePoints(a.lower, b.lower)
+			c = strings.Compare(a.lower, b.lower)
 		}
 		if c == 0 {
-			c = strings.Compare(a.e.Name, b.e.Name)
+			c = strings.Compare(ea.Name, eb.Name)
 		}
 		if desc {
 			c = -c
 		}
 		return c
 	})
-	for i := range ks {
-		l.Entries[i] = ks[i].e
+	// Move each entry to its place, one cycle of the permutation at a
+	// time: es[j] takes the entry at items[j].i, and -1 marks a place
+	// done.
+	for i := range items {
+		if items[i].i < 0 {
+			continue
+		}
+		saved := es[i]
+		for j := i; ; {
+			k := items[j].i
+			items[j].i = -1
+			if k == i {
+				es[j] = saved
+				break
+			}
+			es[j] = es[k]
+			j = k
+		}
 	}
 }
 
-// pyLower approximates Python's str.lower on a name that os.listdir
-// decoded with surrogateescape: runes are lower-cased, and bytes that are
-// not UTF-8 are kept as they are (strings.ToLower would turn them into
-// U+FFFD and make distinct names compare equal). Python's special
-// casings (final sigma, U+0130) are not reproduced.
-func pyLower(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
+// sortKey returns a string whose byte order is the order of Python's
+// name.lower() for a name that os.listdir decoded with surrogateescape.
+//
+// Runes are lower-cased (Python's special casings, final sigma and
+// U+0130, are not reproduced). Python compares str values code point by
+// code point, and UTF-8's byte order is code point order, so valid UTF-8
+// needs nothing more. A byte that is not UTF-8 stands for the lone
+// surrogate U+DC80–U+DCFF that surrogateescape decodes it to; it is
+// written as that surrogate's three-byte encoding, which sorts where the
+// code point does. (strings.ToLower would turn such bytes into U+FFFD and
+// make distinct names compare equal.)
+func sortKey(s string) string {
+	if isPlainKey(s) {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s))
+	return string(appendSortKey(nil, s))
+}
+
+// isPlainKey reports whether s is its own sort key: ASCII without
+// upper-case letters.
+func isPlainKey(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// appendSortKey appends sortKey(s) to b.
+func appendSortKey(b []byte, s string) []byte {
 	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b = append(b, c)
+			i++
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && n == 1 {
-			b.WriteByte(s[i])
+			r = 0xDC00 + rune(c)
+			b = append(b, byte(0xE0|r>>12), byte(0x80|(r>>6)&0x3F), byte(0x80|r&0x3F))
 		} else {
-			b.WriteRune(unicode.ToLower(r))
+			b = utf8.AppendRune(b, unicode.ToLower(r))
 		}
 		i += n
 	}
-	return b.String()
-}
-
-// compareCodePoints compares as Python compares str values: code point by
-// code point, with a byte that is not UTF-8 standing for the lone
-// surrogate U+DC80–U+DCFF that surrogateescape decodes it to.
-func compareCodePoints(a, b string) int {
-	for a != "" && b != "" {
-		ra, na := decodeEscaped(a)
-		rb, nb := decodeEscaped(b)
-		if ra != rb {
-			return cmp.Compare(ra, rb)
-		}
-		a, b = a[na:], b[nb:]
-	}
-	return cmp.Compare(len(a), len(b))
-}
-
-func decodeEscaped(s string) (rune, int) {
-	if c := s[0]; c < utf8.RuneSelf {
-		return rune(c), 1
-	}
-	r, n := utf8.DecodeRuneInString(s)
-	if r == utf8.RuneError && n == 1 {
-		return 0xDC00 + rune(s[0]), 1
-	}
-	return r, n
+	return b
 }

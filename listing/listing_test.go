@@ -12,9 +12,12 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"testing/fstest"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 var (
@@ -383,6 +386,42 @@ func TestSortCodePoints(t *testing.T) {
 	}
 }
 
+// TestSortKeyOrder checks sortKey against a direct model of Python's
+// comparison: decode with surrogateescape, lower-case, compare code
+// points. Every pair of names built from the fragments is tried.
+func TestSortKeyOrder(t *testing.T) {
+	frags := []string{"", "a", "B", "z", "\x7f", "\u0080", "É", "é", "\ud7ff", "\ue000", "\U0010ffff",
+		"\xff", "\x80", "\xc3", "\xed\xb2\x80", "\xf4\x90\x80\x80", "\u0130", "Σ"}
+	var names []string
+	for _, a := range frags {
+		for _, b := range frags {
+			names = append(names, a+b)
+		}
+	}
+	model := func(s string) []rune {
+		var rs []rune
+		for i := 0; i < len(s); {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && n == 1 {
+				r = 0xDC00 + rune(s[i])
+			} else {
+				r = unicode.ToLower(r)
+			}
+			rs = append(rs, r)
+			i += n
+		}
+		return rs
+	}
+	for _, a := range names {
+		for _, b := range names {
+			want := slices.Compare(model(a), model(b))
+			if got := strings.Compare(sortKey(a), sortKey(b)); got != want {
+				t.Fatalf("sortKey order of %q and %q = %d; want %d", a, b, got, want)
+			}
+		}
+	}
+}
+
 func TestCustomTemplate(t *testing.T) {
 	tmpl := template.Must(template.New("t").Parse(`{{.Title}}|{{.Parent}}|{{range .Rows}}[{{.Display}} {{.URL}} {{.HumanSize}}]{{end}}|{{.Sort}} {{.Order}}`))
 	got := serve(t, New(Options{Template: tmpl}), testFS(), "zdir", http.MethodGet, "/zdir/?sort=size&order=desc")
@@ -500,5 +539,110 @@ func TestOSRoot(t *testing.T) {
 	}
 	if strings.Contains(got.body, "\u202E") || strings.Contains(got.body, "\xff") {
 		t.Errorf("GET / (modern): a bidi override or a raw non-UTF-8 byte reached the page")
+	}
+}
+
+// plainFS hides the *os.File under an fs.FS, so that read takes the
+// generic fs.ReadDir path instead of getdents.
+type plainFS struct{ fs.FS }
+
+func (p plainFS) Open(name string) (fs.File, error) {
+	f, err := p.FS.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	return struct{ fs.ReadDirFile }{f.(fs.ReadDirFile)}, nil
+}
+
+// TestReadFastPath checks that reading a real directory with getdents
+// and fstatat gives what fs.ReadDir gives, for every kind of entry and
+// every way of reading.
+func TestReadFastPath(t *testing.T) {
+	root, _, _ := buildTree(t)
+	for _, name := range []string{".hidden", "fifo"} {
+		p := filepath.Join(root, name)
+		var err error
+		if name == "fifo" {
+			err = syscall.Mkfifo(p, 0o644)
+		} else {
+			err = os.WriteFile(p, []byte("x"), 0o644)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, withInfo := range []bool{false, true} {
+		for _, opts := range []Options{{}, {HideDotfiles: true, DirsFirst: true}} {
+			fast, err := read(r.FS(), ".", opts, withInfo)
+			if err != nil {
+				t.Fatal(err)
+			}
+			slow, err := read(plainFS{r.FS()}, ".", opts, withInfo)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(fast.Entries) < 10 {
+				t.Fatalf("read: %d entries; want the whole tree", len(fast.Entries))
+			}
+			if !slices.EqualFunc(fast.Entries, slow.Entries, func(a, b Entry) bool {
+				return a.Name == b.Name && a.IsDir == b.IsDir && a.IsSymlink == b.IsSymlink &&
+					a.Size == b.Size && a.ModTime.Equal(b.ModTime)
+			}) || !fast.ModTime.Equal(slow.ModTime) {
+				t.Errorf("read(withInfo %v, %+v):\ngetdents:   %+v\nfs.ReadDir: %+v", withInfo, opts, fast.Entries, slow.Entries)
+			}
+		}
+	}
+}
+
+// TestTableRowsMatchRows checks that the rows the built-in page appends
+// straight from the entries say what the Row fields a custom template sees
+// say, escaped as html/template escapes them.
+func TestTableRowsMatchRows(t *testing.T) {
+	t0 := time.Date(2024, 2, 29, 23, 59, 30, 0, time.FixedZone("x", 3600))
+	l := &Listing{Path: "/d/", Name: "d", Entries: []Entry{
+		{Name: `a"b'c&d<e>f`, Size: 1023, ModTime: t0},
+		{Name: "dir", IsDir: true, Size: 4096, ModTime: t0},
+		{Name: "link", IsSymlink: true, IsDir: true},
+		{Name: "bad\xff\u202e\x00", Size: 1 << 40, ModTime: t0},
+		{Name: "big", Size: 1<<63 - 1},
+		{Name: "ünï", Size: 1536},
+	}}
+	p := newPage(l, query{}, "d", true)
+	var want strings.Builder
+	esc := template.HTMLEscapeString
+	for _, r := range p.Rows {
+		want.WriteString(`<tr><td class="n"><a href="` + r.URL + `">` + esc(r.Display) + `</a></td><td class="s">` + esc(r.SizeText) + `</td><td class="t">`)
+		if r.ISOTime != "" {
+			want.WriteString(`<time datetime="` + esc(r.ISOTime) + `">` + esc(r.Time) + `</time>`)
+		}
+		want.WriteString("</td></tr>\n")
+	}
+	if got := string(p.TableRows()); got != want.String() {
+		t.Errorf("TableRows:\n%s\nwant, from the Rows:\n%s", got, want.String())
+	}
+}
+
+// TestEscapedLengths checks the sizes the pages are allocated by against
+// what is written.
+func TestEscapedLengths(t *testing.T) {
+	for _, name := range append(nameSeeds, `"'&<>`+"\x00", "a b/c%d") {
+		if got, want := hrefLen(name), len(href(name, false)); got != want {
+			t.Errorf("hrefLen(%q) = %d; want %d", name, got, want)
+		}
+		if got, want := escapedLen(name, true), len(appendHTMLEscaped(nil, name)); got != want {
+			t.Errorf("escapedLen(%q, true) = %d; want %d", name, got, want)
+		}
+		if got, want := escapedLen(name, false), len(appendPyEscaped(nil, name)); got != want {
+			t.Errorf("escapedLen(%q, false) = %d; want %d", name, got, want)
+		}
+		es := []Entry{{Name: name, Size: 1 << 62, ModTime: time.Date(9999, 12, 31, 23, 59, 59, 999, time.UTC)}}
+		if got, max := len(appendRows(nil, es)), rowsSize(es); got > max {
+			t.Errorf("appendRows for %q wrote %d bytes; rowsSize said at most %d", name, got, max)
+		}
 	}
 }

@@ -3,7 +3,6 @@ package listing
 import (
 	"html/template"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -56,11 +55,12 @@ type Row struct {
 	ISOTime string
 }
 
-func newPage(l *Listing, q query, name string) *Page {
+// newPage returns the page for l. Rows are filled in only when withRows
+// is set: the built-in page writes its rows straight from l.Entries.
+func newPage(l *Listing, q query, name string, withRows bool) *Page {
 	p := &Page{
 		Listing:          l,
 		Title:            "Directory listing for " + visible(l.Path),
-		Rows:             make([]Row, len(l.Entries)),
 		Sort:             q.key.String(),
 		Order:            order(q.desc),
 		DirsFirst:        q.dirsFirst,
@@ -69,6 +69,10 @@ func newPage(l *Listing, q query, name string) *Page {
 	if name != "." {
 		p.Parent = "../"
 	}
+	if !withRows {
+		return p
+	}
+	p.Rows = make([]Row, len(l.Entries))
 	for i, e := range l.Entries {
 		d := visible(e.Name)
 		switch {
@@ -87,7 +91,7 @@ func newPage(l *Listing, q query, name string) *Page {
 		}
 		if !e.ModTime.IsZero() {
 			t := e.ModTime.UTC()
-			row.Time = t.Format("2006-01-02 15:04")
+			row.Time = t.Format(rowTime)
 			row.ISOTime = t.Format(time.RFC3339)
 		}
 		p.Rows[i] = row
@@ -97,56 +101,75 @@ func newPage(l *Listing, q query, name string) *Page {
 
 // TableRows returns the rows as the built-in page's table rows,
 // <tr><td class="n">…</td><td class="s">…</td><td class="t">…</td></tr>,
-// one per line.
+// one per line, written from Listing.Entries.
 //
 // This is the one piece of markup not written by html/template, for
 // speed: executing a row template costs a reflective field lookup and
 // call per value, about 7µs a row, so a 10,000-entry directory took
-// 70ms; this takes a tenth of that. It is safe by construction, and
+// 70ms; appending the rows to one buffer takes a small fraction of that,
+// with no allocation per row. It is safe by construction, and
 // FuzzRenderName checks it: the URL holds only RFC 3986 unreserved
-// characters, "/" and %XX (see href); every other value is escaped with
-// html/template's own [template.HTMLEscapeString], which makes it safe
-// both as element text and inside a double-quoted attribute, the only two
-// places values go.
+// characters, "/" and %XX (see href); every other value is escaped as
+// html/template's own [template.HTMLEscapeString] escapes it, which makes
+// it safe both as element text and inside a double-quoted attribute, the
+// only two places values go.
 func (p *Page) TableRows() template.HTML {
-	var b strings.Builder
-	b.Grow(p.rowsSize())
-	p.writeRows(&b)
-	return template.HTML(b.String())
+	return template.HTML(appendRows(make([]byte, 0, rowsSize(p.Listing.Entries)), p.Listing.Entries))
 }
 
-// rowsSize is about what writeRows writes: the fixed markup of a row,
-// plus its name twice (link and text) and its values.
-func (p *Page) rowsSize() int {
+// rowsSize is at least what appendRows writes for entries with the usual
+// sizes and times (a size of up to 10 bytes, times in years 0–9999): the
+// fixed markup of a row, and its name as a link and as text.
+func rowsSize(entries []Entry) int {
 	n := 0
-	for i := range p.Rows {
-		r := &p.Rows[i]
-		n += 160 + len(r.URL) + len(r.Display) + len(r.SizeText) + len(r.ISOTime) + len(r.Time)
+	for i := range entries {
+		name := entries[i].Name
+		n += 160 + hrefLen(name) + escapedLen(name, true)
+		if visible(name) != name {
+			n += 6 * len(name) // \xHH for a byte, at most
+		}
 	}
 	return n
 }
 
-// writeRows writes the rows that TableRows returns to b.
-func (p *Page) writeRows(b interface{ WriteString(string) (int, error) }) {
-	for i := range p.Rows {
-		r := &p.Rows[i]
-		b.WriteString(`<tr><td class="n"><a href="`)
-		b.WriteString(r.URL)
-		b.WriteString(`">`)
-		b.WriteString(template.HTMLEscapeString(r.Display))
-		b.WriteString(`</a></td><td class="s">`)
-		b.WriteString(template.HTMLEscapeString(r.SizeText))
-		b.WriteString(`</td><td class="t">`)
-		if r.ISOTime != "" {
-			b.WriteString(`<time datetime="`)
-			b.WriteString(template.HTMLEscapeString(r.ISOTime))
-			b.WriteString(`">`)
-			b.WriteString(template.HTMLEscapeString(r.Time))
-			b.WriteString(`</time>`)
+// appendRows appends the built-in page's table rows for entries to b: the
+// values a [Row] holds, written without making them strings first.
+func appendRows(b []byte, entries []Entry) []byte {
+	for i := range entries {
+		e := &entries[i]
+		b = append(b, `<tr><td class="n"><a href="`...)
+		b = appendHref(b, e.Name, e.IsDir)
+		b = append(b, `">`...)
+		b = appendHTMLEscaped(b, visible(e.Name))
+		switch {
+		case e.IsSymlink:
+			b = append(b, '@')
+		case e.IsDir:
+			b = append(b, '/')
 		}
-		b.WriteString("</td></tr>\n")
+		b = append(b, `</a></td><td class="s">`...)
+		if e.IsDir {
+			b = append(b, "—"...)
+		} else {
+			b = appendHumanSize(b, e.Size)
+		}
+		b = append(b, `</td><td class="t">`...)
+		if !e.ModTime.IsZero() {
+			// Neither layout can produce a character that needs escaping.
+			t := e.ModTime.UTC()
+			b = append(b, `<time datetime="`...)
+			b = t.AppendFormat(b, time.RFC3339)
+			b = append(b, `">`...)
+			b = t.AppendFormat(b, rowTime)
+			b = append(b, `</time>`...)
+		}
+		b = append(b, "</td></tr>\n"...)
 	}
+	return b
 }
+
+// rowTime is the layout of [Row].Time.
+const rowTime = "2006-01-02 15:04"
 
 // SortURL returns the relative link ("?sort=size&order=desc") that sorts
 // the page by key ("name", "size" or "time"): ascending, or the reverse of
@@ -193,9 +216,12 @@ func (p *Page) dirsParam(first bool) string {
 }
 
 // humanSize formats n bytes with binary prefixes: "512 B", "1.5 KiB".
-func humanSize(n int64) string {
+func humanSize(n int64) string { return string(appendHumanSize(nil, n)) }
+
+// appendHumanSize appends humanSize(n) to b.
+func appendHumanSize(b []byte, n int64) []byte {
 	if n < 1024 {
-		return strconv.FormatInt(n, 10) + " B"
+		return append(strconv.AppendInt(b, n, 10), " B"...)
 	}
 	const units = "KMGTPE"
 	f := float64(n)
@@ -208,5 +234,6 @@ func humanSize(n int64) string {
 	if f >= 100 {
 		prec = 0
 	}
-	return strconv.FormatFloat(f, 'f', prec, 64) + " " + units[i:i+1] + "iB"
+	b = strconv.AppendFloat(b, f, 'f', prec, 64)
+	return append(append(append(b, ' '), units[i]), "iB"...)
 }

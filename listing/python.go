@@ -17,8 +17,14 @@ import "bytes"
 // them visibly), and bytes that are not UTF-8 are written as they are, as
 // Python's surrogateescape encoding does; browsers show U+FFFD for them.
 func renderPython(b *bytes.Buffer, l *Listing) {
-	title := "Directory listing for " + pyEscaper.Replace(pyDecoded(l.Path))
-	b.Grow(400 + len(l.Entries)*(40+2*avgName(l)))
+	title := "Directory listing for " + string(appendPyEscaped(nil, pyDecoded(l.Path)))
+	size := 400 + 2*len(title)
+	for i := range l.Entries {
+		e := &l.Entries[i]
+		// <li><a href="NAME/">NAME/</a></li>\n
+		size += 27 + hrefLen(e.Name) + escapedLen(e.Name, false)
+	}
+	b.Grow(size)
 	b.WriteString("<!DOCTYPE HTML>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
 	// CPython 3.14 (gh-123430) lets the browser pick a dark theme.
 	b.WriteString("<style type=\"text/css\">\n:root {\ncolor-scheme: light dark;\n}\n</style>\n")
@@ -27,31 +33,22 @@ func renderPython(b *bytes.Buffer, l *Listing) {
 	b.WriteString("</title>\n</head>\n<body>\n<h1>")
 	b.WriteString(title)
 	b.WriteString("</h1>\n<hr>\n<ul>\n")
-	for _, e := range l.Entries {
-		display := e.Name
+	row := b.AvailableBuffer()
+	for i := range l.Entries {
+		e := &l.Entries[i]
+		row = append(row, "<li><a href=\""...)
+		row = appendHref(row, e.Name, e.IsDir)
+		row = append(row, "\">"...)
+		row = appendPyEscaped(row, e.Name)
 		switch {
 		case e.IsSymlink:
 			// A link to a directory displays "name@" but links "name/".
-			display += "@"
+			row = append(row, '@')
 		case e.IsDir:
-			display += "/"
+			row = append(row, '/')
 		}
-		b.WriteString("<li><a href=\"")
-		b.WriteString(href(e.Name, e.IsDir))
-		b.WriteString("\">")
-		pyEscaper.WriteString(b, display)
-		b.WriteString("</a></li>\n")
+		row = append(row, "</a></li>\n"...)
 	}
+	b.Write(row)
 	b.WriteString("</ul>\n<hr>\n</body>\n</html>\n")
-}
-
-func avgName(l *Listing) int {
-	if len(l.Entries) == 0 {
-		return 0
-	}
-	n := 0
-	for _, e := range l.Entries {
-		n += len(e.Name)
-	}
-	return n / len(l.Entries)
 }
