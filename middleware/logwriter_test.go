@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -86,6 +87,27 @@ func TestLogWriterIdleLinesGoOutAtOnce(t *testing.T) {
 	l.Flush()
 	if sw.String() != "one\ntwo\n" {
 		t.Errorf("after Flush: %q", sw.String())
+	}
+}
+
+// TestLogWriterBatchesWhenRequestsYield is the one-CPU server: each
+// request parks its goroutine after its line, which lets the log goroutine
+// run. Lines must still go out in batches, not a write(2) each.
+func TestLogWriterBatchesWhenRequestsYield(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	sw := &slowWriter{}
+	l := NewLogWriter(sw)
+	defer l.Close()
+	for i := range 200 {
+		fmt.Fprintf(l, "line %d\n", i)
+		runtime.Gosched()
+	}
+	l.Flush()
+	if n := strings.Count(sw.String(), "\n"); n != 200 {
+		t.Fatalf("%d lines written; want 200", n)
+	}
+	if sw.calls > 20 {
+		t.Errorf("%d writes for 200 lines: the log goroutine wrote each line as it came", sw.calls)
 	}
 }
 
