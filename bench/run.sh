@@ -165,6 +165,9 @@ build() {
 	(cd "$REPO_DIR" && go build -o bin/httpserver ./cmd/httpserver)
 	(cd "$REPO_DIR" && go build -o "$WORK/bin/gofileserver" ./bench/gofileserver)
 	(cd "$REPO_DIR" && go build -o "$WORK/bin/profserver" ./bench/profserver)
+	# The same command without cgo: a static binary with no libc mapped,
+	# as one would build it to deploy. Measured for RSS only.
+	(cd "$REPO_DIR" && CGO_ENABLED=0 go build -o "$WORK/bin/httpserver-static" ./cmd/httpserver)
 	OURS="$REPO_DIR/bin/httpserver"
 	# Flags the lead adds over time: use them when the command has them.
 	local help
@@ -259,6 +262,7 @@ start_server() {
 	case $variant in
 	ours) cmd=("$OURS" "$port" -b 127.0.0.1 -d "$root" --quiet) ;;
 	ours-cgi) cmd=("$OURS" "$port" -b 127.0.0.1 -d "$root" --quiet --cgi) ;;
+	ours-static) cmd=("$WORK/bin/httpserver-static" "$port" -b 127.0.0.1 -d "$root" --quiet) ;;
 	ours-log) cmd=("$OURS" "$port" -b 127.0.0.1 -d "$root" --log-format common) ;;
 	ours-pylist)
 		if ((HAVE_LISTING_FLAG)); then
@@ -435,6 +439,7 @@ scenarios_for() {
 	ours-pylist) echo "s5_list" ;;
 	ours-cgi) echo "s6_cgi" ;;
 	ours-log) echo "s1_1k s3_10m" ;;
+	ours-static) echo "" ;;
 	esac
 }
 
@@ -524,7 +529,7 @@ sample_load() {
 
 run_scenarios() {
 	local rep variant
-	local -a variants=(ours ours-pylist ours-cgi ours-log go nginx caddy lighttpd python)
+	local -a variants=(ours ours-pylist ours-cgi ours-log ours-static go nginx caddy lighttpd python)
 	for ((rep = 1; rep <= REPS; rep++)); do
 		log "repetition $rep of $REPS"
 		for variant in "${variants[@]}"; do

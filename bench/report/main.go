@@ -179,6 +179,7 @@ var comparisons = []comparison{
 	{"6 · CGI hello: req/s", key{"ours-cgi", "s6_cgi", "rps"}, []string{"go", "lighttpd", "python"}, false},
 	{"8 · start-up to first 200: ms", key{"ours", "s8", "startup_ms"}, peers, true},
 	{"8 · idle RSS: KiB", key{"ours", "s8", "idle_rss_kib"}, peers, true},
+	{"8 · idle RSS, CGO_ENABLED=0 build: KiB", key{"ours-static", "s8", "idle_rss_kib"}, peers, true},
 	{"8 · peak RSS under listing load: KiB", key{"ours", "s8", "peak_rss_listing_kib"}, peers, true},
 }
 
@@ -227,6 +228,7 @@ var targets = []target{
 		return s.med, 0.95, s.med >= 0.95, ok
 	}},
 	{"idle RSS ≤ 10 MiB (KiB)", atMost(key{"ours", "s8", "idle_rss_kib"}, 10240)},
+	{"idle RSS ≤ 10 MiB, CGO_ENABLED=0 build (KiB)", atMost(key{"ours-static", "s8", "idle_rss_kib"}, 10240)},
 	{"peak RSS under the listing load ≤ 64 MiB (KiB)", atMost(key{"ours", "s8", "peak_rss_listing_kib"}, 65536)},
 	{"start-up to first response ≤ 10 ms", atMost(key{"ours", "s8", "startup_ms"}, 10)},
 }
