@@ -74,23 +74,32 @@ func escapedLen(s string, quotes bool) int {
 // appendHTMLEscaped appends s escaped as html/template's
 // [template.HTMLEscapeString] escapes it, which makes it safe both as
 // element text and inside a double-quoted attribute.
-func appendHTMLEscaped(b []byte, s string) []byte {
+func appendHTMLEscaped(b []byte, s string) []byte { return appendEscaped(b, s, true) }
+
+// appendPyEscaped appends s escaped as Python's html.escape(s,
+// quote=False) escapes it: only &, < and >.
+func appendPyEscaped(b []byte, s string) []byte { return appendEscaped(b, s, false) }
+
+// appendEscaped escapes &, < and >, and with all also quotes and NUL.
+func appendEscaped(b []byte, s string, all bool) []byte {
 	last := 0
 	for i := 0; i < len(s); i++ {
 		var esc string
-		switch s[i] {
-		case 0:
-			esc = "\uFFFD"
-		case '"':
-			esc = "&#34;"
-		case '\'':
-			esc = "&#39;"
-		case '&':
+		switch c := s[i]; {
+		case c == '&':
 			esc = "&amp;"
-		case '<':
+		case c == '<':
 			esc = "&lt;"
-		case '>':
+		case c == '>':
 			esc = "&gt;"
+		case !all:
+			continue
+		case c == '"':
+			esc = "&#34;"
+		case c == '\'':
+			esc = "&#39;"
+		case c == 0:
+			esc = "\uFFFD"
 		default:
 			continue
 		}
@@ -104,29 +113,6 @@ func appendHTMLEscaped(b []byte, s string) []byte {
 func unreserved(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
 		c == '-' || c == '.' || c == '_' || c == '~'
-}
-
-// appendPyEscaped appends s escaped as Python's html.escape(s,
-// quote=False) escapes it: only &, < and >.
-func appendPyEscaped(b []byte, s string) []byte {
-	last := 0
-	for i := 0; i < len(s); i++ {
-		var esc string
-		switch s[i] {
-		case '&':
-			esc = "&amp;"
-		case '<':
-			esc = "&lt;"
-		case '>':
-			esc = "&gt;"
-		default:
-			continue
-		}
-		b = append(b, s[last:i]...)
-		b = append(b, esc...)
-		last = i + 1
-	}
-	return append(b, s[last:]...)
 }
 
 // visible returns s with every character that would render invisibly or
