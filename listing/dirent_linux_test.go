@@ -1,0 +1,78 @@
+package listing
+
+import (
+	"encoding/binary"
+	"errors"
+	"os"
+	"slices"
+	"syscall"
+	"testing"
+)
+
+// dirent builds one linux_dirent64 record.
+func dirent(name string, typ byte) []byte {
+	reclen := (direntName + len(name) + 1 + 7) &^ 7
+	rec := make([]byte, reclen)
+	binary.NativeEndian.PutUint16(rec[direntReclen:], uint16(reclen))
+	rec[direntType] = typ
+	copy(rec[direntName:], name)
+	return rec
+}
+
+func TestEachDirent(t *testing.T) {
+	var buf []byte
+	for _, r := range []struct {
+		name string
+		typ  byte
+	}{{".", 4}, {"..", 4}, {"a", 8}, {".env", 8}, {"dir", 4}, {"a-much-longer-name.txt", 10}} {
+		buf = append(buf, dirent(r.name, r.typ)...)
+	}
+	for _, hide := range []bool{false, true} {
+		var got []string
+		err := eachDirent(buf, hide, func(name []byte, typ byte) { got = append(got, string(name)) })
+		want := []string{"a", ".env", "dir", "a-much-longer-name.txt"}
+		if hide {
+			want = slices.Delete(want, 1, 2)
+		}
+		if err != nil || !slices.Equal(got, want) {
+			t.Errorf("eachDirent(hide %v) = %q, %v; want %q", hide, got, err, want)
+		}
+	}
+
+	// A record length that is too short or runs past the buffer is the
+	// kernel's data gone wrong: an error, never a panic or a loop.
+	for _, reclen := range []uint16{0, 1, direntName - 1, 4096} {
+		bad := dirent("x", 8)
+		binary.NativeEndian.PutUint16(bad[direntReclen:], reclen)
+		err := eachDirent(bad, false, func([]byte, byte) {})
+		if !errors.Is(err, syscall.EIO) {
+			t.Errorf("reclen %d: err = %v; want EIO", reclen, err)
+		}
+	}
+}
+
+// TestReadOpenNotADescriptor checks the fallback: a file with no
+// descriptor is left to fs.ReadDir.
+func TestReadOpenNotADescriptor(t *testing.T) {
+	f, err := testFS().Open(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := readOpen(f, true, false); err != errNoFastPath {
+		t.Errorf("readOpen(MapFS file) = %v; want errNoFastPath", err)
+	}
+}
+
+// TestReadOpenNotADirectory checks getdents' own error: it is returned,
+// not taken for an empty directory.
+func TestReadOpenNotADirectory(t *testing.T) {
+	f, err := os.Open("listing.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := readOpen(f, false, false); !errors.Is(err, syscall.ENOTDIR) {
+		t.Errorf("readOpen(regular file) = %v; want ENOTDIR", err)
+	}
+}
