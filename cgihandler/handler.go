@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pyhttp/httpserver/internal/errorpage"
@@ -116,12 +117,16 @@ type Handler struct {
 	log        *slog.Logger
 	errors     *errorpage.Page
 	readers    sync.Pool // *bufio.Reader of scripts' output, reused
+	root       atomic.Pointer[openRoot]
 }
 
 // New returns a Handler for the CGI directories below dir, the served
 // root (Python's --directory). New does not fail: a root that does not
 // exist, or a script user that cannot be looked up, is reported per
-// request (404, 500) and logged.
+// request (404, 500) and logged. The root is opened by the first request
+// that finds it and then kept open, as the command keeps the tree it
+// serves: scripts are looked up in that directory even if its name is
+// later moved or pointed elsewhere.
 func New(dir string, opts Options) *Handler {
 	if abs, err := filepath.Abs(dir); err == nil {
 		dir = abs

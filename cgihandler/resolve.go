@@ -20,28 +20,57 @@ type script struct {
 	argv     []string // what to exec: file, or an interpreter and file
 }
 
+// openRoot is the served root, opened once, with the real path of its
+// directory (every symlink resolved).
+type openRoot struct {
+	*os.Root
+	real string
+}
+
+// openedRoot returns the root, opening it if no request has yet.
+func (h *Handler) openedRoot() (*openRoot, error) {
+	if r := h.root.Load(); r != nil {
+		return r, nil
+	}
+	real, err := filepath.EvalSymlinks(h.dir)
+	if err != nil {
+		return nil, err
+	}
+	root, err := os.OpenRoot(real)
+	if err != nil {
+		return nil, err
+	}
+	r := &openRoot{root, real}
+	if !h.root.CompareAndSwap(nil, r) {
+		root.Close() // another request opened it first
+		return h.root.Load(), nil
+	}
+	return r, nil
+}
+
 // resolve finds the script that the clean path names below the CGI
 // directory dir, as Python's run_cgi does: directories below dir are
 // walked, the first element that is not a directory is the script and the
 // rest is PATH_INFO. Every lookup goes through an os.Root, so ".." and
 // symlinks cannot lead out of the served directory.
 func (h *Handler) resolve(clean, dir string) (*script, error) {
-	root, err := os.OpenRoot(h.dir)
+	root, err := h.openedRoot()
 	if err != nil {
 		return nil, &statusError{http.StatusNotFound, msgNoScript, err}
 	}
-	defer root.Close()
 
-	name, pathInfo, fi, err := walk(root, clean, dir)
+	name, pathInfo, fi, linked, err := walk(root.Root, clean, dir)
 	if err != nil {
 		return nil, err
 	}
 	if !fi.Mode().IsRegular() {
 		return nil, &statusError{http.StatusForbidden, msgNotPlain, nil}
 	}
-	file, err := h.realPath(name)
-	if err != nil {
-		return nil, &statusError{http.StatusNotFound, msgNoScript, err}
+	file := filepath.Join(root.real, filepath.FromSlash(safepath.Name(name)))
+	if linked {
+		if file, err = realPath(root.real, file); err != nil {
+			return nil, &statusError{http.StatusNotFound, msgNoScript, err}
+		}
 	}
 	s := &script{name: name, pathInfo: pathInfo, file: file, argv: []string{file}}
 	if fi.Mode().Perm()&0o111 == 0 {
@@ -54,25 +83,31 @@ func (h *Handler) resolve(clean, dir string) (*script, error) {
 	return s, nil
 }
 
-// walk is the lookup half of resolve, on an open root.
-func walk(root *os.Root, clean, dir string) (name, pathInfo string, fi fs.FileInfo, err error) {
+// walk is the lookup half of resolve, on an open root. linked reports a
+// symlink on the way (the script itself included): only then does the
+// path to exec need its links resolved.
+func walk(root *os.Root, clean, dir string) (name, pathInfo string, fi fs.FileInfo, linked bool, err error) {
 	rest := clean[len(dir):] // "" or "/…"
 	for {
 		elem, after, more := strings.Cut(strings.TrimPrefix(rest, "/"), "/")
 		if elem == "" {
 			// The CGI directory itself, or a directory below it asked for
 			// with a trailing slash: Python answers 403, and so do we.
-			return "", "", nil, &statusError{http.StatusForbidden, msgNotPlain, nil}
+			return "", "", nil, false, &statusError{http.StatusForbidden, msgNotPlain, nil}
 		}
 		cand := dir + "/" + elem
-		fi, err = root.Stat(safepath.Name(cand))
+		fi, err = root.Lstat(safepath.Name(cand))
+		if err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			linked = true
+			fi, err = root.Stat(safepath.Name(cand))
+		}
 		if err != nil {
 			if errors.Is(err, fs.ErrPermission) {
-				return "", "", nil, &statusError{http.StatusForbidden, msgNotPlain, err}
+				return "", "", nil, false, &statusError{http.StatusForbidden, msgNotPlain, err}
 			}
 			// Missing, or a symlink that leads out of the root: both are
 			// "no such script" to the client.
-			return "", "", nil, &statusError{http.StatusNotFound, msgNoScript, nil}
+			return "", "", nil, false, &statusError{http.StatusNotFound, msgNoScript, nil}
 		}
 		if fi.IsDir() && more {
 			dir, rest = cand, "/"+after
@@ -81,19 +116,16 @@ func walk(root *os.Root, clean, dir string) (name, pathInfo string, fi fs.FileIn
 		if more {
 			pathInfo = "/" + after
 		}
-		return cand, pathInfo, fi, nil
+		return cand, pathInfo, fi, linked, nil
 	}
 }
 
-// realPath returns the OS path of the script's fs name with every symlink
-// resolved, and checks again that it lies inside the root: the path is
-// what gets exec'd, so it must be the file root.Stat vetted.
-func (h *Handler) realPath(name string) (string, error) {
-	realRoot, err := filepath.EvalSymlinks(h.dir)
-	if err != nil {
-		return "", err
-	}
-	real, err := filepath.EvalSymlinks(filepath.Join(h.dir, filepath.FromSlash(safepath.Name(name))))
+// realPath returns file, the OS path of a script reached through a
+// symlink, with every symlink resolved, and checks again that it lies
+// inside the root: the path is what gets exec'd, so it must be the file
+// the root vetted.
+func realPath(realRoot, file string) (string, error) {
+	real, err := filepath.EvalSymlinks(file)
 	if err != nil {
 		return "", err
 	}

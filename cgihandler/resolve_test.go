@@ -19,6 +19,7 @@ import (
 //	root/cgi-bin/in -> a.sh                     a symlink inside
 //	root/cgi-bin/out -> ../../outside/x.sh      a symlink out
 //	root/cgi-bin/outdir -> ../../outside        a directory symlink out
+//	root/cgi-bin/subln -> sub                   a directory symlink inside
 //	root/htbin/, root/plain.sh, outside/x.sh
 func resolveFixture(t testing.TB) string {
 	top := t.TempDir()
@@ -32,7 +33,7 @@ func resolveFixture(t testing.TB) string {
 			t.Fatal(err)
 		}
 	}
-	for _, l := range [][2]string{{"a.sh", "in"}, {"../../outside/x.sh", "out"}, {"../../outside", "outdir"}} {
+	for _, l := range [][2]string{{"a.sh", "in"}, {"../../outside/x.sh", "out"}, {"../../outside", "outdir"}, {"sub", "subln"}} {
 		if err := os.Symlink(l[0], filepath.Join(top, "root/cgi-bin", l[1])); err != nil {
 			t.Fatal(err)
 		}
@@ -124,17 +125,23 @@ func referenceMatch(p string, dirs []string) bool {
 func TestResolveFixture(t *testing.T) {
 	root := resolveFixture(t)
 	h := New(root, Options{})
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		path, name, pathInfo string
 		code                 int
+		file                 string // the path exec'd, below the real root
 	}{
-		{"/cgi-bin/a.sh", "/cgi-bin/a.sh", "", 0},
-		{"/cgi-bin/sub/b.sh/x/y/", "/cgi-bin/sub/b.sh", "/x/y/", 0},
-		{"/cgi-bin/in/p", "/cgi-bin/in", "/p", 0},
-		{"/cgi-bin/out", "", "", 404},
-		{"/cgi-bin/outdir/x.sh", "", "", 404},
-		{"/cgi-bin/sub", "", "", 403},
-		{"/cgi-bin/nope/x", "", "", 404},
+		{"/cgi-bin/a.sh", "/cgi-bin/a.sh", "", 0, "cgi-bin/a.sh"},
+		{"/cgi-bin/sub/b.sh/x/y/", "/cgi-bin/sub/b.sh", "/x/y/", 0, "cgi-bin/sub/b.sh"},
+		{"/cgi-bin/in/p", "/cgi-bin/in", "/p", 0, "cgi-bin/a.sh"},
+		{"/cgi-bin/subln/b.sh", "/cgi-bin/subln/b.sh", "", 0, "cgi-bin/sub/b.sh"},
+		{"/cgi-bin/out", "", "", 404, ""},
+		{"/cgi-bin/outdir/x.sh", "", "", 404, ""},
+		{"/cgi-bin/sub", "", "", 403, ""},
+		{"/cgi-bin/nope/x", "", "", 404, ""},
 	}
 	for _, tt := range tests {
 		clean, dir, ok := h.match(tt.path)
@@ -150,6 +157,34 @@ func TestResolveFixture(t *testing.T) {
 		}
 		if err != nil || s.name != tt.name || s.pathInfo != tt.pathInfo {
 			t.Errorf("resolve(%q) = %+v, %v; want %q, %q", tt.path, s, err, tt.name, tt.pathInfo)
+			continue
+		}
+		if want := filepath.Join(realRoot, tt.file); s.file != want {
+			t.Errorf("resolve(%q): exec path %q; want %q", tt.path, s.file, want)
+		}
+	}
+}
+
+// TestResolveRootAppearsLater checks that a root missing when the first
+// requests come is not remembered as missing: it is opened once it
+// exists, and kept.
+func TestResolveRootAppearsLater(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "later")
+	h := New(root, Options{})
+	if _, err := h.resolve("/cgi-bin/a.sh", "/cgi-bin"); err == nil {
+		t.Fatal("resolve in a missing root: no error")
+	} else if se, ok := err.(*statusError); !ok || se.code != 404 {
+		t.Fatalf("resolve in a missing root = %v; want 404", err)
+	}
+	if err := os.MkdirAll(filepath.Join(root, "cgi-bin"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "cgi-bin", "a.sh"), []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if s, err := h.resolve("/cgi-bin/a.sh", "/cgi-bin"); err != nil || s.name != "/cgi-bin/a.sh" {
+			t.Fatalf("resolve once the root exists = %+v, %v", s, err)
 		}
 	}
 }
