@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -193,14 +194,15 @@ func (h *Handler) ServeDir(w http.ResponseWriter, r *http.Request, fsys fs.FS, n
 		return nil
 	}
 
-	var b bytes.Buffer
+	b := pageBufs.Get().(*bytes.Buffer)
+	defer putPageBuf(b)
 	switch {
 	case q.json:
-		err = writeJSON(&b, l, q)
+		err = writeJSON(b, l, q)
 	case h.tmpl != nil:
-		err = h.renderPage(&b, newPage(l, q, name, h.tail == nil))
+		err = h.renderPage(b, newPage(l, q, name, h.tail == nil))
 	default:
-		renderPython(&b, l)
+		renderPython(b, l)
 	}
 	if err != nil {
 		// Only a custom template can fail; the built-in ones are
@@ -226,6 +228,20 @@ func (h *Handler) ServeDir(w http.ResponseWriter, r *http.Request, fsys fs.FS, n
 	}
 	http.ServeContent(w, r, "", lastModified(l), bytes.NewReader(b.Bytes()))
 	return nil
+}
+
+// pageBufs holds the buffers pages are rendered into: a 10,000-entry
+// page is 2 MB or so, and a server busy listing a large directory would
+// otherwise make that much garbage per request.
+var pageBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// putPageBuf returns b to pageBufs unless it grew past 16 MiB: the pool
+// should not pin the memory of one huge listing.
+func putPageBuf(b *bytes.Buffer) {
+	if b.Cap() <= 16<<20 {
+		b.Reset()
+		pageBufs.Put(b)
+	}
 }
 
 // notModified reports whether r is a GET or HEAD whose only precondition
