@@ -227,7 +227,7 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 		if e.content != nil {
 			return h.send(w, r, name, info, e, e.reader())
 		}
-		f, content, err := h.open(name)
+		f, content, err := h.open(name, info.Size())
 		if err != nil {
 			return err
 		}
@@ -235,7 +235,7 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 		return h.send(w, r, name, info, e, content)
 	}
 
-	f, content, err := h.open(name)
+	f, content, err := h.open(name, info.Size())
 	if err != nil {
 		return err
 	}
@@ -268,8 +268,9 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 	return h.send(w, r, name, info, e, content)
 }
 
-// open opens name for reading; http.ServeContent needs to seek.
-func (h *Handler) open(name string) (fs.File, io.ReadSeeker, error) {
+// open opens name for reading; http.ServeContent needs to seek. size is
+// the size the handler's stat saw.
+func (h *Handler) open(name string, size int64) (fs.File, io.ReadSeeker, error) {
 	f, err := h.fsys.Open(name)
 	if err != nil {
 		return nil, nil, openError(err)
@@ -278,6 +279,9 @@ func (h *Handler) open(name string) (fs.File, io.ReadSeeker, error) {
 	if !ok {
 		f.Close()
 		return nil, nil, &statusError{http.StatusInternalServerError, "", errors.New("fs.File for " + name + " cannot seek")}
+	}
+	if sc, ok := f.(syscall.Conn); ok {
+		content = &sizedFile{f: content, sc: sc, size: size}
 	}
 	return f, content, nil
 }
