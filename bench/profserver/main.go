@@ -26,6 +26,7 @@ import (
 
 	"github.com/pyhttp/httpserver/fileserver"
 	"github.com/pyhttp/httpserver/internal/errorpage"
+	"github.com/pyhttp/httpserver/internal/rootfs"
 	"github.com/pyhttp/httpserver/internal/smuggle"
 	"github.com/pyhttp/httpserver/listing"
 	"github.com/pyhttp/httpserver/middleware"
@@ -47,7 +48,7 @@ func main() {
 	if *page == "python" {
 		lo.Format = listing.Python
 	}
-	var h http.Handler = fileserver.New(dir.FS(), fileserver.Options{Listing: lo, ErrorLog: errLog})
+	var h http.Handler = fileserver.New(rootfs.New(dir), fileserver.Options{Listing: lo, ErrorLog: errLog})
 	h = middleware.Expect100(func(r *http.Request) (int, bool) { return 0, true })(h)
 	pages := errorpage.New(nil, "")
 	h = limits(pages, h)
