@@ -13,7 +13,7 @@ import (
 // descriptor non-blocking and back again (four fcntl calls per response
 // that epoll refuses anyway). And a file swapped for a FIFO between the
 // handler's stat and its open no longer blocks the request in open(2)
-// waiting for a writer; it reads as empty.
+// waiting for a writer; with no writer it reads as empty.
 type FS struct {
 	root *os.Root
 	fsys fs.FS // root.FS(), for Stat and ReadDir
