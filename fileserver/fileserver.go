@@ -306,8 +306,6 @@ func (h *Handler) send(w http.ResponseWriter, r *http.Request, name string, info
 		// ReadFrom would send the first 512 of them apart from the rest:
 		// two writes for a 1 KiB file. Plain writes make it one.
 		w = writeOnly{w}
-	} else if r.Method == http.MethodGet {
-		w = corked(w, r)
 	}
 	req, guard := h.guardRanges(r, info.Size())
 	if guard {

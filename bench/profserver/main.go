@@ -15,7 +15,6 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 	"log/slog"
@@ -68,9 +67,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	srv := &http.Server{Handler: h, ConnContext: func(ctx context.Context, c net.Conn) context.Context {
-		return fileserver.ConnContext(smuggle.ConnContext(ctx, c), c)
-	}}
+	srv := &http.Server{Handler: h, ConnContext: smuggle.ConnContext}
 	log.Fatal(srv.Serve(smuggle.Listener(ln)))
 }
 

@@ -32,7 +32,6 @@ import (
 	"net/http"
 	"strconv"
 	"sync/atomic"
-	"syscall"
 )
 
 // lineView is how much of each line the parser keeps, with runs of
@@ -94,16 +93,7 @@ func (c *Conn) CloseWrite() error {
 	return errors.ErrUnsupported
 }
 
-// SyscallConn gives the connection's descriptor, for socket options.
-func (c *Conn) SyscallConn() (syscall.RawConn, error) {
-	if sc, ok := c.Conn.(syscall.Conn); ok {
-		return sc.SyscallConn()
-	}
-	return nil, errors.ErrUnsupported
-}
-
 var (
-	_ syscall.Conn                    = (*Conn)(nil)
 	_ io.ReaderFrom                   = (*Conn)(nil)
 	_ interface{ CloseWrite() error } = (*Conn)(nil)
 )
