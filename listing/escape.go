@@ -124,8 +124,15 @@ func unreserved(c byte) bool {
 // (CVE-2021-42574, "Trojan Source", is the same trick in source code).
 // The result still needs HTML escaping.
 func visible(s string) string {
+	i := 0
+	for i < len(s) && 0x20 <= s[i] && s[i] < 0x7F {
+		i++ // printable ASCII, most names whole
+	}
+	if i == len(s) {
+		return s
+	}
 	clean := true
-	for i := 0; i < len(s); {
+	for i < len(s) {
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && n == 1 || invisible(r) {
 			clean = false

@@ -611,6 +611,10 @@ func TestTableRowsMatchRows(t *testing.T) {
 		{Name: "bad\xff\u202e\x00", Size: 1 << 40, ModTime: t0},
 		{Name: "big", Size: 1<<63 - 1},
 		{Name: "ünï", Size: 1536},
+		{Name: "y5", ModTime: time.Date(5, 1, 2, 3, 4, 5, 6, time.UTC)},
+		{Name: "y9999", ModTime: time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)},
+		{Name: "y12000", ModTime: time.Date(12000, 6, 1, 0, 0, 0, 0, time.UTC)},
+		{Name: "bc", ModTime: time.Date(-44, 3, 15, 12, 0, 0, 0, time.UTC)},
 	}}
 	p := newPage(l, query{}, "d", true)
 	var want strings.Builder

@@ -155,13 +155,7 @@ func appendRows(b []byte, entries []Entry) []byte {
 		}
 		b = append(b, `</td><td class="t">`...)
 		if !e.ModTime.IsZero() {
-			// Neither layout can produce a character that needs escaping.
-			t := e.ModTime.UTC()
-			b = append(b, `<time datetime="`...)
-			b = t.AppendFormat(b, time.RFC3339)
-			b = append(b, `">`...)
-			b = t.AppendFormat(b, rowTime)
-			b = append(b, `</time>`...)
+			b = appendTimes(b, e.ModTime.UTC())
 		}
 		b = append(b, "</td></tr>\n"...)
 	}
@@ -170,6 +164,35 @@ func appendRows(b []byte, entries []Entry) []byte {
 
 // rowTime is the layout of [Row].Time.
 const rowTime = "2006-01-02 15:04"
+
+// appendTimes appends <time datetime="RFC 3339">rowTime</time> for t, a
+// UTC time. Neither layout can produce a character that needs escaping.
+// Years 0–9999 are written digit by digit: time.AppendFormat reads its
+// layout afresh for each of the 20,000 times of a 10,000-entry page.
+func appendTimes(b []byte, t time.Time) []byte {
+	b = append(b, `<time datetime="`...)
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		b = t.AppendFormat(b, time.RFC3339)
+		b = append(b, `">`...)
+		b = t.AppendFormat(b, rowTime)
+		return append(b, `</time>`...)
+	}
+	hour, min, sec := t.Clock()
+	d2 := func(b []byte, v int) []byte { return append(b, byte('0'+v/10), byte('0'+v%10)) }
+	date := func(b []byte) []byte {
+		b = d2(d2(b, year/100), year%100)
+		b = d2(append(b, '-'), int(month))
+		return d2(append(b, '-'), day)
+	}
+	b = d2(append(date(b), 'T'), hour)
+	b = d2(append(b, ':'), min)
+	b = d2(append(b, ':'), sec)
+	b = append(b, `Z">`...)
+	b = d2(append(date(b), ' '), hour)
+	b = d2(append(b, ':'), min)
+	return append(b, `</time>`...)
+}
 
 // SortURL returns the relative link ("?sort=size&order=desc") that sorts
 // the page by key ("name", "size" or "time"): ascending, or the reverse of
