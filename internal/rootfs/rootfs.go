@@ -8,10 +8,11 @@ import (
 	"syscall"
 )
 
-// FS is root.FS(), except that files are opened with O_NONBLOCK. On a regular file or a directory that changes nothing
-// but the system calls around the open: os.File then skips making the
-// descriptor non-blocking and back again (four fcntl calls per response
-// that epoll refuses anyway). And a file swapped for a FIFO between the
+// FS is root.FS(), except that files are opened with O_NONBLOCK. On a
+// regular file or a directory that changes nothing but the system calls
+// around the open: os.File then skips making the descriptor non-blocking
+// and back again (four fcntl calls per response that epoll refuses
+// anyway). And a file swapped for a FIFO between the
 // handler's stat and its open no longer blocks the request in open(2)
 // waiting for a writer; with no writer it reads as empty.
 type FS struct {
@@ -27,6 +28,8 @@ var (
 	_ fs.ReadDirFS = FS{}
 )
 
+// Open opens name for reading, non-blocking, through the root: a name
+// that is not valid for fs.FS, or that leads out of the root, fails.
 func (r FS) Open(name string) (fs.File, error) {
 	if !fs.ValidPath(name) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
@@ -38,6 +41,8 @@ func (r FS) Open(name string) (fs.File, error) {
 	return f, nil
 }
 
+// Stat is root.FS()'s Stat.
 func (r FS) Stat(name string) (fs.FileInfo, error) { return fs.Stat(r.fsys, name) }
 
+// ReadDir is root.FS()'s ReadDir.
 func (r FS) ReadDir(name string) ([]fs.DirEntry, error) { return fs.ReadDir(r.fsys, name) }
