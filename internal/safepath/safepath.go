@@ -37,7 +37,11 @@ func Clean(p string) (clean string, ok bool) {
 	if runtime.GOOS == "windows" && strings.ContainsAny(p, `\:`) {
 		return "", false
 	}
-	c := path.Clean("/" + p)
+	c := p
+	if !strings.HasPrefix(p, "/") {
+		c = "/" + p
+	}
+	c = path.Clean(c) // no allocation when c is clean already
 	if c != "/" && strings.HasSuffix(p, "/") {
 		c += "/"
 	}
