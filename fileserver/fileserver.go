@@ -223,18 +223,29 @@ func openError(err error) error {
 }
 
 func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, name string, info fs.FileInfo) error {
-	if e := h.cache.get(name, info); e != nil {
-		if e.content != nil {
-			return h.send(w, r, name, info, e, e.reader())
-		}
-		f, content, err := h.open(name, info.Size())
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		return h.send(w, r, name, info, e, content)
+	e := h.cache.get(name, info)
+	if e == nil {
+		return h.serveUncached(w, r, name, info)
 	}
+	if e.content != nil {
+		return h.send(w, r, name, info, e, e.reader())
+	}
+	f, content, err := h.open(name, info.Size())
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return h.send(w, r, name, info, e, content)
+}
 
+// serveUncached serves a file the cache has no entry for, working out its
+// type and ETag and caching them. It is apart from serveFile to keep the
+// frame of the path every cached request takes small: net/http serves
+// each connection on one goroutine, and a path deeper than its stack
+// makes the runtime grow that stack again after every GC has shrunk it.
+//
+//go:noinline
+func (h *Handler) serveUncached(w http.ResponseWriter, r *http.Request, name string, info fs.FileInfo) error {
 	f, content, err := h.open(name, info.Size())
 	if err != nil {
 		return err
@@ -288,6 +299,17 @@ func (h *Handler) open(name string, size int64) (fs.File, io.ReadSeeker, error) 
 
 // send answers r with content, described by e, through http.ServeContent.
 func (h *Handler) send(w http.ResponseWriter, r *http.Request, name string, info fs.FileInfo, e *cachedFile, content io.ReadSeeker) error {
+	w, r, modtime := h.prepare(w, r, info, e)
+	http.ServeContent(w, r, name, modtime, content)
+	return nil
+}
+
+// prepare sets the headers send owns and picks the writer and request
+// ServeContent gets. It is apart from send to keep send's frame, which is
+// on the way to sendfile, small (see serveUncached).
+//
+//go:noinline
+func (h *Handler) prepare(w http.ResponseWriter, r *http.Request, info fs.FileInfo, e *cachedFile) (http.ResponseWriter, *http.Request, time.Time) {
 	// One allocation for the three values; each slice is capped so that a
 	// later append cannot write into its neighbour.
 	v := [...]string{e.ctype, e.etag, "nosniff"}
@@ -313,8 +335,7 @@ func (h *Handler) send(w http.ResponseWriter, r *http.Request, name string, info
 		// fail; route its plain-text errors to our error page.
 		w = &errorPageWriter{ResponseWriter: w, h: h, r: req}
 	}
-	http.ServeContent(w, req, name, modtime, content)
-	return nil
+	return w, req, modtime
 }
 
 func isUnixEpochOrZero(t time.Time) bool {
