@@ -5,9 +5,9 @@
 //
 // The chain mirrors newHandler in cmd/httpserver/handler.go and the
 // server in run.go for the flags the benchmark uses (--quiet, no --cgi):
-// the smuggling watch on the listener, the file server, the Expect:
-// 100-continue policy, Python's request-line and header-count limits,
-// panic recovery and the Server header. Keep it in step when those files
+// the smuggling watch on the listener, the file server, the command's
+// front handler (the Server header, the smuggling check, Python's
+// request-line and header-count limits) and panic recovery. Keep it in step when those files
 // change: a listener or writer wrapper decides whether sendfile survives. -listing python serves Python's exact listing page, which
 // the command has no flag for yet.
 //
@@ -48,14 +48,8 @@ func main() {
 		lo.Format = listing.Python
 	}
 	var h http.Handler = fileserver.New(rootfs.New(dir), fileserver.Options{Listing: lo, ErrorLog: errLog})
-	h = middleware.Expect100(func(r *http.Request) (int, bool) { return 0, true })(h)
-	pages := errorpage.New(nil, "")
-	h = limits(pages, h)
-	h = smuggle.Guard(func(w http.ResponseWriter, r *http.Request) {
-		pages.Write(w, r, http.StatusBadRequest, "Transfer-Encoding with Content-Length")
-	}, h)
+	h = &front{server: middleware.ServerVersion("httpserver", "bench"), pages: errorpage.New(nil, ""), next: h}
 	h = middleware.Recover(errLog)(h)
-	h = middleware.ServerHeader(middleware.ServerVersion("httpserver", "bench"))(h)
 
 	if *pprofAddr != "" {
 		mux := http.NewServeMux()
@@ -71,22 +65,41 @@ func main() {
 	log.Fatal(srv.Serve(smuggle.Listener(ln)))
 }
 
-// limits is cmd/httpserver's pythonLimits: 414 past a 64 KiB request line
-// and 431 past 100 header fields, the per-request work the command adds.
-func limits(pages *errorpage.Page, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if len(r.Method)+len(r.RequestURI)+len(r.Proto)+2 > 65536 {
-			pages.Write(w, r, http.StatusRequestURITooLong, "")
-			return
-		}
+// front is cmd/httpserver's front handler, the per-request work the
+// command adds before the file server, in one frame as there.
+type front struct {
+	server string
+	pages  *errorpage.Page
+	next   http.Handler
+}
+
+func (f *front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header()["Server"] = []string{f.server}
+	if f.refused(w, r) {
+		return
+	}
+	f.next.ServeHTTP(w, r)
+}
+
+//go:noinline
+func (f *front) refused(w http.ResponseWriter, r *http.Request) bool {
+	code := 0
+	switch {
+	case smuggle.Poisoned(r):
+		code = http.StatusBadRequest
+	case len(r.Method)+len(r.RequestURI)+len(r.Proto)+2 > 65536:
+		code = http.StatusRequestURITooLong
+	default:
 		n := 0
 		for _, v := range r.Header {
 			n += len(v)
 		}
-		if n > 100 {
-			pages.Write(w, r, http.StatusRequestHeaderFieldsTooLarge, "Too many headers")
-			return
+		if n <= 100 {
+			return false
 		}
-		next.ServeHTTP(w, r)
-	})
+		code = http.StatusRequestHeaderFieldsTooLarge
+	}
+	w.Header().Set("Connection", "close")
+	f.pages.Write(w, r, code, "")
+	return true
 }

@@ -68,68 +68,101 @@ func newHandler(cfg config, dir string, root *os.Root, errLog *slog.Logger, stde
 			}
 		}
 		h = dispatch
+		// Python always lets a body come (handle_expect_100); we turn
+		// away, before it is sent, one that CGI would refuse anyway.
+		// Without CGI there is nothing to refuse.
+		h = middleware.Expect100(func(r *http.Request) (int, bool) {
+			if r.ContentLength > cfg.cgiMaxBody {
+				return http.StatusRequestEntityTooLarge, false
+			}
+			return 0, true
+		})(h)
 	}
-	// Python always lets a body come (handle_expect_100); we turn away,
-	// before it is sent, one that CGI would refuse anyway.
-	h = middleware.Expect100(func(r *http.Request) (int, bool) {
-		if cfg.cgi && r.ContentLength > cfg.cgiMaxBody {
-			return http.StatusRequestEntityTooLarge, false
-		}
-		return 0, true
-	})(h)
-	h = pythonLimits(pages, h)
-	// A request framed both by Transfer-Encoding and by Content-Length is
-	// a smuggling attempt (RFC 9112 §6.3); net/http drops the
-	// Content-Length and carries on, so the listener watches for it and
-	// this answers 400 and closes the connection.
-	h = smuggle.Guard(func(w http.ResponseWriter, r *http.Request) {
-		pages.Write(w, r, http.StatusBadRequest, "Transfer-Encoding with Content-Length")
-	}, h)
-	if len(cfg.headers) > 0 {
-		h = extraHeaders(cfg.headers, h)
-	}
+	h = &front{server: serverSoftware, extra: cfg.headers, pages: pages, next: h}
 	h = middleware.Recover(errLog)(h)
-	h = middleware.ServerHeader(serverSoftware)(h)
 	if !cfg.quiet {
 		h = middleware.NewAccessLog(stderr, middleware.AccessLogOptions{Format: cfg.logFormat}).Handler(h)
 	}
 	return h
 }
 
-// pythonLimits answers what Python's request parser refuses and net/http
-// lets through: a request line over 64 KiB (414) and more than 100 header
-// fields (431). net/http's MaxHeaderBytes still bounds the memory either
-// takes before this runs.
-func pythonLimits(pages *errorpage.Page, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// Python closes the connection after either: the client is not
-		// speaking HTTP as expected.
-		if len(r.Method)+len(r.RequestURI)+len(r.Proto)+2 > maxRequestLine {
-			w.Header().Set("Connection", "close")
-			pages.Write(w, r, http.StatusRequestURITooLong, "")
-			return
-		}
-		n := 0
-		for _, v := range r.Header {
-			n += len(v)
-		}
-		if n > maxHeaders {
-			w.Header().Set("Connection", "close")
-			pages.Write(w, r, http.StatusRequestHeaderFieldsTooLarge, "Too many headers")
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
+// front is the per-request work of the command's own, in one handler:
+// the Server header and the --header fields, then the requests Python's
+// parser refuses and net/http lets through. One frame rather than a
+// middleware each keeps the path to sendfile shallow: net/http serves a
+// connection on one goroutine, and a path deeper than that goroutine's
+// stack makes the runtime copy the stack to grow it again after each GC
+// has shrunk it.
+type front struct {
+	server string      // the Server header
+	extra  http.Header // --header fields, added as Python 3.15's response_headers does
+	pages  *errorpage.Page
+	next   http.Handler
 }
 
-// extraHeaders adds the --header fields to every response, as Python
-// 3.15's response_headers does; a handler may still override them.
-func extraHeaders(extra http.Header, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		for k, v := range extra {
-			h[k] = append(h[k], v...)
-		}
-		next.ServeHTTP(w, r)
-	})
+func (f *front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h["Server"] = []string{f.server}
+	if len(f.extra) > 0 {
+		addHeaders(h, f.extra) // a handler may still override them
+	}
+	if f.refused(w, r) {
+		return
+	}
+	f.next.ServeHTTP(w, r)
+}
+
+// refused answers, with an error page and a closed connection, a request
+// the command turns away before any handler sees it, and reports whether
+// it did.
+//
+//go:noinline
+func (f *front) refused(w http.ResponseWriter, r *http.Request) bool {
+	code, message := refusal(r)
+	if code == 0 {
+		return false
+	}
+	w.Header().Set("Connection", "close")
+	f.pages.Write(w, r, code, message)
+	return true
+}
+
+// refusal is the status and message for a request the command turns away,
+// or 0.
+func refusal(r *http.Request) (code int, message string) {
+	switch {
+	case smuggle.Poisoned(r):
+		// A request framed both by Transfer-Encoding and by
+		// Content-Length is a smuggling attempt (RFC 9112 §6.3);
+		// net/http drops the Content-Length and carries on, so the
+		// listener watches for it and this answers 400.
+		return http.StatusBadRequest, "Transfer-Encoding with Content-Length"
+	case len(r.Method)+len(r.RequestURI)+len(r.Proto)+2 > maxRequestLine:
+		// Python closes the connection after a request line over
+		// 64 KiB or more than 100 header fields: the client is not
+		// speaking HTTP as expected. net/http's MaxHeaderBytes still
+		// bounds the memory either takes before this runs.
+		return http.StatusRequestURITooLong, ""
+	case headerCount(r.Header) > maxHeaders:
+		return http.StatusRequestHeaderFieldsTooLarge, "Too many headers"
+	}
+	return 0, ""
+}
+
+// addHeaders ranges over a map, whose iterator takes room on the stack;
+// apart, it keeps front's frame small.
+//
+//go:noinline
+func addHeaders(h, extra http.Header) {
+	for k, v := range extra {
+		h[k] = append(h[k], v...)
+	}
+}
+
+func headerCount(h http.Header) int {
+	n := 0
+	for _, v := range h {
+		n += len(v)
+	}
+	return n
 }

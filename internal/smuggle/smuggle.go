@@ -12,7 +12,8 @@
 // follows HTTP/1 message framing (request line, header block, then a
 // Content-Length or chunked body) over the bytes net/http reads. When a
 // header block carries both fields the connection is marked, and
-// [Guard] answers every request on it with 400 and closes it. Everything
+// [Poisoned] reports it for every request on it, so that the server can
+// answer 400 and close the connection. Everything
 // net/http itself rejects (malformed or differing Content-Length, a
 // missing Host) it already answers with 400 and a closed connection.
 //
@@ -41,8 +42,8 @@ import (
 const lineView = 256
 
 // Listener wraps ln so that its connections are watched. Serve it with an
-// http.Server whose ConnContext is [ConnContext] and whose handler is
-// wrapped in [Guard].
+// http.Server whose ConnContext is [ConnContext] and whose handler asks
+// [Poisoned] of every request.
 func Listener(ln net.Listener) net.Listener { return listener{ln} }
 
 type listener struct{ net.Listener }
@@ -101,7 +102,7 @@ var (
 type ctxKey struct{}
 
 // ConnContext is for http.Server.ConnContext: it makes the watched
-// connection known to [Guard].
+// connection known to [Poisoned].
 func ConnContext(ctx context.Context, c net.Conn) context.Context {
 	if sc, ok := c.(*Conn); ok {
 		return context.WithValue(ctx, ctxKey{}, sc)
@@ -109,18 +110,12 @@ func ConnContext(ctx context.Context, c net.Conn) context.Context {
 	return ctx
 }
 
-// Guard answers requests on a connection that carried a request with both
-// Transfer-Encoding and Content-Length with 400 (through reject, which
-// writes the page) and closes the connection.
-func Guard(reject func(w http.ResponseWriter, r *http.Request), next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if c, ok := r.Context().Value(ctxKey{}).(*Conn); ok && c.poisoned.Load() {
-			w.Header().Set("Connection", "close")
-			reject(w, r)
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
+// Poisoned reports whether r came on a watched connection that carried a
+// request with both Transfer-Encoding and Content-Length. The server
+// should answer it with 400 and "Connection: close".
+func Poisoned(r *http.Request) bool {
+	c, ok := r.Context().Value(ctxKey{}).(*Conn)
+	return ok && c.poisoned.Load()
 }
 
 type state int

@@ -100,13 +100,16 @@ func FuzzParser(f *testing.F) {
 	})
 }
 
-func TestGuardOverAConnection(t *testing.T) {
-	srv := httptest.NewUnstartedServer(Guard(
-		func(w http.ResponseWriter, r *http.Request) { http.Error(w, "smuggling", http.StatusBadRequest) },
-		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			io.Copy(io.Discard, r.Body)
-			io.WriteString(w, "ok")
-		})))
+func TestPoisonedOverAConnection(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if Poisoned(r) {
+			w.Header().Set("Connection", "close")
+			http.Error(w, "smuggling", http.StatusBadRequest)
+			return
+		}
+		io.Copy(io.Discard, r.Body)
+		io.WriteString(w, "ok")
+	}))
 	srv.Listener = Listener(srv.Listener)
 	srv.Config.ConnContext = ConnContext
 	srv.Start()
