@@ -462,6 +462,27 @@ func TestStreaming(t *testing.T) {
 	}
 }
 
+// TestOutputInOneWrite proves output that comes together is not flushed
+// piecemeal: a short script's response has a Content-Length, not chunks.
+// The flush delay is long here so that a slow machine cannot make the
+// script look paused.
+func TestOutputInOneWrite(t *testing.T) {
+	defer cgihandler.SetFlushDelay(10 * time.Second)()
+	srv, _ := newServer(t, cgihandler.Options{})
+	resp, err := http.Get(srv.URL + "/cgi-bin/child?mode=status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || string(b) != "no coffee\n" {
+		t.Fatalf("body %q, %v", b, err)
+	}
+	if resp.ContentLength != int64(len(b)) || len(resp.TransferEncoding) > 0 {
+		t.Errorf("Content-Length %d, Transfer-Encoding %v; want %d and none", resp.ContentLength, resp.TransferEncoding, len(b))
+	}
+}
+
 func TestBigOutputFlatMemory(t *testing.T) {
 	srv, _ := newServer(t, cgihandler.Options{})
 	runtime.GC()

@@ -284,7 +284,7 @@ func (h *Handler) supervise(ctx context.Context, w http.ResponseWriter, rc *http
 		}
 		mu.Unlock()
 		if sent {
-			clientErr = stream(w, rc, br, bodyAllowed(r.Method, resp.status))
+			clientErr = stream(ctx, w, rc, p.stdout, br, bodyAllowed(r.Method, resp.status))
 			mu.Lock()
 			writing = false
 			mu.Unlock()
@@ -364,9 +364,11 @@ func (h *Handler) supervise(ctx context.Context, w http.ResponseWriter, rc *http
 		if clientErr == nil && errors.As(waitErr, &ee) && ee.ExitCode() == -1 {
 			// The script died of a signal (a crash, the OOM killer)
 			// after its header: its body is most likely incomplete.
-			// Cut the connection as a timeout does, so that the
-			// final chunk is never sent and the client does not take
-			// the truncated body for a whole one.
+			// Send what it wrote, which may still wait in net/http's
+			// buffer, then cut the connection as a timeout does, so
+			// that the final chunk is never sent and the client does
+			// not take the truncated body for a whole one.
+			rc.Flush()
 			rc.SetWriteDeadline(time.Now())
 		}
 	case timedOut:
@@ -382,20 +384,50 @@ func (h *Handler) supervise(ctx context.Context, w http.ResponseWriter, rc *http
 	}
 }
 
-// stream copies the script's body to the client as it comes, flushing
-// after every read so that a line printed is a line seen. It returns the
-// client's write error, if any; a read error only means the script is
-// done or was killed.
-func stream(w http.ResponseWriter, rc *http.ResponseController, br *bufio.Reader, bodyOK bool) error {
+// flushDelay is how long the script's output may pause before what it has
+// written so far is flushed to the client. Output that comes together, as
+// all of a short script's does, goes out in one write (with a
+// Content-Length, when it fits net/http's buffer); a script that prints
+// progress and works on is still seen as it goes.
+var flushDelay = 2 * time.Millisecond // a variable for tests
+
+// stream copies the script's body from br, which reads stdout, to the
+// client as it comes, flushing whenever the script pauses so that a line
+// printed is a line seen. It returns the client's write error, if any; a
+// read error only means the script is done or was killed. ctx is the one
+// whose end kills the script and sets stdout's read deadline to unblock
+// this.
+func stream(ctx context.Context, w http.ResponseWriter, rc *http.ResponseController, stdout *os.File, br *bufio.Reader, bodyOK bool) error {
 	if !bodyOK {
 		io.Copy(io.Discard, br)
 		return nil
 	}
+	unflushed := false
 	for {
 		if br.Buffered() == 0 {
-			// One read of the script's output, however much it is.
-			if _, err := br.Peek(1); err != nil {
-				return nil
+			// One read of the script's output, however much it is; if
+			// some is waiting to be flushed, a read with a deadline.
+			if unflushed {
+				stdout.SetReadDeadline(time.Now().Add(flushDelay))
+			}
+			_, err := br.Peek(1)
+			if unflushed {
+				stdout.SetReadDeadline(time.Time{})
+				if ctx.Err() != nil {
+					// The kill's deadline must stand: it may have
+					// come between the read and the reset.
+					stdout.SetReadDeadline(time.Now())
+				}
+			}
+			if errors.Is(err, os.ErrDeadlineExceeded) && ctx.Err() == nil {
+				if ferr := rc.Flush(); ferr != nil && !errors.Is(ferr, http.ErrNotSupported) {
+					return ferr
+				}
+				unflushed = false
+				continue
+			}
+			if err != nil {
+				return nil // net/http flushes what is left
 			}
 		}
 		// Write straight from the reader's buffer: no second copy.
@@ -404,9 +436,7 @@ func stream(w http.ResponseWriter, rc *http.ResponseController, br *bufio.Reader
 			return werr
 		}
 		br.Discard(len(b))
-		if ferr := rc.Flush(); ferr != nil && !errors.Is(ferr, http.ErrNotSupported) {
-			return ferr
-		}
+		unflushed = true
 	}
 }
 
