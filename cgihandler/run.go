@@ -92,11 +92,11 @@ func (h *Handler) pipes(cmd *exec.Cmd, in input) (*pipes, error) {
 	p := new(pipes)
 	var err error
 	var ow, ew, ir *os.File
-	if p.stdout, ow, err = os.Pipe(); err != nil {
+	if p.stdout, ow, err = pipe(true); err != nil {
 		return nil, err
 	}
 	p.child = append(p.child, ow)
-	if p.stderr, ew, err = os.Pipe(); err != nil {
+	if p.stderr, ew, err = pipe(true); err != nil {
 		p.stdout.Close()
 		p.closeChild()
 		return nil, err
@@ -107,7 +107,7 @@ func (h *Handler) pipes(cmd *exec.Cmd, in input) (*pipes, error) {
 	case in.file != nil:
 		cmd.Stdin = in.file
 	case in.stream != nil:
-		if ir, p.stdin, err = os.Pipe(); err != nil {
+		if p.stdin, ir, err = pipe(false); err != nil {
 			p.stdout.Close()
 			p.stderr.Close()
 			p.closeChild()
@@ -115,6 +115,10 @@ func (h *Handler) pipes(cmd *exec.Cmd, in input) (*pipes, error) {
 		}
 		p.child = append(p.child, ir)
 		cmd.Stdin = ir
+	default:
+		if f := devNull(); f != nil {
+			cmd.Stdin = f
+		}
 	}
 	return p, nil
 }

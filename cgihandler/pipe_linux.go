@@ -1,0 +1,44 @@
+package cgihandler
+
+import (
+	"os"
+	"sync"
+	"syscall"
+)
+
+// pipe returns a pipe for one of a script's stdio streams: the parent's
+// end (the read end when parentReads) in the runtime's poller, so that
+// reads honour deadlines, and the child's end a plain blocking descriptor.
+// os.Pipe puts both ends in the poller, and exec then has to make the
+// child's end blocking again: six system calls per pipe that a CGI
+// request need not make.
+func pipe(parentReads bool) (parent, child *os.File, err error) {
+	var p [2]int
+	if err := syscall.Pipe2(p[:], syscall.O_CLOEXEC); err != nil {
+		return nil, nil, os.NewSyscallError("pipe2", err)
+	}
+	pfd, cfd := p[0], p[1]
+	if !parentReads {
+		pfd, cfd = cfd, pfd
+	}
+	if err := syscall.SetNonblock(pfd, true); err != nil {
+		syscall.Close(pfd)
+		syscall.Close(cfd)
+		return nil, nil, os.NewSyscallError("fcntl", err)
+	}
+	// NewFile makes a pollable File of a non-blocking descriptor.
+	return os.NewFile(uintptr(pfd), "|parent"), os.NewFile(uintptr(cfd), "|child"), nil
+}
+
+// devNull is the stdin of a script that gets no body, opened once and
+// shared: os/exec would open /dev/null for every script, put it in the
+// poller and make it blocking again. It is nil if /dev/null cannot be
+// opened, and exec then opens its own.
+var devNull = sync.OnceValue(func() *os.File {
+	fd, err := syscall.Open(os.DevNull, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return nil
+	}
+	// A blocking descriptor: exec takes it as it is.
+	return os.NewFile(uintptr(fd), os.DevNull)
+})
