@@ -50,8 +50,10 @@
 // Location holding a path is a local redirect served without a round
 // trip to the client (Options.LocalRedirect), any other Location is a 302,
 // and other fields are passed on. The body is streamed to the client as
-// the script writes it, with a flush after every read; it is never held
-// whole in memory. A script whose output ends before a valid header gets
+// the script writes it, flushed whenever the script pauses for 2 ms: a
+// short script's whole answer leaves in one write, with a Content-Length,
+// and a line of progress is seen as it is printed. It is never held whole
+// in memory. A script whose output ends before a valid header gets
 // a 500; the reason is logged, never shown.
 //
 // # Safety
