@@ -160,19 +160,9 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		// Python answers 501 for a method it has no do_METHOD for.
-		w.Header().Set("Allow", "GET, HEAD")
-		return &statusError{http.StatusNotImplemented, "Unsupported method ('" + r.Method + "')", nil}
-	}
-	urlPath := requestPath(r)
-	name, wantDir, ok := safepath.Resolve(urlPath)
-	if !ok || h.hideDots && safepath.IsHidden(name) {
-		return notFound(nil)
-	}
-	info, err := fs.Stat(h.fsys, name)
+	name, wantDir, info, err := h.lookup(w, r)
 	if err != nil {
-		return openError(err)
+		return err
 	}
 	switch {
 	case info.IsDir():
@@ -191,6 +181,28 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 		return notFound(nil)
 	}
 	return h.serveFile(w, r, name, info)
+}
+
+// lookup resolves r's path to a name in the file system and stats it. It
+// is apart from serve to keep serve's frame, which is on the way to
+// sendfile, small (see serveUncached).
+//
+//go:noinline
+func (h *Handler) lookup(w http.ResponseWriter, r *http.Request) (name string, wantDir bool, info fs.FileInfo, err error) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		// Python answers 501 for a method it has no do_METHOD for.
+		w.Header().Set("Allow", "GET, HEAD")
+		return "", false, nil, &statusError{http.StatusNotImplemented, "Unsupported method ('" + r.Method + "')", nil}
+	}
+	name, wantDir, ok := safepath.Resolve(requestPath(r))
+	if !ok || h.hideDots && safepath.IsHidden(name) {
+		return "", false, nil, notFound(nil)
+	}
+	info, err = fs.Stat(h.fsys, name)
+	if err != nil {
+		return "", false, nil, openError(err)
+	}
+	return name, wantDir, info, nil
 }
 
 func (h *Handler) serveDir(w http.ResponseWriter, r *http.Request, name string) error {
@@ -227,15 +239,21 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 	if e == nil {
 		return h.serveUncached(w, r, name, info)
 	}
+	var content io.ReadSeeker
 	if e.content != nil {
-		return h.send(w, r, name, info, e, e.reader())
+		content = e.reader()
+	} else {
+		f, c, err := h.open(name, info.Size())
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		content = c
 	}
-	f, content, err := h.open(name, info.Size())
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	return h.send(w, r, name, info, e, content)
+	// What send does, without its frame on the way to sendfile.
+	w, r, modtime := h.prepare(w, r, info, e)
+	http.ServeContent(w, r, name, modtime, content)
+	return nil
 }
 
 // serveUncached serves a file the cache has no entry for, working out its

@@ -19,7 +19,7 @@ import (
 
 // BenchmarkConnStack reports the goroutine stack a keep-alive connection
 // ends up with after serving a 64 KiB file by sendfile (stack-B/conn),
-// for the command's handler and for http.FileServer. net/http serves a
+// for the command's handler, quiet and logging, and for http.FileServer. net/http serves a
 // connection on one goroutine; a GC shrinks the stack of an idle one, and
 // a request whose path is deeper than the shrunk stack pays for copying it
 // to grow it back, every GC cycle. The figure is deterministic for a given
@@ -34,15 +34,19 @@ func BenchmarkConnStack(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer root.Close()
-	cfg, err := parseArgs([]string{"--quiet", "-d", dir}, io.Discard)
-	if err != nil {
-		b.Fatal(err)
+	command := func(args ...string) http.Handler {
+		cfg, err := parseArgs(append(args, "-d", dir), io.Discard)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return newHandler(cfg, dir, root, slog.New(slog.DiscardHandler), io.Discard)
 	}
 	for _, c := range []struct {
 		name string
 		h    http.Handler
 	}{
-		{"command", newHandler(cfg, dir, root, slog.New(slog.DiscardHandler), io.Discard)},
+		{"command", command("--quiet")},
+		{"command-log", command()},
 		{"stdlib", http.FileServer(http.Dir(dir))},
 	} {
 		b.Run(c.name, func(b *testing.B) {
