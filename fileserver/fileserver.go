@@ -346,6 +346,8 @@ func (h *Handler) prepare(w http.ResponseWriter, r *http.Request, info fs.FileIn
 		// ReadFrom would send the first 512 of them apart from the rest:
 		// two writes for a 1 KiB file. Plain writes make it one.
 		w = writeOnly{w}
+	} else if r.Method == http.MethodGet && info.Size() >= corkMinBytes {
+		w = corked(w, r) // see ConnContext
 	}
 	req, guard := h.guardRanges(r, info.Size())
 	if guard {

@@ -15,6 +15,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"log"
 	"log/slog"
@@ -61,7 +62,9 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	srv := &http.Server{Handler: h, ConnContext: smuggle.ConnContext}
+	srv := &http.Server{Handler: h, ConnContext: func(ctx context.Context, c net.Conn) context.Context {
+		return fileserver.ConnContext(smuggle.ConnContext(ctx, c), c)
+	}}
 	log.Fatal(srv.Serve(smuggle.Listener(ln)))
 }
 

@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"strconv"
 
+	"github.com/pyhttp/httpserver/fileserver"
 	"github.com/pyhttp/httpserver/internal/smuggle"
 	"github.com/pyhttp/httpserver/internal/tlsconfig"
 	"github.com/pyhttp/httpserver/middleware"
@@ -79,7 +80,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		MaxHeaderBytes:    cfg.maxHeaderBytes,
 		ErrorLog:          log.New(logw, "", 0),
 		TLSConfig:         tlsConf,
-		ConnContext:       smuggle.ConnContext,
+		ConnContext:       connContext,
 		Protocols:         new(http.Protocols),
 	}
 	srv.Protocols.SetHTTP1(true)
@@ -141,4 +142,11 @@ func unwrapOp(err error) error {
 		return oe.Err
 	}
 	return err
+}
+
+// connContext tells the smuggling guard and the file handler which
+// connection a request came on: the guard to refuse a poisoned one, the
+// file handler to cork it while a large file goes out by sendfile.
+func connContext(ctx context.Context, c net.Conn) context.Context {
+	return fileserver.ConnContext(smuggle.ConnContext(ctx, c), c)
 }
