@@ -86,9 +86,9 @@ func newHandler(cfg config, dir string, root *os.Root, errLog *slog.Logger, stde
 	return h
 }
 
-// front is the per-request work of the command's own, in one handler:
-// the Server header and the --header fields, then the requests Python's
-// parser refuses and net/http lets through. One frame rather than a
+// front does the command's own per-request work in one handler: it sets
+// the Server header and the --header fields, then turns away the requests
+// Python's parser refuses and net/http lets through. One frame rather than a
 // middleware each keeps the path to sendfile shallow: net/http serves a
 // connection on one goroutine, and a path deeper than that goroutine's
 // stack makes the runtime copy the stack to grow it again after each GC
