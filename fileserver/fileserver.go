@@ -185,7 +185,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 
 // lookup resolves r's path to a name in the file system and stats it. It
 // is apart from serve to keep serve's frame, which is on the way to
-// sendfile, small (see serveUncached).
+// sendfile, small (see describe).
 //
 //go:noinline
 func (h *Handler) lookup(w http.ResponseWriter, r *http.Request) (name string, wantDir bool, info fs.FileInfo, err error) {
@@ -235,40 +235,48 @@ func openError(err error) error {
 }
 
 func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, name string, info fs.FileInfo) error {
+	var (
+		f       fs.File // nil when the bytes come from the cache
+		content io.ReadSeeker
+		err     error
+	)
 	e := h.cache.get(name, info)
-	if e == nil {
-		return h.serveUncached(w, r, name, info)
-	}
-	var content io.ReadSeeker
-	if e.content != nil {
+	switch {
+	case e == nil:
+		f, content, e, err = h.describe(name, info)
+	case e.content != nil:
 		content = e.reader()
-	} else {
-		f, c, err := h.open(name, info.Size())
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		content = c
+	default:
+		f, content, err = h.open(name, info.Size())
 	}
-	// What send does, without its frame on the way to sendfile.
+	if err != nil {
+		return err
+	}
+	if f != nil {
+		defer f.Close()
+	}
 	w, r, modtime := h.prepare(w, r, info, e)
 	http.ServeContent(w, r, name, modtime, content)
 	return nil
 }
 
-// serveUncached serves a file the cache has no entry for, working out its
-// type and ETag and caching them. It is apart from serveFile to keep the
-// frame of the path every cached request takes small: net/http serves
-// each connection on one goroutine, and a path deeper than its stack
-// makes the runtime grow that stack again after every GC has shrunk it.
+// describe opens a file the cache has no entry for and works out its type
+// and ETag, caching them, and its bytes when it is small. The caller
+// closes f. It is apart from serveFile to keep the frame of the path
+// every cached request takes small: net/http serves each connection on
+// one goroutine, and a path deeper than its stack makes the runtime grow
+// that stack again after every GC has shrunk it.
 //
 //go:noinline
-func (h *Handler) serveUncached(w http.ResponseWriter, r *http.Request, name string, info fs.FileInfo) error {
+func (h *Handler) describe(name string, info fs.FileInfo) (fs.File, io.ReadSeeker, *cachedFile, error) {
 	f, content, err := h.open(name, info.Size())
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
-	defer f.Close()
+	fail := func(err error) (fs.File, io.ReadSeeker, *cachedFile, error) {
+		f.Close()
+		return nil, nil, nil, err
+	}
 	e := &cachedFile{version: versionOf(info)}
 	stable := true
 	if info.Size() <= cacheMaxFileBytes {
@@ -276,25 +284,25 @@ func (h *Handler) serveUncached(w http.ResponseWriter, r *http.Request, name str
 			if errors.Is(err, syscall.EISDIR) {
 				// Replaced by a directory between stat and open:
 				// gone, as far as this request is concerned.
-				return notFound(err)
+				return fail(notFound(err))
 			}
-			return &statusError{http.StatusInternalServerError, "", err}
+			return fail(&statusError{http.StatusInternalServerError, "", err})
 		}
 		content = e.reader()
 	}
 	ctype, err := h.types.TypeOf(name, content)
 	if err != nil {
-		return &statusError{http.StatusInternalServerError, "", err}
+		return fail(&statusError{http.StatusInternalServerError, "", err})
 	}
 	etag, err := h.etag(info, content)
 	if err != nil {
-		return &statusError{http.StatusInternalServerError, "", err}
+		return fail(&statusError{http.StatusInternalServerError, "", err})
 	}
 	e.ctype, e.etag = ctype, etag
 	if stable {
 		h.cache.put(name, e)
 	}
-	return h.send(w, r, name, info, e, content)
+	return f, content, e, nil
 }
 
 // open opens name for reading; http.ServeContent needs to seek. size is
@@ -315,16 +323,10 @@ func (h *Handler) open(name string, size int64) (fs.File, io.ReadSeeker, error) 
 	return f, content, nil
 }
 
-// send answers r with content, described by e, through http.ServeContent.
-func (h *Handler) send(w http.ResponseWriter, r *http.Request, name string, info fs.FileInfo, e *cachedFile, content io.ReadSeeker) error {
-	w, r, modtime := h.prepare(w, r, info, e)
-	http.ServeContent(w, r, name, modtime, content)
-	return nil
-}
-
-// prepare sets the headers send owns and picks the writer and request
-// ServeContent gets. It is apart from send to keep send's frame, which is
-// on the way to sendfile, small (see serveUncached).
+// prepare sets the headers the handler owns and picks the writer and
+// request http.ServeContent gets. It is apart from serveFile to keep
+// serveFile's frame, which is on the way to sendfile, small (see
+// describe).
 //
 //go:noinline
 func (h *Handler) prepare(w http.ResponseWriter, r *http.Request, info fs.FileInfo, e *cachedFile) (http.ResponseWriter, *http.Request, time.Time) {
