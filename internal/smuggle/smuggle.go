@@ -13,9 +13,9 @@
 // Content-Length or chunked body) over the bytes net/http reads. When a
 // header block carries both fields the connection is marked, and
 // [Poisoned] reports it for every request on it, so that the server can
-// answer 400 and close the connection. Everything
-// net/http itself rejects (malformed or differing Content-Length, a
-// missing Host) it already answers with 400 and a closed connection.
+// answer 400 and close the connection. Everything net/http itself
+// rejects (malformed or differing Content-Length, a missing Host) it
+// already answers with 400 and a closed connection.
 //
 // Cleartext HTTP/1 only: HTTP/2 frames its own messages (the parser stops
 // at the HTTP/2 preface and at CONNECT), and net/http needs the bare
@@ -104,6 +104,7 @@ func (c *Conn) CloseWrite() error {
 }
 
 var (
+	_ syscall.Conn                    = (*Conn)(nil)
 	_ io.ReaderFrom                   = (*Conn)(nil)
 	_ interface{ CloseWrite() error } = (*Conn)(nil)
 )
