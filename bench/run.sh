@@ -450,45 +450,56 @@ peer_of() { # variant -> the program that must be installed
 	esac
 }
 
-# bench_variant starts one variant, records start-up and RSS (scenario
-# 8), runs its scenarios, and stops it. The listing runs last: a slow
-# peer is still building listings that wrk gave up on when the run ends,
-# and that backlog must not eat into another scenario. VmHWM is read
-# before and after it.
-bench_variant() { # rep variant
-	local rep=$1 variant=$2 port t0 startup
+# bench_scenario starts one variant, runs one scenario on it and stops
+# it, so that every scenario meets a fresh process and nothing another
+# scenario left behind (a slow peer's backlog of listings that wrk gave
+# up on, a grown heap) is billed to it. It raises PEAK_FILES or
+# PEAK_LISTING[variant] to the process's VmHWM.
+declare -A PEAK_FILES=() PEAK_LISTING=()
+bench_scenario() { # rep variant scenario
+	local rep=$1 variant=$2 s=$3 port
 	port=$(free_port)
-	t0=$(date +%s%N)
 	start_server "$variant" "$port"
 	local pid=$SERVER_PID
-	if ! startup=$(wait_ready "$port" "$t0" "$pid"); then
-		log "  $variant did not answer 200 on port $port; skipped"
+	if ! wait_ready "$port" "$(date +%s%N)" "$pid" >/dev/null; then
+		log "  $variant did not answer 200 on port $port; $s skipped"
 		stop_server "$pid"
 		return 0
 	fi
-	record "$rep" "$variant" s8 idle_rss_kib "$(rss_kib "$pid" VmRSS)"
-	local s
-	for s in $(scenarios_for "$variant"); do
-		case $s in
-		s1_1k) measure "$rep" "$variant" "$s" "$port" /1k.txt "$CONNS_SMALL" ;;
-		s2_64k) measure "$rep" "$variant" "$s" "$port" /64k.txt "$CONNS_SMALL" ;;
-		s3_10m) measure "$rep" "$variant" "$s" "$port" /10m.txt "$CONNS_LARGE" ;;
-		s4_close) measure "$rep" "$variant" "$s" "$port" /1k.txt "$CONNS_SMALL" -H 'Connection: close' ;;
-		s5_list)
-			settle "$pid"
-			record "$rep" "$variant" s8 peak_rss_files_kib "$(rss_kib "$pid" VmHWM)"
-			record "$rep" "$variant" "$s" body_bytes \
-				"$(curl -s -o /dev/null -w '%{size_download}' --max-time 10 "http://127.0.0.1:$port/list/")"
-			measure "$rep" "$variant" "$s" "$port" /list/ "$CONNS_SLOW"
-			record "$rep" "$variant" s8 peak_rss_listing_kib "$(rss_kib "$pid" VmHWM)"
-			;;
-		s6_cgi)
-			settle "$pid"
-			measure "$rep" "$variant" "$s" "$port" /cgi-bin/hello.sh "$CONNS_SLOW" ;;
-		esac
-	done
-	record "$rep" "$variant" s8 peak_rss_kib "$(rss_kib "$pid" VmHWM)"
+	case $s in
+	s1_1k) measure "$rep" "$variant" "$s" "$port" /1k.txt "$CONNS_SMALL" ;;
+	s2_64k) measure "$rep" "$variant" "$s" "$port" /64k.txt "$CONNS_SMALL" ;;
+	s3_10m) measure "$rep" "$variant" "$s" "$port" /10m.txt "$CONNS_LARGE" ;;
+	s4_close) measure "$rep" "$variant" "$s" "$port" /1k.txt "$CONNS_SMALL" -H 'Connection: close' ;;
+	s5_list)
+		record "$rep" "$variant" "$s" body_bytes \
+			"$(curl -s -o /dev/null -w '%{size_download}' --max-time 10 "http://127.0.0.1:$port/list/")"
+		measure "$rep" "$variant" "$s" "$port" /list/ "$CONNS_SLOW"
+		;;
+	s6_cgi) measure "$rep" "$variant" "$s" "$port" /cgi-bin/hello.sh "$CONNS_SLOW" ;;
+	esac
+	local hwm
+	hwm=$(rss_kib "$pid" VmHWM)
+	if [[ $s == s5_list ]]; then
+		PEAK_LISTING[$variant]=$hwm
+	elif ((hwm > ${PEAK_FILES[$variant]:-0})); then
+		PEAK_FILES[$variant]=$hwm
+	fi
 	stop_server "$pid"
+}
+
+# record_idle_rss starts a variant, records its RSS once it has answered
+# its first request (scenario 8), and stops it.
+record_idle_rss() { # rep variant
+	local port
+	port=$(free_port)
+	start_server "$2" "$port"
+	if wait_ready "$port" "$(date +%s%N)" "$SERVER_PID" >/dev/null; then
+		record "$1" "$2" s8 idle_rss_kib "$(rss_kib "$SERVER_PID" VmRSS)"
+	else
+		log "  $2 did not answer 200 on port $port"
+	fi
+	stop_server "$SERVER_PID"
 }
 
 # run_startup measures scenario 8's start-up on its own: each server is
@@ -527,16 +538,49 @@ sample_load() {
 	LOAD_MAX=$(awk -v a="$LOAD_MAX" -v b="$l" 'BEGIN { print (b > a ? b : a) }')
 }
 
+# run_scenarios takes the scenarios one at a time and, within each, every
+# server in turn, so that the figures a ratio divides were taken seconds
+# apart rather than minutes: on a shared VM the machine's speed drifts
+# over minutes. Every other repetition takes the servers in the reverse
+# order, so that a drift within a scenario does not always favour the
+# same one.
 run_scenarios() {
-	local rep variant
+	local rep variant s i
 	local -a variants=(ours ours-pylist ours-cgi ours-log ours-static go nginx caddy lighttpd python)
+	local -a order
 	for ((rep = 1; rep <= REPS; rep++)); do
 		log "repetition $rep of $REPS"
-		for variant in "${variants[@]}"; do
-			[[ -n ${AVAILABLE[$(peer_of "$variant")]:-} ]] || continue
-			sample_load
-			log " $variant"
-			bench_variant "$rep" "$variant"
+		order=()
+		for ((i = 0; i < ${#variants[@]}; i++)); do
+			variant=${variants[i]}
+			((rep % 2 == 0)) && variant=${variants[${#variants[@]} - 1 - i]}
+			[[ -n ${AVAILABLE[$(peer_of "$variant")]:-} ]] && order+=("$variant")
+		done
+		PEAK_FILES=() PEAK_LISTING=()
+		log " idle RSS"
+		for variant in "${order[@]}"; do
+			record_idle_rss "$rep" "$variant"
+		done
+		for s in s1_1k s2_64k s3_10m s4_close s6_cgi s5_list; do
+			log " $s"
+			for variant in "${order[@]}"; do
+				[[ " $(scenarios_for "$variant") " == *" $s "* ]] || continue
+				sample_load
+				bench_scenario "$rep" "$variant" "$s"
+			done
+		done
+		local files listing
+		for variant in "${order[@]}"; do
+			files=${PEAK_FILES[$variant]:-} listing=${PEAK_LISTING[$variant]:-}
+			if [[ -n $files ]]; then
+				record "$rep" "$variant" s8 peak_rss_files_kib "$files"
+			fi
+			if [[ -n $listing ]]; then
+				record "$rep" "$variant" s8 peak_rss_listing_kib "$listing"
+			fi
+			if [[ -n $files$listing ]]; then
+				record "$rep" "$variant" s8 peak_rss_kib "$((${files:-0} > ${listing:-0} ? ${files:-0} : ${listing:-0}))"
+			fi
 		done
 	done
 }
