@@ -17,18 +17,22 @@ import (
 // handful of calls with 64 KiB each.
 var direntBufs = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
 
-// readOpen reads the entries of the directory f, which [read] opened, with
-// getdents(2) and fstatat(2) on f's descriptor. It is the fast path for
-// an *os.File, which is what os.DirFS and an [os.Root]'s FS hand out: an
-// os.File opened in a Root lstats every entry while it reads the
-// directory, where the type getdents reports is all that a names-only
-// page needs. Entries are stat'ed only when withInfo is set or their type
-// asks for it (symlinks, irregular files, a file system that reports no
-// type), and always without following a link, relative to the directory,
-// so nothing outside it is touched.
+// readOpen reads the entries of the directory f, which [read] opened and
+// found to be info, with getdents(2) and fstatat(2) on f's descriptor. It
+// is the fast path for an *os.File, which is what os.DirFS and an
+// [os.Root]'s FS hand out: an os.File opened in a Root lstats every entry
+// while it reads the directory, where the type getdents reports is all
+// that a names-only page needs. Entries are stat'ed only when withInfo is
+// set or their type asks for it (symlinks, irregular files, a file system
+// that reports no type), and always without following a link, relative
+// to the directory, so nothing outside it is touched.
+//
+// The entries come sorted by name (Sort's ByName, ascending, directories
+// mixed in). The names of a large directory are taken from c when it
+// holds them for this very state of the directory (c may be nil).
 //
 // It returns errNoFastPath when f has no descriptor.
-func readOpen(f fs.File, withInfo, hideDot bool) ([]Entry, error) {
+func readOpen(f fs.File, info fs.FileInfo, withInfo, hideDot bool, c *dirCache) ([]Entry, error) {
 	sc, ok := f.(syscall.Conn)
 	if !ok {
 		return nil, errNoFastPath
@@ -37,10 +41,14 @@ func readOpen(f fs.File, withInfo, hideDot bool) ([]Entry, error) {
 	if err != nil {
 		return nil, errNoFastPath
 	}
+	var st *syscall.Stat_t
+	if info != nil {
+		st, _ = info.Sys().(*syscall.Stat_t)
+	}
 	var entries []Entry
 	var rerr error
 	if err := rc.Control(func(fd uintptr) {
-		entries, rerr = readFD(int(fd), withInfo, hideDot)
+		entries, rerr = readFD(int(fd), st, withInfo, hideDot, c)
 	}); err != nil {
 		return nil, err
 	}
@@ -54,7 +62,56 @@ const (
 	direntName   = 19
 )
 
-func readFD(fd int, withInfo, hideDot bool) ([]Entry, error) {
+// readFD reads the directory open as fd, whose fstat is st (nil if
+// unknown): its names, from c or getdents, then a stat per entry that
+// needs one.
+func readFD(fd int, st *syscall.Stat_t, withInfo, hideDot bool, c *dirCache) ([]Entry, error) {
+	names, err := c.names(fd, st)
+	if err != nil {
+		return nil, err
+	}
+	entries := make([]Entry, 0, len(names))
+	for _, e := range names {
+		if hideDot && e.Name[0] == '.' {
+			continue
+		}
+		mustStat := e.Size == needsStat
+		e.Size = 0
+		if withInfo || mustStat {
+			var es unix.Stat_t
+			err := unix.Fstatat(fd, e.Name, &es, unix.AT_SYMLINK_NOFOLLOW)
+			for err == syscall.EINTR {
+				err = unix.Fstatat(fd, e.Name, &es, unix.AT_SYMLINK_NOFOLLOW)
+			}
+			if errors.Is(err, syscall.ENOENT) {
+				continue // gone between getdents and the stat
+			}
+			if err == nil {
+				switch es.Mode & unix.S_IFMT {
+				case unix.S_IFDIR:
+					e.IsDir = true
+				case unix.S_IFLNK:
+					e.IsSymlink = true
+				}
+				e.Size = es.Size
+				e.ModTime = time.Unix(es.Mtim.Unix())
+			}
+		}
+		entries = append(entries, e)
+	}
+	return entries, nil
+}
+
+// needsStat is the Size of a name, as readNames returns it, whose
+// directory entry does not tell all: a symlink, an irregular file, or an
+// entry of unknown type.
+const needsStat = -1
+
+// readNames reads every name in the directory open as fd with getdents,
+// sorted by name, without "." and "..". An entry has its Name, IsDir or
+// IsSymlink as the directory entry's type says, and a Size of needsStat
+// when that type is not enough.
+func readNames(fd int) ([]Entry, error) {
 	// Read every record first, into pooled buffers, so that the entries
 	// and their names can be allocated once at their exact size: one
 	// slice of entries and one string that all the names share.
@@ -81,7 +138,7 @@ func readFD(fd int, withInfo, hideDot bool) ([]Entry, error) {
 		}
 		*bp = (*bp)[:n]
 		chunks = append(chunks, bp)
-		if err := eachDirent(*bp, hideDot, func(name []byte, typ byte) {
+		if err := eachDirent(*bp, func(name []byte, typ byte) {
 			count++
 			nameBytes += len(name)
 		}); err != nil {
@@ -92,52 +149,37 @@ func readFD(fd int, withInfo, hideDot bool) ([]Entry, error) {
 	var names strings.Builder
 	names.Grow(nameBytes)
 	for _, c := range chunks {
-		eachDirent(*c, hideDot, func(name []byte, typ byte) { names.Write(name) })
+		eachDirent(*c, func(name []byte, typ byte) { names.Write(name) })
 	}
 	all := names.String()
 
 	entries := make([]Entry, 0, count)
 	off := 0
 	for _, c := range chunks {
-		eachDirent(*c, hideDot, func(name []byte, typ byte) {
+		eachDirent(*c, func(name []byte, typ byte) {
 			e := Entry{Name: all[off : off+len(name)]}
 			off += len(name)
 			switch typ {
 			case unix.DT_DIR:
 				e.IsDir = true
+			case unix.DT_REG:
 			case unix.DT_LNK:
 				e.IsSymlink = true
-			}
-			if withInfo || (typ != unix.DT_DIR && typ != unix.DT_REG) {
-				var st unix.Stat_t
-				err := unix.Fstatat(fd, e.Name, &st, unix.AT_SYMLINK_NOFOLLOW)
-				for err == syscall.EINTR {
-					err = unix.Fstatat(fd, e.Name, &st, unix.AT_SYMLINK_NOFOLLOW)
-				}
-				if errors.Is(err, syscall.ENOENT) {
-					return // gone between getdents and the stat
-				}
-				if err == nil {
-					switch st.Mode & unix.S_IFMT {
-					case unix.S_IFDIR:
-						e.IsDir = true
-					case unix.S_IFLNK:
-						e.IsSymlink = true
-					}
-					e.Size = st.Size
-					e.ModTime = time.Unix(st.Mtim.Unix())
-				}
+				e.Size = needsStat
+			default:
+				e.Size = needsStat
 			}
 			entries = append(entries, e)
 		})
 	}
+	l := Listing{Entries: entries}
+	l.Sort(ByName, false, false)
 	return entries, nil
 }
 
 // eachDirent calls fn for each record in buf, a getdents(2) result,
-// except "." and "..", and dotfiles when hideDot is set. name is only
-// valid during the call.
-func eachDirent(buf []byte, hideDot bool, fn func(name []byte, typ byte)) error {
+// except "." and "..". name is only valid during the call.
+func eachDirent(buf []byte, fn func(name []byte, typ byte)) error {
 	for len(buf) >= direntName {
 		reclen := int(binary.NativeEndian.Uint16(buf[direntReclen:]))
 		if reclen < direntName || reclen > len(buf) {
@@ -149,7 +191,7 @@ func eachDirent(buf []byte, hideDot bool, fn func(name []byte, typ byte)) error 
 		if i := bytes.IndexByte(name, 0); i >= 0 {
 			name = name[:i]
 		}
-		if len(name) == 0 || string(name) == "." || string(name) == ".." || hideDot && name[0] == '.' {
+		if len(name) == 0 || string(name) == "." || string(name) == ".." {
 			continue
 		}
 		fn(name, rec[direntType])

@@ -6,4 +6,11 @@ import "io/fs"
 
 // readOpen is the fast path of [read] on Linux; elsewhere read falls back
 // to fs.ReadDir.
-func readOpen(fs.File, bool, bool) ([]Entry, error) { return nil, errNoFastPath }
+func readOpen(fs.File, fs.FileInfo, bool, bool, *dirCache) ([]Entry, error) {
+	return nil, errNoFastPath
+}
+
+// dirCache keeps directories' names on Linux only.
+type dirCache struct{}
+
+func newDirCache() *dirCache { return nil }

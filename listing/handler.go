@@ -54,6 +54,7 @@ type Handler struct {
 	opts Options
 	tmpl *template.Template // the page; for the built-in page, up to its rows
 	tail *template.Template // the built-in page after its rows; nil for a custom one
+	dirs *dirCache          // the names of large directories, between requests
 }
 
 //go:embed modern.html
@@ -61,7 +62,7 @@ var modernHTML string
 
 // New returns a Handler with opts.
 func New(opts Options) *Handler {
-	h := &Handler{opts: opts, tmpl: opts.Template}
+	h := &Handler{opts: opts, tmpl: opts.Template, dirs: newDirCache()}
 	if h.tmpl == nil && opts.Format == Modern {
 		// Parsing a constant template cannot fail; Must is a setup-time
 		// assertion, never reached by a request.
@@ -163,7 +164,7 @@ func (h *Handler) ServeDir(w http.ResponseWriter, r *http.Request, fsys fs.FS, n
 	// Python's page shows names only, so it needs no stat per entry: the
 	// directory entries say which are directories and symlinks. A 10,000
 	// entry directory is then read as Go's FileServer reads it.
-	l, err := read(fsys, name, h.opts, !pythonPage)
+	l, err := read(fsys, name, h.opts, !pythonPage, h.dirs)
 	if err != nil {
 		return err
 	}

@@ -81,12 +81,13 @@ func (k SortKey) String() string {
 // that cannot be stat'ed, dangling or leading out, is listed as a plain
 // entry with its own size and time.
 func Read(fsys fs.FS, name string, opts Options) (*Listing, error) {
-	return read(fsys, name, opts, true)
+	return read(fsys, name, opts, true, nil)
 }
 
 // read is Read; without withInfo, entries that are not symlinks get no
-// size or time, and cost no stat.
-func read(fsys fs.FS, name string, opts Options, withInfo bool) (*Listing, error) {
+// size or time, and cost no stat. c, if not nil, keeps the names of large
+// directories between calls.
+func read(fsys fs.FS, name string, opts Options, withInfo bool, c *dirCache) (*Listing, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, err
@@ -99,7 +100,8 @@ func read(fsys fs.FS, name string, opts Options, withInfo bool) (*Listing, error
 	if !info.IsDir() {
 		return nil, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrInvalid}
 	}
-	entries, err := readOpen(f, withInfo, opts.HideDotfiles)
+	entries, err := readOpen(f, info, withInfo, opts.HideDotfiles, c)
+	byName := err == nil // readOpen's entries come sorted by name
 	if err == errNoFastPath {
 		entries, err = readFS(fsys, name, withInfo, opts.HideDotfiles)
 	}
@@ -123,8 +125,32 @@ func read(fsys fs.FS, name string, opts Options, withInfo bool) (*Listing, error
 		}
 	}
 	l := &Listing{Name: name, ModTime: info.ModTime(), Entries: entries}
-	l.Sort(ByName, false, opts.DirsFirst)
+	switch {
+	case !byName:
+		l.Sort(ByName, false, opts.DirsFirst)
+	case opts.DirsFirst:
+		// Following a symlink may have made it a directory.
+		l.Entries = dirsFirst(entries)
+	}
 	return l, nil
+}
+
+// dirsFirst returns the entries, sorted by name, with the directories
+// moved before the files and each kind left in its order: what Sort
+// makes of them with ByName and dirsFirst.
+func dirsFirst(entries []Entry) []Entry {
+	out := make([]Entry, 0, len(entries))
+	for _, e := range entries {
+		if e.IsDir {
+			out = append(out, e)
+		}
+	}
+	for _, e := range entries {
+		if !e.IsDir {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // errNoFastPath is readOpen's answer for a directory it cannot read

@@ -554,10 +554,9 @@ func (p plainFS) Open(name string) (fs.File, error) {
 	return struct{ fs.ReadDirFile }{f.(fs.ReadDirFile)}, nil
 }
 
-// TestReadFastPath checks that reading a real directory with getdents
-// and fstatat gives what fs.ReadDir gives, for every kind of entry and
-// every way of reading.
-func TestReadFastPath(t *testing.T) {
+// fastPathTree builds buildTree's tree with a dotfile and a FIFO added.
+func fastPathTree(t *testing.T) string {
+	t.Helper()
 	root, _, _ := buildTree(t)
 	for _, name := range []string{".hidden", "fifo"} {
 		p := filepath.Join(root, name)
@@ -571,6 +570,14 @@ func TestReadFastPath(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	return root
+}
+
+// TestReadFastPath checks that reading a real directory with getdents
+// and fstatat gives what fs.ReadDir gives, for every kind of entry and
+// every way of reading.
+func TestReadFastPath(t *testing.T) {
+	root := fastPathTree(t)
 	r, err := os.OpenRoot(root)
 	if err != nil {
 		t.Fatal(err)
@@ -578,24 +585,31 @@ func TestReadFastPath(t *testing.T) {
 	defer r.Close()
 	for _, withInfo := range []bool{false, true} {
 		for _, opts := range []Options{{}, {HideDotfiles: true, DirsFirst: true}} {
-			fast, err := read(r.FS(), ".", opts, withInfo)
-			if err != nil {
-				t.Fatal(err)
-			}
-			slow, err := read(plainFS{r.FS()}, ".", opts, withInfo)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(fast.Entries) < 10 {
-				t.Fatalf("read: %d entries; want the whole tree", len(fast.Entries))
-			}
-			if !slices.EqualFunc(fast.Entries, slow.Entries, func(a, b Entry) bool {
-				return a.Name == b.Name && a.IsDir == b.IsDir && a.IsSymlink == b.IsSymlink &&
-					a.Size == b.Size && a.ModTime.Equal(b.ModTime)
-			}) || !fast.ModTime.Equal(slow.ModTime) {
-				t.Errorf("read(withInfo %v, %+v):\ngetdents:   %+v\nfs.ReadDir: %+v", withInfo, opts, fast.Entries, slow.Entries)
-			}
+			checkFastPath(t, r, opts, withInfo, nil)
 		}
+	}
+}
+
+// checkFastPath compares read through r, with c, with a read through
+// fs.ReadDir.
+func checkFastPath(t *testing.T, r *os.Root, opts Options, withInfo bool, c *dirCache) {
+	t.Helper()
+	fast, err := read(r.FS(), ".", opts, withInfo, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slow, err := read(plainFS{r.FS()}, ".", opts, withInfo, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fast.Entries) < 10 {
+		t.Fatalf("read: %d entries; want the whole tree", len(fast.Entries))
+	}
+	if !slices.EqualFunc(fast.Entries, slow.Entries, func(a, b Entry) bool {
+		return a.Name == b.Name && a.IsDir == b.IsDir && a.IsSymlink == b.IsSymlink &&
+			a.Size == b.Size && a.ModTime.Equal(b.ModTime)
+	}) || !fast.ModTime.Equal(slow.ModTime) {
+		t.Errorf("read(withInfo %v, %+v, cache %v):\ngetdents:   %+v\nfs.ReadDir: %+v", withInfo, opts, c != nil, fast.Entries, slow.Entries)
 	}
 }
 

@@ -1,0 +1,238 @@
+package listing
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+)
+
+// setCacheBounds sets the dirCache bounds for one test.
+func setCacheBounds(t *testing.T, minEntries, maxEntries int, margin time.Duration) {
+	t.Helper()
+	oldMin, oldMax, oldMargin := dirCacheMinEntries, dirCacheMaxEntries, dirCacheMargin
+	dirCacheMinEntries, dirCacheMaxEntries, dirCacheMargin = minEntries, maxEntries, margin
+	t.Cleanup(func() {
+		dirCacheMinEntries, dirCacheMaxEntries, dirCacheMargin = oldMin, oldMax, oldMargin
+	})
+}
+
+// cachingDir returns a directory of n files, old enough (past a margin of
+// 20 ms) to be kept by a dirCache, open as a Root; it skips the test where
+// the temporary directory's file system is not one whose times are
+// trusted.
+func cachingDir(t *testing.T, n int) (string, *os.Root) {
+	t.Helper()
+	dir := t.TempDir()
+	for i := range n {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("f%03d.txt", i)), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trusted := trustedTimes(int(d.Fd()))
+	d.Close()
+	if !trusted {
+		t.Skip("the temporary directory's file system keeps no times a dirCache trusts")
+	}
+	time.Sleep(50 * time.Millisecond) // past the margin, and a clock tick
+	r, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return dir, r
+}
+
+func names(l *Listing) []string {
+	var s []string
+	for _, e := range l.Entries {
+		s = append(s, e.Name)
+	}
+	return s
+}
+
+func mustRead(t *testing.T, r *os.Root, opts Options, c *dirCache) *Listing {
+	t.Helper()
+	l, err := read(r.FS(), ".", opts, true, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// TestReadFastPathCached repeats TestReadFastPath's comparison with a
+// cache that keeps every directory: the second round of reads takes the
+// names from it.
+func TestReadFastPathCached(t *testing.T) {
+	setCacheBounds(t, 1, 1<<17, 0)
+	root := fastPathTree(t)
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	time.Sleep(20 * time.Millisecond) // a clock tick after the last change
+	c := newDirCache()
+	for round := range 2 {
+		for _, withInfo := range []bool{false, true} {
+			for _, opts := range []Options{{}, {HideDotfiles: true, DirsFirst: true}} {
+				checkFastPath(t, r, opts, withInfo, c)
+			}
+		}
+		if round == 0 && len(c.dirs) == 0 {
+			t.Skip("the temporary directory's file system keeps no times a dirCache trusts")
+		}
+	}
+}
+
+// TestDirCacheChanges checks that every change to a kept directory's
+// names shows in the next listing, and that a change to a file (not to
+// the directory) shows too, because sizes are never kept.
+func TestDirCacheChanges(t *testing.T) {
+	setCacheBounds(t, 3, 1<<17, 20*time.Millisecond)
+	dir, r := cachingDir(t, 5)
+	c := newDirCache()
+	want := []string{"f000.txt", "f001.txt", "f002.txt", "f003.txt", "f004.txt"}
+	if got := names(mustRead(t, r, Options{}, c)); !slices.Equal(got, want) {
+		t.Fatalf("first listing: %q; want %q", got, want)
+	}
+	if len(c.dirs) != 1 {
+		t.Fatalf("cache holds %d directories after the first listing; want 1", len(c.dirs))
+	}
+
+	// A file's new size: the directory does not change.
+	if err := os.WriteFile(filepath.Join(dir, "f002.txt"), []byte("longer"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l := mustRead(t, r, Options{}, c)
+	if e := l.Entries[2]; e.Name != "f002.txt" || e.Size != 6 {
+		t.Errorf("after the write, entry 2 is %+v; want f002.txt of 6 bytes", e)
+	}
+
+	changes := []struct {
+		what   string
+		change func() error
+		want   []string
+	}{
+		{"create", func() error { return os.WriteFile(filepath.Join(dir, "a.txt"), nil, 0o644) },
+			[]string{"a.txt", "f000.txt", "f001.txt", "f002.txt", "f003.txt", "f004.txt"}},
+		{"remove", func() error { return os.Remove(filepath.Join(dir, "f001.txt")) },
+			[]string{"a.txt", "f000.txt", "f002.txt", "f003.txt", "f004.txt"}},
+		{"rename", func() error { return os.Rename(filepath.Join(dir, "f003.txt"), filepath.Join(dir, "z.txt")) },
+			[]string{"a.txt", "f000.txt", "f002.txt", "f004.txt", "z.txt"}},
+		{"mkdir", func() error { return os.Mkdir(filepath.Join(dir, "sub"), 0o755) },
+			[]string{"a.txt", "f000.txt", "f002.txt", "f004.txt", "sub", "z.txt"}},
+	}
+	for _, ch := range changes {
+		if err := ch.change(); err != nil {
+			t.Fatal(err)
+		}
+		// At once, within the margin: read from the directory, not kept.
+		if got := names(mustRead(t, r, Options{}, c)); !slices.Equal(got, ch.want) {
+			t.Errorf("right after %s: %q; want %q", ch.what, got, ch.want)
+		}
+		// Once the change is old enough to be kept, and again from the
+		// cache.
+		time.Sleep(50 * time.Millisecond)
+		for range 2 {
+			if got := names(mustRead(t, r, Options{}, c)); !slices.Equal(got, ch.want) {
+				t.Errorf("after %s: %q; want %q", ch.what, got, ch.want)
+			}
+		}
+	}
+	// Hidden names are filtered from the kept ones per listing.
+	if err := os.WriteFile(filepath.Join(dir, ".env"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(50 * time.Millisecond)
+	for range 2 {
+		if got := names(mustRead(t, r, Options{}, c)); !slices.Contains(got, ".env") {
+			t.Errorf("listing %q lacks .env", got)
+		}
+		if got := names(mustRead(t, r, Options{HideDotfiles: true}, c)); slices.Contains(got, ".env") {
+			t.Errorf("listing with HideDotfiles %q shows .env", got)
+		}
+	}
+}
+
+// TestDirCacheKeeps checks which directories are kept: not one changed
+// within the margin, not a small one, and no more entries than the bound.
+func TestDirCacheKeeps(t *testing.T) {
+	t.Run("recent change", func(t *testing.T) {
+		setCacheBounds(t, 3, 1<<17, time.Hour)
+		_, r := cachingDir(t, 5)
+		c := newDirCache()
+		mustRead(t, r, Options{}, c)
+		if len(c.dirs) != 0 {
+			t.Error("a directory changed within the margin was kept")
+		}
+	})
+	t.Run("small", func(t *testing.T) {
+		setCacheBounds(t, 6, 1<<17, 20*time.Millisecond)
+		_, r := cachingDir(t, 5)
+		c := newDirCache()
+		mustRead(t, r, Options{}, c)
+		if len(c.dirs) != 0 {
+			t.Error("a directory under dirCacheMinEntries was kept")
+		}
+	})
+	t.Run("bound", func(t *testing.T) {
+		setCacheBounds(t, 3, 8, 20*time.Millisecond)
+		_, r1 := cachingDir(t, 5)
+		_, r2 := cachingDir(t, 5)
+		_, r3 := cachingDir(t, 9)
+		c := newDirCache()
+		mustRead(t, r1, Options{}, c)
+		mustRead(t, r2, Options{}, c)
+		if len(c.dirs) != 1 || c.entries != 5 {
+			t.Errorf("two directories of 5 under a bound of 8: %d kept, %d entries; want 1, 5", len(c.dirs), c.entries)
+		}
+		if got := names(mustRead(t, r1, Options{}, c)); len(got) != 5 {
+			t.Errorf("after eviction, listing %q; want 5 names", got)
+		}
+		mustRead(t, r3, Options{}, c)
+		if c.entries > 8 {
+			t.Errorf("cache holds %d entries; want at most 8", c.entries)
+		}
+	})
+}
+
+// BenchmarkReadOSRoot10k reads 10,000 real files through an os.Root,
+// each entry stat'ed, with the names read from the directory and sorted
+// ("getdents") and taken from a dirCache ("cached").
+func BenchmarkReadOSRoot10k(b *testing.B) {
+	dir := b.TempDir()
+	for i := range 10000 {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("entry-%05d.txt", i)), nil, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	old := dirCacheMargin
+	dirCacheMargin = 0
+	defer func() { dirCacheMargin = old }()
+	time.Sleep(20 * time.Millisecond) // a clock tick after the last change
+	r, err := os.OpenRoot(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	for _, bc := range []struct {
+		name string
+		c    *dirCache
+	}{{"getdents", nil}, {"cached", newDirCache()}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := read(r.FS(), ".", Options{}, true, bc.c); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
