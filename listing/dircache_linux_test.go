@@ -164,24 +164,24 @@ func TestDirCacheChanges(t *testing.T) {
 // TestDirCacheKeeps checks which directories are kept: not one changed
 // within the margin, not a small one, and no more entries than the bound.
 func TestDirCacheKeeps(t *testing.T) {
-	t.Run("recent change", func(t *testing.T) {
-		setCacheBounds(t, 3, 1<<17, time.Hour)
-		_, r := cachingDir(t, 5)
-		c := newDirCache()
-		mustRead(t, r, Options{}, c)
-		if len(c.dirs) != 0 {
-			t.Error("a directory changed within the margin was kept")
-		}
-	})
-	t.Run("small", func(t *testing.T) {
-		setCacheBounds(t, 6, 1<<17, 20*time.Millisecond)
-		_, r := cachingDir(t, 5)
-		c := newDirCache()
-		mustRead(t, r, Options{}, c)
-		if len(c.dirs) != 0 {
-			t.Error("a directory under dirCacheMinEntries was kept")
-		}
-	})
+	for _, tc := range []struct {
+		name       string
+		minEntries int
+		margin     time.Duration
+	}{
+		{"changed within the margin", 3, time.Hour},
+		{"under dirCacheMinEntries", 6, 20 * time.Millisecond},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			setCacheBounds(t, tc.minEntries, 1<<17, tc.margin)
+			_, r := cachingDir(t, 5)
+			c := newDirCache()
+			mustRead(t, r, Options{}, c)
+			if len(c.dirs) != 0 {
+				t.Error("the directory was kept")
+			}
+		})
+	}
 	t.Run("bound", func(t *testing.T) {
 		setCacheBounds(t, 3, 8, 20*time.Millisecond)
 		_, r1 := cachingDir(t, 5)
