@@ -48,8 +48,9 @@ type Options struct {
 	HideDotfiles bool
 }
 
-// Handler renders directory listings. Build one with [New]; it is
-// immutable and safe for concurrent use.
+// Handler renders directory listings. Build one with [New]; it is safe
+// for concurrent use. Its options never change; it keeps the names of
+// large directories between requests (see the package doc's Caching).
 type Handler struct {
 	opts Options
 	tmpl *template.Template // the page; for the built-in page, up to its rows
