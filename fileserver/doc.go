@@ -24,9 +24,9 @@
 // "/static/*", ServeMux's "/static/{path...}") or a slash (ServeMux's or
 // chi's "/static/", chi's Mount), it serves the path below the pattern, so
 // no [http.StripPrefix] is needed: GET /static/css/a.css serves
-// "css/a.css". A StripPrefix in front does no harm. Under any other
-// pattern, or none, it serves r.URL.Path. The one case left to StripPrefix
-// is the bare mount point of chi's Mount ("/static", an exact route).
+// "css/a.css"; GET /static (chi's Mount point) redirects to "static/",
+// which lists the root. A StripPrefix in front does no harm. Under any
+// other pattern, or none, it serves r.URL.Path.
 //
 // # Security
 //

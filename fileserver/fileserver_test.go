@@ -94,6 +94,12 @@ func TestServe(t *testing.T) {
 		{"GET", "/../../etc/passwd", 404, "text/html;charset=utf-8", "File not found", ""},
 		{"GET", "/a%00b", 404, "text/html;charset=utf-8", "File not found", ""},
 		{"GET", "/site/../hello.txt", 200, "text/plain; charset=utf-8", "Hello", ""},
+		// A fragment in the request target is dropped, as Python does.
+		{"GET", "/hello.txt#top", 200, "text/plain; charset=utf-8", "Hello", ""},
+		{"GET", "/space%20name.txt#a%20b", 200, "text/plain; charset=utf-8", "spaced", ""},
+		{"GET", "/files/#", 200, "text/html; charset=utf-8", "a.txt", ""},
+		{"GET", "/site#x", 301, "", "", "site/"},
+		{"GET", "/hello.txt%23top", 404, "text/html;charset=utf-8", "File not found", ""}, // %23 is part of the name
 		{"PUT", "/hello.txt", 501, "text/html;charset=utf-8", "Unsupported method ('PUT')", ""},
 		{"POST", "/", 501, "text/html;charset=utf-8", "Unsupported method", ""},
 		{"DELETE", "/missing", 501, "text/html;charset=utf-8", "Error code: 501", ""},

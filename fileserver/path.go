@@ -5,13 +5,37 @@ import (
 	"net/url"
 	"path"
 	"strings"
+
+	"github.com/go-chi/chi/v5"
 )
 
 // requestPath returns the decoded URL path the handler serves: the part
 // below the route pattern it is mounted on, rooted, when that pattern ends
 // in a wildcard (chi's "/static/*", ServeMux's "/static/{path...}") or a
-// slash ("/static/"); otherwise r.URL.Path.
+// slash ("/static/"), or is chi's Mount point; otherwise r.URL.Path. A
+// fragment the client sent in the request target is dropped, as Python's
+// translate_path drops it: "/a.txt#top" serves "a.txt", while "%23" is a
+// "#" in the name.
 func requestPath(r *http.Request) string {
+	return withoutFragment(r, mountedPath(r))
+}
+
+// withoutFragment drops from p, a decoded path that ends as r's URL path
+// does, the fragment the client sent in the request target. net/http
+// keeps a raw "#" in the path, and then RawPath holds the path as sent;
+// escapes never straddle the "#", so the decoded fragment is the decoded
+// path's tail.
+func withoutFragment(r *http.Request, p string) string {
+	if i := strings.IndexByte(r.URL.RawPath, '#'); i >= 0 {
+		if frag, err := url.PathUnescape(r.URL.RawPath[i:]); err == nil {
+			return strings.TrimSuffix(p, frag)
+		}
+	}
+	return p
+}
+
+// mountedPath is requestPath before the fragment is dropped.
+func mountedPath(r *http.Request) string {
 	pattern := patternPath(r.Pattern)
 	if name, ok := trailingWildcard(pattern); ok {
 		v := r.PathValue(name)
@@ -32,7 +56,24 @@ func requestPath(r *http.Request) string {
 			return rest
 		}
 	}
+	if pattern != "" && chiMountPoint(r) {
+		// chi's Mount("/static", h) routes "/static" and "/static/"
+		// to h under the exact pattern "/static", with no wildcard to
+		// read: the root, asked for with or without its slash.
+		if strings.HasSuffix(r.URL.Path, "/") {
+			return "/"
+		}
+		return ""
+	}
 	return r.URL.Path
+}
+
+// chiMountPoint reports whether chi routed r to the mount point of a
+// Mount, where chi's own path for the mounted handler is "/". An exact
+// chi route ("/favicon.ico") leaves that path empty or its own.
+func chiMountPoint(r *http.Request) bool {
+	rctx := chi.RouteContext(r.Context())
+	return rctx != nil && rctx.RoutePath == "/"
 }
 
 // patternPath drops the method and host from a ServeMux pattern
@@ -89,7 +130,7 @@ func below(pattern, p string) (string, bool) {
 // another host (CVE-2021-28861): url.URL escapes a backslash and prefixes
 // "./" to a segment that looks like a scheme.
 func redirectToDir(w http.ResponseWriter, r *http.Request) {
-	p := r.URL.Path
+	p := withoutFragment(r, r.URL.Path)
 	if p == "" {
 		// The mount point itself, its prefix stripped by StripPrefix:
 		// the last segment the client sent is in the request URI.
