@@ -98,7 +98,7 @@ func parseArgs(args []string, stdout io.Writer) (config, error) {
 	fl.BoolVar(&cfg.hideDotfiles, "hide-dotfiles", false, "answer 404 for paths with a dot-element (.git, .env) and leave them out of listings")
 	fl.StringVar(&etag, "etag", "mtime", "ETags from the file's modification time and size (mtime), or from a hash of its content (content), which replicas serving the same bytes agree on")
 	fl.DurationVar(&cfg.readHeaderTimeout, "read-header-timeout", 10*time.Second, "close connections that take longer to send request headers (slowloris)")
-	fl.DurationVar(&cfg.idleTimeout, "idle-timeout", 60*time.Second, "close keep-alive connections idle for longer")
+	fl.DurationVar(&cfg.idleTimeout, "idle-timeout", 30*time.Second, "close keep-alive connections idle for longer")
 	fl.IntVar(&cfg.maxHeaderBytes, "max-header-bytes", 1<<20, "largest request line plus headers accepted (431 beyond)")
 	fl.DurationVar(&cfg.shutdownGrace, "shutdown-grace", 10*time.Second, "on SIGINT or SIGTERM, how long requests under way may take to finish")
 	version := fl.Bool("version", false, "print the version and exit")

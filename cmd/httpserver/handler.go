@@ -15,10 +15,11 @@ import (
 	"github.com/pyhttp/httpserver/middleware"
 )
 
-// Python's request-parsing limits (http.client._MAXLINE, _MAXHEADERS).
+// Python's request-parsing limits (http.client._MAXLINE, _MAXHEADERS). A
+// line's length counts its CRLF, as Python's readline does.
 const (
-	maxRequestLine = 65536
-	maxHeaders     = 100
+	maxLine    = 65536
+	maxHeaders = 100
 )
 
 // serverSoftware is the Server header and CGI's SERVER_SOFTWARE, shaped
@@ -137,13 +138,31 @@ func refusal(r *http.Request) (code int, message string) {
 		// net/http drops the Content-Length and carries on, so the
 		// listener watches for it and this answers 400.
 		return http.StatusBadRequest, "Transfer-Encoding with Content-Length"
-	case len(r.Method)+len(r.RequestURI)+len(r.Proto)+2 > maxRequestLine:
-		// Python closes the connection after a request line over
-		// 64 KiB or more than 100 header fields: the client is not
-		// speaking HTTP as expected. net/http's MaxHeaderBytes still
-		// bounds the memory either takes before this runs.
+	case len(r.Method)+1+len(r.RequestURI)+1+len(r.Proto)+2 > maxLine:
+		// Python closes the connection after a request line or a
+		// header line over 64 KiB, or more than 100 header fields:
+		// the client is not speaking HTTP as expected. net/http's
+		// MaxHeaderBytes still bounds the memory these take before
+		// this runs.
 		return http.StatusRequestURITooLong, ""
-	case headerCount(r.Header) > maxHeaders:
+	}
+	return headerRefusal(r.Header)
+}
+
+// headerRefusal is refusal's verdict on the header fields. A line is
+// measured as net/http hands it over, "Name: value" plus CRLF, so
+// optional white space around the value is not counted.
+func headerRefusal(h http.Header) (code int, message string) {
+	n := 0
+	for name, values := range h {
+		for _, v := range values {
+			if len(name)+2+len(v)+2 > maxLine {
+				return http.StatusRequestHeaderFieldsTooLarge, "Line too long"
+			}
+		}
+		n += len(values)
+	}
+	if n > maxHeaders {
 		return http.StatusRequestHeaderFieldsTooLarge, "Too many headers"
 	}
 	return 0, ""
@@ -157,12 +176,4 @@ func addHeaders(h, extra http.Header) {
 	for k, v := range extra {
 		h[k] = append(h[k], v...)
 	}
-}
-
-func headerCount(h http.Header) int {
-	n := 0
-	for _, v := range h {
-		n += len(v)
-	}
-	return n
 }

@@ -268,6 +268,11 @@ func TestHostileRequests(t *testing.T) {
 	}{
 		{"request line over 64 KiB", "GET /" + strings.Repeat("a", 70000) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 414, false},
 		{"101 headers", "GET /hello.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + many.String() + "\r\n", 431, false},
+		{"request line of 64 KiB with its CRLF", "GET /" + strings.Repeat("a", 65536-len("GET / HTTP/1.1\r\n")) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 404, true},
+		{"request line one byte over 64 KiB", "GET /" + strings.Repeat("a", 65537-len("GET / HTTP/1.1\r\n")) + " HTTP/1.1\r\nHost: x\r\n\r\n", 414, true},
+		{"header line of 64 KiB with its CRLF", "GET /hello.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Big: " + strings.Repeat("b", 65536-len("X-Big: \r\n")) + "\r\n\r\n", 200, true},
+		{"header line one byte over 64 KiB", "GET /hello.txt HTTP/1.1\r\nHost: x\r\nX-Big: " + strings.Repeat("b", 65537-len("X-Big: \r\n")) + "\r\n\r\n", 431, true},
+		{"a fragment in the target is dropped, as Python does", "GET /hello.txt#top HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 200, true},
 		{"a 2 MiB header (net/http's MaxHeaderBytes)", "GET /hello.txt HTTP/1.1\r\nHost: x\r\nX-Big: " + strings.Repeat("b", 2<<20) + "\r\n\r\n", 431, true},
 		{"HTTP/1.2 is read as HTTP/1.x (net/http)", "GET /hello.txt HTTP/1.2\r\nHost: x\r\nConnection: close\r\n\r\n", 200, true},
 		{"HTTP/2.0 over HTTP/1 (net/http)", "GET /hello.txt HTTP/2.0\r\nHost: x\r\n\r\n", 505, true},

@@ -154,6 +154,9 @@ func TestOptionsThroughTheServer(t *testing.T) {
 		if resp, _ := get(t, s.base+"/"+strings.Repeat("a", 70000)); resp.StatusCode != 414 || !resp.Close {
 			t.Errorf("70 kB request line: %d, close %v; want 414 and a closed connection", resp.StatusCode, resp.Close)
 		}
+		if resp, body := get(t, s.base+"/hello.txt", "X-Big", strings.Repeat("b", 70000)); resp.StatusCode != 431 || !strings.Contains(body, "Line too long") || !resp.Close {
+			t.Errorf("70 kB header line: %d %q, close %v; want 431 Line too long and a closed connection", resp.StatusCode, body, resp.Close)
+		}
 	})
 
 	t.Run("h2c", func(t *testing.T) {

@@ -26,7 +26,8 @@ func TestParseArgs(t *testing.T) {
 		check func(config) bool
 	}{
 		{nil, func(c config) bool {
-			return c.port == 8000 && c.bind == "" && c.directory == "." && c.protocol == "HTTP/1.1" && !c.cgi && !c.quiet
+			return c.port == 8000 && c.bind == "" && c.directory == "." && c.protocol == "HTTP/1.1" && !c.cgi && !c.quiet &&
+				c.idleTimeout == 30*time.Second // Python has none; nginx 75 s with a connection cap, Apache 5 s
 		}},
 		{[]string{"8080"}, func(c config) bool { return c.port == 8080 }},
 		{[]string{"8080", "--bind", "127.0.0.1"}, func(c config) bool { return c.port == 8080 && c.bind == "127.0.0.1" }},
@@ -115,7 +116,7 @@ func TestHelp(t *testing.T) {
 	if err := run(context.Background(), []string{"-h"}, &out, io.Discard); err != nil {
 		t.Fatalf("run -h: %v", err)
 	}
-	for _, want := range []string{"usage: httpserver", "--bind", "--directory", "bind to this port (default: 8000"} {
+	for _, want := range []string{"usage: httpserver", "--bind", "--directory", "bind to this port (default: 8000", "idle for longer (default: 30s)"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("help lacks %q:\n%s", want, out.String())
 		}
