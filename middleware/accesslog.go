@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/pyhttp/httpserver/internal/errorpage"
 )
 
 // LogFormat selects the shape of an access-log line.
@@ -124,6 +126,11 @@ func (a *AccessLog) Handler(next http.Handler) http.Handler {
 			start = a.now()
 		}
 		rw := &responseWriter{ResponseWriter: w}
+		if a.format == Python || a.format == JSON {
+			// These formats print the error line; error pages
+			// written inside note it through the context.
+			r = r.WithContext(errorpage.WithNote(r.Context(), &rw.note))
+		}
 		// Deferred, so that a panic passing through (http.ErrAbortHandler,
 		// or any panic when Recover is not inside) still leaves its line.
 		defer a.log(rw, r, start)
@@ -170,12 +177,12 @@ func (a *AccessLog) log(rw *responseWriter, r *http.Request, start time.Time) {
 // appendPython appends log_message's "%s - - [%s] %s\n", once for
 // log_error when there was one and once for log_request.
 func appendPython(b []byte, rw *responseWriter, r *http.Request, now time.Time) []byte {
-	if rw.errCode != 0 {
+	if rw.note.Code != 0 {
 		b = appendPythonPrefix(b, r, now)
 		b = append(b, "code "...)
-		b = strconv.AppendInt(b, int64(rw.errCode), 10)
+		b = strconv.AppendInt(b, int64(rw.note.Code), 10)
 		b = append(b, ", message "...)
-		b = appendEscaped(b, rw.errMsg, false)
+		b = appendEscaped(b, rw.note.Message, false)
 		b = append(b, '\n')
 	}
 	b = appendPythonPrefix(b, r, now)
@@ -287,8 +294,8 @@ func (a *AccessLog) logJSON(rw *responseWriter, r *http.Request, now time.Time, 
 	if ref := r.Header.Get("Referer"); ref != "" {
 		rec.AddAttrs(slog.String("referer", ref))
 	}
-	if rw.errCode != 0 {
-		rec.AddAttrs(slog.String("error", "code "+strconv.Itoa(rw.errCode)+", message "+rw.errMsg))
+	if rw.note.Code != 0 {
+		rec.AddAttrs(slog.String("error", "code "+strconv.Itoa(rw.note.Code)+", message "+rw.note.Message))
 	}
 	a.json.Handle(context.Background(), rec)
 }

@@ -31,30 +31,31 @@ type ErrorPagesOptions struct {
 // instead. The page's message is Python's short text for the status (for
 // 404, "Not Found"), never the handler's text, which may hold internals.
 //
-// The 500 from [Recover] and the refusal from [Expect100] use the page of
-// the nearest ErrorPages around them.
+// The error pages of every handler inside it (fileserver, cgihandler, the
+// 500 from [Recover], the refusal from [Expect100]) are this page too: it
+// travels in the request's context.
 type ErrorPages struct {
-	page *errorpage.Page
+	page *errorpage.Page // nil: Python's
 }
 
 // NewErrorPages returns an ErrorPages rendering opts' page.
 func NewErrorPages(opts ErrorPagesOptions) *ErrorPages {
-	return &ErrorPages{page: errorpage.New(opts.Template, opts.ContentType)}
+	e := &ErrorPages{}
+	if opts.Template != nil || opts.ContentType != "" {
+		e.page = errorpage.New(opts.Template, opts.ContentType)
+	}
+	return e
 }
 
 // Handler returns next wrapped so that its bare error responses get the
-// page.
+// page, and so that the handlers and middleware inside it that write
+// error pages themselves (fileserver, cgihandler, [Recover], [Expect100])
+// write this one.
 func (e *ErrorPages) Handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// Directly inside an AccessLog (the usual stack), take over its
-		// wrapper for the duration of next instead of allocating a second
-		// one: everything next writes passes through it either way.
-		if rw, ok := w.(*responseWriter); ok && rw.pages == nil && rw.status == 0 && !rw.hijacked {
-			rw.pages, rw.req = e.page, r
-			defer func() { rw.pages, rw.req = nil, nil }()
-			next.ServeHTTP(rw, r)
-			return
+		if e.page != nil {
+			r = r.WithContext(errorpage.WithPage(r.Context(), e.page))
 		}
-		next.ServeHTTP(&responseWriter{ResponseWriter: w, pages: e.page, req: r}, r)
+		next.ServeHTTP(errorpage.NewWriter(w, r, e.page), r)
 	})
 }

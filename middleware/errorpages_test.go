@@ -9,6 +9,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/pyhttp/httpserver/internal/errorpage"
 )
 
 func TestErrorPages(t *testing.T) {
@@ -64,10 +66,10 @@ func TestErrorPages(t *testing.T) {
 				a := NewAccessLog(&log, AccessLogOptions{Now: fixedNow})
 				h := NewErrorPages(c.opts).Handler(c.h)
 				if apart {
-					// Another package's wrapper in between: ErrorPages
-					// cannot share the log's wrapper and brings its own.
+					// Another package's wrapper between the log
+					// and ErrorPages changes nothing.
 					inner := h
-					h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { inner.ServeHTTP(foreign{w}, r) })
+					h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { inner.ServeHTTP(struct{ http.ResponseWriter }{w}, r) })
 				}
 				h = a.Handler(h)
 				rec := httptest.NewRecorder()
@@ -98,18 +100,38 @@ func TestErrorPages(t *testing.T) {
 	}
 }
 
-// TestErrorPagesSharedWrapper checks that ErrorPages gives back the
-// wrapper it borrowed from an AccessLog once next has returned.
-func TestErrorPagesSharedWrapper(t *testing.T) {
-	rw := &responseWriter{ResponseWriter: httptest.NewRecorder()}
-	NewErrorPages(ErrorPagesOptions{}).Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if w != rw || rw.pages == nil {
-			t.Errorf("next got %T (pages %v); want the shared wrapper with a page", w, rw.pages)
-		}
-	})).ServeHTTP(rw, httptest.NewRequest("GET", "/", nil))
-	if rw.pages != nil || rw.req != nil {
-		t.Error("shared wrapper still has the page after ErrorPages returned")
+// TestErrorPagesThroughForeignWrappers checks that a handler inside
+// ErrorPages writes its page, and that the access log outside still gets
+// Python's error line, whatever wrappers of another package stand
+// between: both travel in the request's context.
+func TestErrorPagesThroughForeignWrappers(t *testing.T) {
+	tmpl := template.Must(template.New("e").Parse(`<p>custom {{.Code}}</p>`))
+	var log bytes.Buffer
+	h := NewAccessLog(&log, AccessLogOptions{Now: fixedNow}).Handler(
+		opaque(NewErrorPages(ErrorPagesOptions{Template: tmpl}).Handler(
+			opaque(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				errorpage.Write(w, r, http.StatusForbidden, "Nope")
+			})))))
+	rec := httptest.NewRecorder()
+	r := httptest.NewRequest("GET", "/x", nil)
+	r.RemoteAddr = "192.0.2.1:1234"
+	h.ServeHTTP(rec, r)
+	if rec.Code != 403 || rec.Body.String() != "<p>custom 403</p>" {
+		t.Errorf("response = %d %q; want 403 and the custom page", rec.Code, rec.Body.String())
 	}
+	want := "192.0.2.1 - - [23/Nov/2026 18:53:00] code 403, message Nope\n" +
+		"192.0.2.1 - - [23/Nov/2026 18:53:00] \"GET /x HTTP/1.1\" 403 -\n"
+	if log.String() != want {
+		t.Errorf("log = %q\nwant  %q", log.String(), want)
+	}
+}
+
+// opaque wraps next so that it sees a writer of another package's, which
+// offers nothing but the three methods.
+func opaque(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(struct{ http.ResponseWriter }{w}, r)
+	})
 }
 
 // pageBody is Python's page for code, as internal/errorpage renders it.
@@ -121,7 +143,7 @@ func pageBody(t *testing.T, code int) string {
 func pageBodyMsg(t *testing.T, code int, msg string) string {
 	t.Helper()
 	rec := httptest.NewRecorder()
-	pageFor(rec).Write(rec, httptest.NewRequest("GET", "/", nil), code, msg)
+	errorpage.Write(rec, httptest.NewRequest("GET", "/", nil), code, msg)
 	return rec.Body.String()
 }
 

@@ -3,6 +3,8 @@ package middleware
 import (
 	"net/http"
 	"strings"
+
+	"github.com/pyhttp/httpserver/internal/errorpage"
 )
 
 // Expect100 returns middleware that decides, from the headers alone,
@@ -38,7 +40,7 @@ func Expect100(policy func(r *http.Request) (status int, ok bool)) func(http.Han
 			if status < 400 || status > 599 {
 				status = http.StatusExpectationFailed
 			}
-			pageFor(w).Write(w, r, status, "")
+			errorpage.Write(w, r, status, "")
 		})
 	}
 }

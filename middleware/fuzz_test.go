@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/pyhttp/httpserver/internal/errorpage"
 )
 
 var escapeSeeds = []string{"", "/index.html", hostile, "\\x1b", `"q"`, "\u0085\u009f\u00a0", "\xc2", "é\xff\x80"}
@@ -93,8 +95,7 @@ func FuzzAccessLogLine(f *testing.F) {
 		r := &http.Request{Method: method, RequestURI: target, Proto: "HTTP/1.1", RemoteAddr: remote,
 			Header: http.Header{"User-Agent": {ua}, "Referer": {referer}}}
 		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			w.(*responseWriter).LogError(404, msg)
-			w.WriteHeader(404)
+			errorpage.Write(w, r, 404, msg)
 		})
 		for _, format := range []LogFormat{Python, Common, Combined, JSON} {
 			var buf bytes.Buffer

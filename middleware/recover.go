@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+
+	"github.com/pyhttp/httpserver/internal/errorpage"
 )
 
 // Recover returns middleware that turns a panic in next into a logged 500
@@ -53,7 +55,7 @@ func Recover(log *slog.Logger) func(http.Handler) http.Handler {
 				if sent {
 					panic(http.ErrAbortHandler)
 				}
-				pageFor(rw).Write(rw, r, http.StatusInternalServerError, "")
+				errorpage.Write(rw, r, http.StatusInternalServerError, "")
 			}()
 			next.ServeHTTP(rw, r)
 		})

@@ -10,8 +10,6 @@ import (
 	"testing"
 	"testing/iotest"
 	"time"
-
-	"github.com/pyhttp/httpserver/internal/errorpage"
 )
 
 // readerFromRecorder is a recorder that, like net/http's connection-backed
@@ -184,26 +182,5 @@ func TestWriteHeaderStatus(t *testing.T) {
 				t.Errorf("status = %d; want %d", rw.status, c.want)
 			}
 		})
-	}
-}
-
-// foreign is another package's wrapper that only offers Unwrap.
-type foreign struct{ http.ResponseWriter }
-
-func (f foreign) Unwrap() http.ResponseWriter { return f.ResponseWriter }
-
-// TestLogErrorForwarded checks that errorpage's error line reaches the
-// outer access-log wrapper past an inner wrapper of ours and a foreign one.
-func TestLogErrorForwarded(t *testing.T) {
-	outer := &responseWriter{ResponseWriter: httptest.NewRecorder()}
-	inner := &responseWriter{ResponseWriter: foreign{outer}}
-	errorpage.New(nil, "").Write(foreign{inner}, httptest.NewRequest("GET", "/", nil), 403, "Nope")
-	for name, rw := range map[string]*responseWriter{"outer": outer, "inner": inner} {
-		if rw.errCode != 403 || rw.errMsg != "Nope" {
-			t.Errorf("%s: error = %d %q; want 403 \"Nope\"", name, rw.errCode, rw.errMsg)
-		}
-	}
-	if outer.status != 403 {
-		t.Errorf("outer status = %d; want 403", outer.status)
 	}
 }

@@ -1,7 +1,15 @@
-// Package errorpage renders the short HTML page that Python's
-// BaseHTTPRequestHandler.send_error answers errors with. Every handler in
-// this module (fileserver, cgihandler, the middleware and the command) sends
-// its errors through one [Page], so they look alike and are logged alike.
+// Package errorpage is the one error path of every handler in this module
+// (fileserver, cgihandler, the middleware and the command): it maps an
+// error to a status ([Status], [Error]), logs its cause once with the same
+// keys everywhere ([Fail]), and answers with the short HTML page of
+// Python's BaseHTTPRequestHandler.send_error ([Write], [Page]).
+//
+// Two request-scoped values travel in the request's context rather than in
+// any wrapper of the ResponseWriter, so a handler finds them whatever
+// middleware, its own or an app's, stands between: the [Page] to render
+// (set by middleware.ErrorPages with [WithPage]; default Python's), and
+// the [Note] that records Python's log_error line for the access log
+// ([WithNote]).
 package errorpage
 
 import (
@@ -47,24 +55,25 @@ func Text(code int) (message, explain string) {
 	return "???", "???"
 }
 
-// Logger is implemented by response writers that keep Python's error log
-// line ("code 404, message File not found") for the request; the
-// middleware's access log is one. [Page.Write] finds it through Unwrap.
-type Logger interface {
-	LogError(code int, message string)
+// Write answers r with code and the page of r's context ([WithPage];
+// Python's by default). An empty message means Python's short message for
+// code. See [Page.Write].
+func Write(w http.ResponseWriter, r *http.Request, code int, message string) {
+	PageOf(r).Write(w, r, code, message)
 }
 
-// Write answers r with code and an error page. An empty message means
-// Python's short message for code. Caching and validator headers that an
-// earlier step may have set are removed, as net/http's serveError does, so
-// that an error is never cached as the resource. Like send_error, no body
-// is sent for HEAD requests, 1xx, 204, 205 and 304.
+// Write answers r with code and p's page, and records code and message in
+// r's [Note]. An empty message means Python's short message for code.
+// Caching and validator headers that an earlier step may have set are
+// removed, as net/http's serveError does, so that an error is never cached
+// as the resource. Like send_error, no body is sent for HEAD requests,
+// 1xx, 204, 205 and 304.
 func (p *Page) Write(w http.ResponseWriter, r *http.Request, code int, message string) {
 	short, explain := Text(code)
 	if message == "" {
 		message = short
 	}
-	logError(w, code, message)
+	note(r, code, message)
 
 	h := w.Header()
 	for _, k := range [...]string{"Cache-Control", "Content-Encoding", "ETag", "Last-Modified", "Content-Disposition"} {
@@ -92,20 +101,6 @@ func (p *Page) Write(w http.ResponseWriter, r *http.Request, code int, message s
 
 func bodyAllowed(code int) bool {
 	return code >= 200 && code != http.StatusNoContent && code != http.StatusResetContent && code != http.StatusNotModified
-}
-
-func logError(w http.ResponseWriter, code int, message string) {
-	for {
-		if l, ok := w.(Logger); ok {
-			l.LogError(code, message)
-			return
-		}
-		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
-		if !ok {
-			return
-		}
-		w = u.Unwrap()
-	}
 }
 
 // render executes the custom template, falling back to Python's page if it

@@ -116,28 +116,29 @@ func TestCustomTemplate(t *testing.T) {
 	}
 }
 
-// logger is a ResponseWriter that records LogError calls.
-type logger struct {
-	http.ResponseWriter
-	code    int
-	message string
-}
-
-func (l *logger) LogError(code int, message string) { l.code, l.message = code, message }
-
-// wrapper hides the logger behind an Unwrap, as middleware do.
-type wrapper struct{ http.ResponseWriter }
-
-func (w wrapper) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-func TestLoggerThroughUnwrap(t *testing.T) {
-	l := &logger{ResponseWriter: httptest.NewRecorder()}
-	New(nil, "").Write(wrapper{wrapper{l}}, httptest.NewRequest("GET", "/", nil), 404, "")
-	if l.code != 404 || l.message != "Not Found" {
-		t.Errorf("LogError got %d %q; want 404 %q", l.code, l.message, "Not Found")
+func TestNoteAndPageInContext(t *testing.T) {
+	var n Note
+	r := httptest.NewRequest("GET", "/", nil)
+	r = r.WithContext(WithNote(r.Context(), &n))
+	Write(httptest.NewRecorder(), r, 404, "")
+	if n.Code != 404 || n.Message != "Not Found" {
+		t.Errorf("Note = %+v; want 404 %q", n, "Not Found")
 	}
-	// No logger anywhere: nothing to call, nothing breaks.
-	New(nil, "").Write(wrapper{httptest.NewRecorder()}, httptest.NewRequest("GET", "/", nil), 404, "")
+
+	tmpl := template.Must(template.New("e").Parse(`<p>{{.Code}} {{.Message}}</p>`))
+	r = r.WithContext(WithPage(r.Context(), New(tmpl, "text/html")))
+	w := httptest.NewRecorder()
+	Write(w, r, 403, "Nope")
+	if w.Body.String() != "<p>403 Nope</p>" || n.Code != 403 || n.Message != "Nope" {
+		t.Errorf("with a page in the context: body %q, note %+v", w.Body.String(), n)
+	}
+
+	// No note, no page: Python's page, and nothing breaks.
+	w = httptest.NewRecorder()
+	Write(w, httptest.NewRequest("GET", "/", nil), 404, "File not found")
+	if w.Body.String() != pythonNotFound {
+		t.Errorf("no page in the context: body %q; want Python's", w.Body.String())
+	}
 }
 
 func TestText(t *testing.T) {

@@ -1,0 +1,45 @@
+package errorpage
+
+import (
+	"context"
+	"net/http"
+)
+
+type pageKey struct{}
+
+type noteKey struct{}
+
+// WithPage returns ctx carrying p, the page that [Write] and [Fail] answer
+// errors with for requests under ctx. middleware.ErrorPages sets it, so
+// that the pages of every handler inside it look alike.
+func WithPage(ctx context.Context, p *Page) context.Context {
+	return context.WithValue(ctx, pageKey{}, p)
+}
+
+// PageOf returns the page set by [WithPage] in r's context, or nil, which
+// is Python's.
+func PageOf(r *http.Request) *Page {
+	p, _ := r.Context().Value(pageKey{}).(*Page)
+	return p
+}
+
+// Note is where [Write] records the error it answered a request with:
+// the status and message of Python's log_error line, "code 404, message
+// File not found", which the access log prints.
+type Note struct {
+	Code    int
+	Message string
+}
+
+// WithNote returns ctx carrying n, which the next error page written for a
+// request under ctx fills in.
+func WithNote(ctx context.Context, n *Note) context.Context {
+	return context.WithValue(ctx, noteKey{}, n)
+}
+
+// note records code and message in r's Note, if it has one.
+func note(r *http.Request, code int, message string) {
+	if n, ok := r.Context().Value(noteKey{}).(*Note); ok {
+		n.Code, n.Message = code, message
+	}
+}
