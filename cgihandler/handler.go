@@ -4,6 +4,8 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -188,9 +190,14 @@ func New(dir string, opts Options) *Handler {
 
 // Match reports whether r is a CGI request: whether its decoded path,
 // collapsed like Python's _url_collapse_path ("." and ".." resolved,
-// never above the root, repeated slashes merged), is a CGI directory or
-// lies below one. /cgi-bin matches /cgi-bin and /cgi-bin/x, never
-// /cgi-binx.
+// never above the root, repeated slashes merged), lies below a CGI
+// directory. /cgi-bin matches /cgi-bin/ and /cgi-bin/x, never /cgi-binx.
+//
+// The CGI directory itself without its slash (/cgi-bin) does not match,
+// as in Python, whose is_cgi wants a "/" after the directory: it names no
+// script, and a router hands it to the file server, which redirects it to
+// cgi-bin/ as it does any directory. cgi-bin/ matches, and is answered
+// 403.
 //
 // Case is ignored (ASCII letters only), so that /CGI-BIN/x.sh is a CGI
 // request too: on a case-insensitive file system it names the script.
@@ -205,7 +212,10 @@ func (h *Handler) Match(r *http.Request) bool {
 	return ok
 }
 
-// match returns the clean path and the CGI directory it lies in.
+// match returns the clean path and the CGI directory it lies below. For
+// the CGI directory itself, without its slash, it returns that directory
+// as dir with ok false: not a CGI request, but one [Handler.ServeHTTP]
+// redirects.
 //
 // The comparison ignores ASCII case, where Python's did not: on a
 // case-insensitive file system (macOS, Windows) /CGI-BIN/x.sh names the
@@ -220,15 +230,23 @@ func (h *Handler) match(p string) (clean, dir string, ok bool) {
 	if !ok {
 		return "", "", false
 	}
+	bare := ""
 	for _, d := range h.dirs {
-		if len(clean) >= len(d) && equalFoldASCII(clean[:len(d)], d) && (len(clean) == len(d) || clean[len(d)] == '/') {
+		if len(clean) < len(d) || !equalFoldASCII(clean[:len(d)], d) {
+			continue
+		}
+		if len(clean) == len(d) {
+			bare = d // unless it lies below another CGI directory
+			continue
+		}
+		if clean[len(d)] == '/' {
 			if clean[:len(d)] != d {
 				clean = d + clean[len(d):]
 			}
 			return clean, d, true
 		}
 	}
-	return "", "", false
+	return "", bare, false
 }
 
 // mayMatch is a cheap, allocation-free filter in front of match, which
@@ -280,10 +298,18 @@ func lowerASCII(c byte) byte {
 }
 
 // ServeHTTP runs the script that r names. A request that [Handler.Match]
-// rejects is answered 404 "No such CGI script".
+// rejects is answered 404 "No such CGI script", except one for a CGI
+// directory itself without its slash, answered as the command's file
+// server and Python answer it: GET and HEAD with a redirect to the
+// directory with its slash, POST with 501 "Can only POST to CGI scripts",
+// other methods with 501 "Unsupported method".
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	clean, dir, ok := h.match(r.URL.Path)
 	if !ok {
+		if dir != "" {
+			h.serveDir(w, r)
+			return
+		}
 		h.fail(w, r, &statusError{http.StatusNotFound, msgNoScript, nil})
 		return
 	}
@@ -293,6 +319,40 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.run(w, r, s)
+}
+
+// serveDir answers a request for a CGI directory without its slash.
+func (h *Handler) serveDir(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+		redirectToDir(w, r)
+	case http.MethodPost:
+		h.fail(w, r, &statusError{http.StatusNotImplemented, "Can only POST to CGI scripts", nil})
+	default:
+		h.fail(w, r, &statusError{http.StatusNotImplemented, "Unsupported method ('" + r.Method + "')", nil})
+	}
+}
+
+// redirectToDir answers a request for a directory without its trailing
+// slash with 301 to the same URL plus "/", query kept, like Python and
+// like the file server (fileserver's redirectToDir; this package does not
+// import it). The Location is relative ("cgi-bin/") so it is right under
+// any mount prefix, and it can never start with "//" or "/\", which
+// browsers would read as another host (CVE-2021-28861): url.URL escapes a
+// backslash and prefixes "./" to a segment that looks like a scheme.
+func redirectToDir(w http.ResponseWriter, r *http.Request) {
+	base := path.Base(r.URL.Path) // "." or ".." for /cgi-bin/. or /cgi-bin/x/..
+	target := (&url.URL{Path: base + "/"}).EscapedPath()
+	if strings.HasPrefix(target, "/") || strings.Contains(base, ":") {
+		target = "./" + target
+	}
+	if r.URL.RawQuery != "" {
+		target += "?" + r.URL.RawQuery
+	}
+	h := w.Header()
+	h.Set("Location", target)
+	h.Set("Content-Length", "0")
+	w.WriteHeader(http.StatusMovedPermanently)
 }
 
 // Client-facing messages, Python's without the script name: the page
