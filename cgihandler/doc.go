@@ -47,10 +47,12 @@
 // element that is not a directory is the script and the rest is
 // PATH_INFO. A missing script is 404 "No such CGI script"; a directory or
 // special file is 403; a script without an executable bit is 403 "CGI
-// script is not executable", unless its extension has an interpreter
-// (.py runs with python3). Lookups go through an [os.Root], so neither
-// ".." nor a symlink leads out of the root, and the script is run by its
-// real path.
+// script is not executable", as in Python on POSIX, .py files included:
+// the bit is the owner's consent that the file is a program, and a file
+// only copied or uploaded into a CGI directory must not run.
+// Options.Interpreters can run such files by extension, at that risk.
+// Lookups go through an [os.Root], so neither ".." nor a symlink leads
+// out of the root, and the script is run by its real path.
 //
 // # Responses
 //

@@ -32,12 +32,19 @@ type Options struct {
 	// /cgi-bin and /htbin.
 	Dirs []string
 
-	// Interpreters maps a lower-case file extension, with its dot, to the
-	// command line that runs a script of that type which lacks the
-	// executable bit; the script's path is appended. The first word is
-	// looked up in the server's PATH. Default (nil): ".py" and ".pyw" run
-	// with "python3". An empty non-nil map turns this off, so that every
-	// script needs its executable bit.
+	// Interpreters maps a file extension, with its dot (".py"; case is
+	// ignored), to the command line that runs a script of that type
+	// which lacks the executable bit; the script's path is appended. The
+	// first word is looked up in the server's PATH. Default (nil): none,
+	// so every script needs its executable bit and one without it is
+	// answered 403 "CGI script is not executable", as Python does on
+	// POSIX.
+	//
+	// The executable bit is the owner's consent that a file is a
+	// program. An interpreter runs files nobody marked so: anything
+	// copied, unpacked or uploaded into a CGI directory with that
+	// extension becomes code the next request runs, as the script user.
+	// Set it only when nothing but trusted programs can land there.
 	Interpreters map[string][]string
 
 	// InheritEnv names the server's environment variables that scripts
@@ -135,7 +142,6 @@ func New(dir string, opts Options) *Handler {
 	}
 	h := &Handler{
 		dir:        dir,
-		interp:     opts.Interpreters,
 		inheritEnv: append([]string(nil), opts.InheritEnv...),
 		passAuth:   opts.PassAuthorization,
 		timeout:    opts.Timeout,
@@ -157,16 +163,13 @@ func New(dir string, opts Options) *Handler {
 			h.lastElems = append(h.lastElems, c[strings.LastIndexByte(c, '/')+1:])
 		}
 	}
-	if h.interp == nil {
-		h.interp = map[string][]string{".py": {"python3"}, ".pyw": {"python3"}}
-	} else {
-		m := make(map[string][]string, len(h.interp))
-		for ext, argv := range h.interp {
-			if len(argv) > 0 {
-				m[strings.ToLower(ext)] = append([]string(nil), argv...)
+	for ext, argv := range opts.Interpreters {
+		if len(argv) > 0 {
+			if h.interp == nil {
+				h.interp = make(map[string][]string, len(opts.Interpreters))
 			}
+			h.interp[strings.ToLower(ext)] = append([]string(nil), argv...)
 		}
-		h.interp = m
 	}
 	if h.timeout == 0 {
 		h.timeout = DefaultTimeout

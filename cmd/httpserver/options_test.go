@@ -80,6 +80,7 @@ func site(t *testing.T) string {
 		"docs/a.txt":         "a",
 		"cgi-bin/hello.sh":   "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\nhello from cgi %s\\n' \"$REQUEST_METHOD\"\n",
 		"cgi-bin/notes.txt":  "not executable",
+		"cgi-bin/upload.py":  "print('Content-Type: text/plain')\nprint()\nprint('RAN' + '-PY')\n", // 0644, as an upload lands
 		"cgi-bin/to-file.sh": "#!/bin/sh\nprintf 'Location: /hello.txt\\r\\n\\r\\n'\n",
 	} {
 		p := filepath.Join(dir, name)
@@ -220,6 +221,11 @@ func TestCGIOption(t *testing.T) {
 	}
 	if resp, _ := get(t, s.base+"/cgi-bin/notes.txt"); resp.StatusCode != 403 {
 		t.Errorf("GET a non-executable script: %d; want 403", resp.StatusCode)
+	}
+	// Nor does a .py file without its executable bit run: Python
+	// refuses it on POSIX, and the command names no interpreter.
+	if resp, body := get(t, s.base+"/cgi-bin/upload.py"); resp.StatusCode != 403 || !strings.Contains(body, "CGI script is not executable") || strings.Contains(body, "RAN-") || strings.Contains(body, "print(") {
+		t.Errorf("GET a non-executable .py: %d %q; want 403 CGI script is not executable", resp.StatusCode, body)
 	}
 	if resp, _ := get(t, s.base+"/hello.txt"); resp.StatusCode != 200 {
 		t.Errorf("GET a file with --cgi: %d; want 200", resp.StatusCode)
