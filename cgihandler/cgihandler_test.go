@@ -148,7 +148,6 @@ func TestResolve(t *testing.T) {
 		{"/cgi-bin/dir/", 403, "CGI script is not a plain file"},
 		{"/cgi-bin/sub/", 403, "CGI script is not a plain file"},
 		{"/cgi-bin/", 403, "CGI script is not a plain file"},
-		{"/cgi-bin", 403, "CGI script is not a plain file"},
 		{"/cgi-bin/fifo", 403, "CGI script is not a plain file"},
 		{"/cgi-bin/evil", 404, "No such CGI script"},
 		{"/cgi-bin/evildir/evil.sh", 404, "No such CGI script"},
@@ -234,6 +233,12 @@ func TestOneRoutingTruth(t *testing.T) {
 		{"/cgi-bin/script.sh%3Fx=1", false},
 		{"/cgi-bin/script.sh%00", false},
 		{"/cgi-bin/script.sh%2500", false},
+		// The directory itself names no script: the file server gets it.
+		{"/cgi-bin", false},
+		{"//cgi-bin", false},
+		{"/x/../cgi-bin", false},
+		{"/CGI-BIN", false},
+		{"/cgi-bin/.", false},
 	}
 	for _, sp := range spellings {
 		// Sent byte for byte, so that neither client nor test helper
@@ -251,6 +256,27 @@ func TestOneRoutingTruth(t *testing.T) {
 	if _, body := rawGet(t, srv.URL, "/cgi-binx/script.sh"); !strings.Contains(body, "SECRET-SOURCE") {
 		t.Errorf("control: stand-in file server did not serve /cgi-binx/script.sh")
 	}
+}
+
+// rawDo sends a request whose target is exactly as given, follows no
+// redirect, and returns the status, header and body.
+func rawDo(t *testing.T, srv *httptest.Server, method, target string) (int, http.Header, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, srv.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.URL.Opaque = "//" + srv.Listener.Addr().String() + target
+	resp, err := srv.Client().Transport.RoundTrip(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, target, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s %s: reading body: %v", method, target, err)
+	}
+	return resp.StatusCode, resp.Header, string(b)
 }
 
 // rawGet sends the request line's target exactly as given.
@@ -277,8 +303,10 @@ func TestMatch(t *testing.T) {
 		path string
 		want bool
 	}{
-		{"/cgi-bin", true},
 		{"/cgi-bin/", true},
+		{"/CGI-BIN/", true},
+		{"/cgi-bin//", true},
+		{"/a/b/", true},
 		{"/cgi-bin/x", true},
 		{"/cgi-bin/x/y/", true},
 		{"//cgi-bin/x", true},
@@ -297,6 +325,15 @@ func TestMatch(t *testing.T) {
 		{"/htbin/x", false}, // not in Dirs
 		{"/a/bc", false},
 		{"/a", false},
+		// A CGI directory without its slash is not a CGI request, as
+		// in Python: is_cgi wants a "/" after the directory.
+		{"/cgi-bin", false},
+		{"/CGI-BIN", false},
+		{"//cgi-bin", false},
+		{"/x/../cgi-bin", false},
+		{"/cgi-bin/.", false},
+		{"/cgi-bin/x/..", false},
+		{"/a/b", false},
 		{"/", false},
 		{"/index.html", false},
 		{"/cgi-bin/\x00", false},
@@ -305,6 +342,86 @@ func TestMatch(t *testing.T) {
 		r := &http.Request{URL: &url.URL{Path: tt.path}}
 		if got := h.Match(r); got != tt.want {
 			t.Errorf("Match(%q) = %v; want %v", tt.path, got, tt.want)
+		}
+	}
+
+	// A CGI directory that lies below another is a path below that
+	// one, and so a CGI request, as in Python.
+	nested := cgihandler.New(t.TempDir(), cgihandler.Options{Dirs: []string{"/a/b", "/a"}})
+	for path, want := range map[string]bool{"/a/b": true, "/a": false, "/a/b/x": true} {
+		if got := nested.Match(&http.Request{URL: &url.URL{Path: path}}); got != want {
+			t.Errorf("Dirs /a/b and /a: Match(%q) = %v; want %v", path, got, want)
+		}
+	}
+}
+
+// TestDirectoryWithoutSlash asks a Handler serving on its own for a CGI
+// directory without its slash. Python's is_cgi is false for it, and
+// SimpleHTTPRequestHandler redirects it to the directory with its slash,
+// which then gets its 403; a POST gets 501. The redirect is relative and
+// keeps the query, like the file server's.
+func TestDirectoryWithoutSlash(t *testing.T) {
+	srv, _ := newServer(t, cgihandler.Options{})
+	sub, _ := newHandler(t, cgihandler.Options{Dirs: []string{"/cgi-bin/sub"}})
+	subSrv := httptest.NewServer(sub)
+	defer subSrv.Close()
+	tests := []struct {
+		srv            *httptest.Server
+		method, target string
+		code           int
+		location       string // for a 301
+		text           string // in the body otherwise
+	}{
+		{srv, "GET", "/cgi-bin", 301, "cgi-bin/", ""},
+		{srv, "GET", "/htbin", 301, "htbin/", ""},
+		{srv, "GET", "/cgi-bin?a=1&b=%2F", 301, "cgi-bin/?a=1&b=%2F", ""},
+		{srv, "GET", "//cgi-bin", 301, "cgi-bin/", ""},
+		{srv, "GET", "/x/../cgi-bin", 301, "cgi-bin/", ""},
+		{srv, "GET", "/%63gi-bin", 301, "cgi-bin/", ""},
+		{srv, "GET", "/CGI-BIN", 301, "CGI-BIN/", ""},
+		{srv, "GET", "/cgi-bin/.", 301, "./", ""},
+		{srv, "GET", "/cgi-bin/sub/..", 301, "../", ""},
+		{srv, "HEAD", "/cgi-bin", 301, "cgi-bin/", ""},
+		{srv, "POST", "/cgi-bin", 501, "", "Can only POST to CGI scripts"},
+		{srv, "PUT", "/cgi-bin", 501, "", "Unsupported method ('PUT')"},
+		{srv, "GET", "/cgi-bin/", 403, "", "CGI script is not a plain file"},
+		{srv, "GET", "/cgi-binx", 404, "", "No such CGI script"},
+		{subSrv, "GET", "/cgi-bin/sub", 301, "sub/", ""},
+		{subSrv, "GET", "/cgi-bin/sub/", 403, "", "CGI script is not a plain file"},
+		{subSrv, "GET", "/cgi-bin", 404, "", "No such CGI script"},
+	}
+	for _, tt := range tests {
+		code, header, body := rawDo(t, tt.srv, tt.method, tt.target)
+		if code != tt.code {
+			t.Errorf("%s %q: status = %d; want %d\n%s", tt.method, tt.target, code, tt.code, body)
+			continue
+		}
+		if !strings.Contains(body, tt.text) {
+			t.Errorf("%s %q: body %q; want %q in it", tt.method, tt.target, body, tt.text)
+		}
+		if code != 301 {
+			continue
+		}
+		loc := header.Get("Location")
+		if loc != tt.location || header.Get("Content-Length") != "0" {
+			t.Errorf("%s %q: Location %q, Content-Length %q; want %q, 0", tt.method, tt.target, loc, header.Get("Content-Length"), tt.location)
+		}
+		// Where a browser goes next: the directory with its slash, 403.
+		base, err := url.Parse("http://x" + tt.target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref, err := url.Parse(loc)
+		if err != nil {
+			t.Fatalf("%s %q: Location %q: %v", tt.method, tt.target, loc, err)
+		}
+		next := base.ResolveReference(ref)
+		if next.Host != "x" {
+			t.Errorf("%s %q: Location %q leaves the site", tt.method, tt.target, loc)
+			continue
+		}
+		if code, _, body := rawDo(t, tt.srv, "GET", next.RequestURI()); code != 403 || !strings.Contains(body, "CGI script is not a plain file") {
+			t.Errorf("%s %q, then GET %q: status = %d; want 403\n%s", tt.method, tt.target, next.RequestURI(), code, body)
 		}
 	}
 }

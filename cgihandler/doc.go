@@ -35,14 +35,24 @@
 // file system (macOS, Windows) /CGI-BIN/x.sh names the script too, and
 // must not reach the file server either.
 //
+// A CGI directory itself, asked for without its slash (/cgi-bin), is not
+// a CGI request, as in Python, whose is_cgi wants a "/" after the
+// directory: it names no script, so [Handler.Match] leaves it to the
+// file server, which redirects it to cgi-bin/ like any directory. Handed
+// to the Handler anyway, it redirects the same way (GET and HEAD; other
+// methods get Python's 501). cgi-bin/ is then a CGI request, answered
+// 403.
+//
 // Below a CGI directory, nested directories are walked; the first path
 // element that is not a directory is the script and the rest is
 // PATH_INFO. A missing script is 404 "No such CGI script"; a directory or
 // special file is 403; a script without an executable bit is 403 "CGI
-// script is not executable", unless its extension has an interpreter
-// (.py runs with python3). Lookups go through an [os.Root], so neither
-// ".." nor a symlink leads out of the root, and the script is run by its
-// real path.
+// script is not executable", as in Python on POSIX, .py files included:
+// the bit is the owner's consent that the file is a program, and a file
+// only copied or uploaded into a CGI directory must not run.
+// Options.Interpreters can run such files by extension, at that risk.
+// Lookups go through an [os.Root], so neither ".." nor a symlink leads
+// out of the root, and the script is run by its real path.
 //
 // # Responses
 //

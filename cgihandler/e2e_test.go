@@ -144,6 +144,56 @@ sys.stdout.write("%s %s got %d bytes: %s\n" % (os.environ["REQUEST_METHOD"], os.
 	}
 }
 
+// TestNotExecutable: a file without its executable bit under a CGI
+// directory is refused with 403, .py files included, as Python does on
+// POSIX: it may only have been copied or uploaded there. An interpreter
+// runs one only when Options.Interpreters names its extension.
+func TestNotExecutable(t *testing.T) {
+	if _, err := os.Stat("/bin/sh"); err != nil {
+		t.Skip("no /bin/sh")
+	}
+	const (
+		py = "print('Content-Type: text/plain')\nprint()\nprint('RAN' + '-PY')\n"
+		sh = "printf 'Content-Type: text/plain\\n\\n%s\\n' RAN-SH\n"
+	)
+	root := scriptRoot(t, map[string]string{
+		"noexec-upload.py":  py,
+		"noexec-upload.PY":  py,
+		"noexec-upload.pyw": py,
+		"noexec-opt-in.cgi": sh,
+	})
+	opted := map[string][]string{".CGI": {"/bin/sh"}, ".py": nil} // extensions match case-insensitively; a nil command line is ignored
+	tests := []struct {
+		name   string
+		interp map[string][]string
+		path   string
+		code   int
+		want   string
+	}{
+		{"default", nil, "/cgi-bin/noexec-upload.py", 403, "CGI script is not executable"},
+		{"default", nil, "/cgi-bin/noexec-upload.PY", 403, "CGI script is not executable"},
+		{"default", nil, "/cgi-bin/noexec-upload.pyw", 403, "CGI script is not executable"},
+		{"default", nil, "/cgi-bin/noexec-opt-in.cgi", 403, "CGI script is not executable"},
+		{"empty", map[string][]string{}, "/cgi-bin/noexec-upload.py", 403, "CGI script is not executable"},
+		{"opted in", opted, "/cgi-bin/noexec-opt-in.cgi", 200, "RAN-SH"},
+		{"opted in", opted, "/cgi-bin/noexec-upload.py", 403, "CGI script is not executable"},
+	}
+	for _, tt := range tests {
+		srv := httptest.NewServer(cgihandler.New(root, cgihandler.Options{
+			ErrorLog:     slog.New(slog.DiscardHandler),
+			Interpreters: tt.interp,
+		}))
+		code, _, body := get(t, srv.URL+tt.path)
+		srv.Close()
+		if code != tt.code || !strings.Contains(body, tt.want) {
+			t.Errorf("%s: GET %q: status = %d; want %d with %q\n%s", tt.name, tt.path, code, tt.code, tt.want, body)
+		}
+		if tt.code != 200 && (strings.Contains(body, "RAN-") || strings.Contains(body, "print(")) {
+			t.Errorf("%s: GET %q: the file ran or its source was shown:\n%s", tt.name, tt.path, body)
+		}
+	}
+}
+
 func TestHTTP2(t *testing.T) {
 	h, _ := newHandler(t, cgihandler.Options{})
 	srv := httptest.NewUnstartedServer(h)

@@ -65,6 +65,8 @@ func ExampleHandler_Match() {
 		"//cgi-bin/script.sh",
 		"/cgi-bin/../index.html",
 		"/cgi-binx/script.sh",
+		"/cgi-bin", // the directory: the file server redirects it to cgi-bin/
+		"/cgi-bin/",
 	} {
 		r := httptest.NewRequest(http.MethodGet, target, nil)
 		fmt.Printf("%-24s CGI: %v\n", target, cgi.Match(r))
@@ -76,6 +78,8 @@ func ExampleHandler_Match() {
 	// //cgi-bin/script.sh      CGI: true
 	// /cgi-bin/../index.html   CGI: false
 	// /cgi-binx/script.sh      CGI: false
+	// /cgi-bin                 CGI: false
+	// /cgi-bin/                CGI: true
 }
 
 func ExampleHandler_ServeHTTP() {

@@ -4,6 +4,8 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -30,12 +32,19 @@ type Options struct {
 	// /cgi-bin and /htbin.
 	Dirs []string
 
-	// Interpreters maps a lower-case file extension, with its dot, to the
-	// command line that runs a script of that type which lacks the
-	// executable bit; the script's path is appended. The first word is
-	// looked up in the server's PATH. Default (nil): ".py" and ".pyw" run
-	// with "python3". An empty non-nil map turns this off, so that every
-	// script needs its executable bit.
+	// Interpreters maps a file extension, with its dot (".py"; case is
+	// ignored), to the command line that runs a script of that type
+	// which lacks the executable bit; the script's path is appended. The
+	// first word is looked up in the server's PATH. Default (nil): none,
+	// so every script needs its executable bit and one without it is
+	// answered 403 "CGI script is not executable", as Python does on
+	// POSIX.
+	//
+	// The executable bit is the owner's consent that a file is a
+	// program. An interpreter runs files nobody marked so: anything
+	// copied, unpacked or uploaded into a CGI directory with that
+	// extension becomes code the next request runs, as the script user.
+	// Set it only when nothing but trusted programs can land there.
 	Interpreters map[string][]string
 
 	// InheritEnv names the server's environment variables that scripts
@@ -133,7 +142,6 @@ func New(dir string, opts Options) *Handler {
 	}
 	h := &Handler{
 		dir:        dir,
-		interp:     opts.Interpreters,
 		inheritEnv: append([]string(nil), opts.InheritEnv...),
 		passAuth:   opts.PassAuthorization,
 		timeout:    opts.Timeout,
@@ -155,16 +163,13 @@ func New(dir string, opts Options) *Handler {
 			h.lastElems = append(h.lastElems, c[strings.LastIndexByte(c, '/')+1:])
 		}
 	}
-	if h.interp == nil {
-		h.interp = map[string][]string{".py": {"python3"}, ".pyw": {"python3"}}
-	} else {
-		m := make(map[string][]string, len(h.interp))
-		for ext, argv := range h.interp {
-			if len(argv) > 0 {
-				m[strings.ToLower(ext)] = append([]string(nil), argv...)
+	for ext, argv := range opts.Interpreters {
+		if len(argv) > 0 {
+			if h.interp == nil {
+				h.interp = make(map[string][]string, len(opts.Interpreters))
 			}
+			h.interp[strings.ToLower(ext)] = append([]string(nil), argv...)
 		}
-		h.interp = m
 	}
 	if h.timeout == 0 {
 		h.timeout = DefaultTimeout
@@ -188,9 +193,14 @@ func New(dir string, opts Options) *Handler {
 
 // Match reports whether r is a CGI request: whether its decoded path,
 // collapsed like Python's _url_collapse_path ("." and ".." resolved,
-// never above the root, repeated slashes merged), is a CGI directory or
-// lies below one. /cgi-bin matches /cgi-bin and /cgi-bin/x, never
-// /cgi-binx.
+// never above the root, repeated slashes merged), lies below a CGI
+// directory. /cgi-bin matches /cgi-bin/ and /cgi-bin/x, never /cgi-binx.
+//
+// The CGI directory itself without its slash (/cgi-bin) does not match,
+// as in Python, whose is_cgi wants a "/" after the directory: it names no
+// script, and a router hands it to the file server, which redirects it to
+// cgi-bin/ as it does any directory. cgi-bin/ matches, and is answered
+// 403.
 //
 // Case is ignored (ASCII letters only), so that /CGI-BIN/x.sh is a CGI
 // request too: on a case-insensitive file system it names the script.
@@ -205,7 +215,10 @@ func (h *Handler) Match(r *http.Request) bool {
 	return ok
 }
 
-// match returns the clean path and the CGI directory it lies in.
+// match returns the clean path and the CGI directory it lies below. For
+// the CGI directory itself, without its slash, it returns that directory
+// as dir with ok false: not a CGI request, but one [Handler.ServeHTTP]
+// redirects.
 //
 // The comparison ignores ASCII case, where Python's did not: on a
 // case-insensitive file system (macOS, Windows) /CGI-BIN/x.sh names the
@@ -220,15 +233,23 @@ func (h *Handler) match(p string) (clean, dir string, ok bool) {
 	if !ok {
 		return "", "", false
 	}
+	bare := ""
 	for _, d := range h.dirs {
-		if len(clean) >= len(d) && equalFoldASCII(clean[:len(d)], d) && (len(clean) == len(d) || clean[len(d)] == '/') {
+		if len(clean) < len(d) || !equalFoldASCII(clean[:len(d)], d) {
+			continue
+		}
+		if len(clean) == len(d) {
+			bare = d // unless it lies below another CGI directory
+			continue
+		}
+		if clean[len(d)] == '/' {
 			if clean[:len(d)] != d {
 				clean = d + clean[len(d):]
 			}
 			return clean, d, true
 		}
 	}
-	return "", "", false
+	return "", bare, false
 }
 
 // mayMatch is a cheap, allocation-free filter in front of match, which
@@ -280,10 +301,18 @@ func lowerASCII(c byte) byte {
 }
 
 // ServeHTTP runs the script that r names. A request that [Handler.Match]
-// rejects is answered 404 "No such CGI script".
+// rejects is answered 404 "No such CGI script", except one for a CGI
+// directory itself without its slash, answered as the command's file
+// server and Python answer it: GET and HEAD with a redirect to the
+// directory with its slash, POST with 501 "Can only POST to CGI scripts",
+// other methods with 501 "Unsupported method".
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	clean, dir, ok := h.match(r.URL.Path)
 	if !ok {
+		if dir != "" {
+			h.serveDir(w, r)
+			return
+		}
 		h.fail(w, r, &statusError{http.StatusNotFound, msgNoScript, nil})
 		return
 	}
@@ -293,6 +322,40 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.run(w, r, s)
+}
+
+// serveDir answers a request for a CGI directory without its slash.
+func (h *Handler) serveDir(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+		redirectToDir(w, r)
+	case http.MethodPost:
+		h.fail(w, r, &statusError{http.StatusNotImplemented, "Can only POST to CGI scripts", nil})
+	default:
+		h.fail(w, r, &statusError{http.StatusNotImplemented, "Unsupported method ('" + r.Method + "')", nil})
+	}
+}
+
+// redirectToDir answers a request for a directory without its trailing
+// slash with 301 to the same URL plus "/", query kept, like Python and
+// like the file server (fileserver's redirectToDir; this package does not
+// import it). The Location is relative ("cgi-bin/") so it is right under
+// any mount prefix, and it can never start with "//" or "/\", which
+// browsers would read as another host (CVE-2021-28861): url.URL escapes a
+// backslash and prefixes "./" to a segment that looks like a scheme.
+func redirectToDir(w http.ResponseWriter, r *http.Request) {
+	base := path.Base(r.URL.Path) // "." or ".." for /cgi-bin/. or /cgi-bin/x/..
+	target := (&url.URL{Path: base + "/"}).EscapedPath()
+	if strings.HasPrefix(target, "/") || strings.Contains(base, ":") {
+		target = "./" + target
+	}
+	if r.URL.RawQuery != "" {
+		target += "?" + r.URL.RawQuery
+	}
+	h := w.Header()
+	h.Set("Location", target)
+	h.Set("Content-Length", "0")
+	w.WriteHeader(http.StatusMovedPermanently)
 }
 
 // Client-facing messages, Python's without the script name: the page

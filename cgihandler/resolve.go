@@ -91,8 +91,8 @@ func walk(root *os.Root, clean, dir string) (name, pathInfo string, fi fs.FileIn
 	for {
 		elem, after, more := strings.Cut(strings.TrimPrefix(rest, "/"), "/")
 		if elem == "" {
-			// The CGI directory itself, or a directory below it asked for
-			// with a trailing slash: Python answers 403, and so do we.
+			// A CGI directory, or a directory below it, asked for with a
+			// trailing slash: Python answers 403, and so do we.
 			return "", "", nil, false, &statusError{http.StatusForbidden, msgNotPlain, nil}
 		}
 		cand := dir + "/" + elem

@@ -65,7 +65,11 @@ func newHandler(cfg config, dir string, root *os.Root, errLog *slog.Logger, stde
 			case r.Method == http.MethodPost:
 				pages.Write(w, r, http.StatusNotImplemented, "Can only POST to CGI scripts")
 			default:
-				files.ServeHTTP(w, r) // other methods: Python's "Unsupported method"
+				// Files, and Python's "Unsupported method" for other
+				// methods. A CGI directory without its slash (/cgi-bin)
+				// is no CGI request either: the file server redirects
+				// it to cgi-bin/, as Python's does.
+				files.ServeHTTP(w, r)
 			}
 		}
 		h = dispatch

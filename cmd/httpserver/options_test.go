@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -78,6 +80,7 @@ func site(t *testing.T) string {
 		"docs/a.txt":         "a",
 		"cgi-bin/hello.sh":   "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\nhello from cgi %s\\n' \"$REQUEST_METHOD\"\n",
 		"cgi-bin/notes.txt":  "not executable",
+		"cgi-bin/upload.py":  "print('Content-Type: text/plain')\nprint()\nprint('RAN' + '-PY')\n", // 0644, as an upload lands
 		"cgi-bin/to-file.sh": "#!/bin/sh\nprintf 'Location: /hello.txt\\r\\n\\r\\n'\n",
 	} {
 		p := filepath.Join(dir, name)
@@ -222,9 +225,114 @@ func TestCGIOption(t *testing.T) {
 	if resp, _ := get(t, s.base+"/cgi-bin/notes.txt"); resp.StatusCode != 403 {
 		t.Errorf("GET a non-executable script: %d; want 403", resp.StatusCode)
 	}
+	// Nor does a .py file without its executable bit run: Python
+	// refuses it on POSIX, and the command names no interpreter.
+	if resp, body := get(t, s.base+"/cgi-bin/upload.py"); resp.StatusCode != 403 || !strings.Contains(body, "CGI script is not executable") || strings.Contains(body, "RAN-") || strings.Contains(body, "print(") {
+		t.Errorf("GET a non-executable .py: %d %q; want 403 CGI script is not executable", resp.StatusCode, body)
+	}
 	if resp, _ := get(t, s.base+"/hello.txt"); resp.StatusCode != 200 {
 		t.Errorf("GET a file with --cgi: %d; want 200", resp.StatusCode)
 	}
+}
+
+// TestCGIDirectoryWithoutSlash asks the command for a CGI directory
+// without its slash. Python's is_cgi is false for it, so its file server
+// redirects it to the directory with its slash, which is then a CGI
+// request and answered 403; a POST is answered 501. The directory's
+// index page, or a listing of its scripts, is never served.
+func TestCGIDirectoryWithoutSlash(t *testing.T) {
+	dir := site(t)
+	for name, data := range map[string]string{
+		"cgi-bin/index.html":  "INDEX-OF-CGI-BIN",
+		"htbin/index.html":    "INDEX-OF-HTBIN",
+		"tools/cgi/hello.sh":  "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\nhello from tools\\n'\n",
+		"tools/cgi/index.htm": "INDEX-OF-TOOLS-CGI",
+	} {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(data), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// On a case-insensitive file system /CGI-BIN is the directory too.
+	upper, upperLoc := 404, ""
+	if _, err := os.Stat(filepath.Join(dir, "CGI-BIN")); err == nil {
+		upper, upperLoc = 301, "CGI-BIN/"
+	}
+	s := start(t, "0", "-b", "127.0.0.1", "-d", dir, "--cgi")
+	tools := start(t, "0", "-b", "127.0.0.1", "-d", dir, "--cgi", "--cgi-dir", "/tools/cgi")
+	tests := []struct {
+		s              *started
+		method, target string
+		code           int
+		location       string // for a 301
+		text           string // in the body otherwise
+	}{
+		{s, "GET", "/cgi-bin", 301, "cgi-bin/", ""},
+		{s, "GET", "/cgi-bin?x=1&y=%2F", 301, "cgi-bin/?x=1&y=%2F", ""},
+		{s, "GET", "//cgi-bin", 301, "cgi-bin/", ""},
+		{s, "GET", "/x/../cgi-bin", 301, "cgi-bin/", ""},
+		{s, "GET", "/%63gi-bin", 301, "cgi-bin/", ""},
+		{s, "GET", "/cgi-bin/.", 301, "./", ""},
+		{s, "GET", "/htbin", 301, "htbin/", ""},
+		{s, "GET", "/CGI-BIN", upper, upperLoc, ""},
+		{s, "HEAD", "/cgi-bin", 301, "cgi-bin/", ""},
+		{s, "POST", "/cgi-bin", 501, "", "Can only POST to CGI scripts"},
+		{s, "PUT", "/cgi-bin", 501, "", "Unsupported method ('PUT')"},
+		{s, "GET", "/cgi-bin/", 403, "", "CGI script is not a plain file"},
+		{s, "GET", "/htbin/", 403, "", "CGI script is not a plain file"},
+		{tools, "GET", "/tools/cgi", 301, "cgi/", ""},
+		{tools, "GET", "/tools/cgi/", 403, "", "CGI script is not a plain file"},
+		{tools, "GET", "/tools/cgi/hello.sh", 200, "", "hello from tools"},
+	}
+	for _, tt := range tests {
+		resp, body := tt.s.raw(t, tt.method, tt.target)
+		if resp.StatusCode != tt.code {
+			t.Errorf("%s %q: status = %d; want %d\n%s", tt.method, tt.target, resp.StatusCode, tt.code, body)
+			continue
+		}
+		if !strings.Contains(body, tt.text) || strings.Contains(body, "INDEX-OF") || strings.Contains(body, "#!/bin/sh") {
+			t.Errorf("%s %q: body %q; want %q in it, and no index page or source", tt.method, tt.target, body, tt.text)
+		}
+		if resp.StatusCode != 301 {
+			continue
+		}
+		loc := resp.Header.Get("Location")
+		if loc != tt.location {
+			t.Errorf("%s %q: Location %q; want %q", tt.method, tt.target, loc, tt.location)
+		}
+		// Where a browser goes next: the directory with its slash, 403.
+		base, err := url.Parse("http://x" + tt.target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref, err := url.Parse(loc)
+		if err != nil {
+			t.Fatalf("%s %q: Location %q: %v", tt.method, tt.target, loc, err)
+		}
+		next := base.ResolveReference(ref)
+		if next.Host != "x" {
+			t.Errorf("%s %q: Location %q leaves the site", tt.method, tt.target, loc)
+			continue
+		}
+		if resp, body := tt.s.raw(t, "GET", next.RequestURI()); resp.StatusCode != 403 || !strings.Contains(body, "CGI script is not a plain file") {
+			t.Errorf("%s %q, then GET %q: status = %d; want 403\n%s", tt.method, tt.target, next.RequestURI(), resp.StatusCode, body)
+		}
+	}
+}
+
+// raw sends a request whose target is exactly as given, on a connection
+// of its own, and returns the response and its body.
+func (s *started) raw(t *testing.T, method, target string) (*http.Response, string) {
+	t.Helper()
+	got, _ := s.exchange(t, method+" "+target+" HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+	resp, err := http.ReadResponse(bufio.NewReader(strings.NewReader(got)), &http.Request{Method: method})
+	if err != nil {
+		t.Fatalf("%s %s: %v in %q", method, target, err, got)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp, string(body)
 }
 
 func TestIPv6Loopback(t *testing.T) {
