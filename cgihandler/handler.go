@@ -4,8 +4,6 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
-	"net/url"
-	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -328,34 +326,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) serveDir(w http.ResponseWriter, r *http.Request) {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
-		redirectToDir(w, r)
+		safepath.RedirectToDir(w, r)
 	case http.MethodPost:
 		h.fail(w, r, &statusError{http.StatusNotImplemented, "Can only POST to CGI scripts", nil})
 	default:
 		h.fail(w, r, &statusError{http.StatusNotImplemented, "Unsupported method ('" + r.Method + "')", nil})
 	}
-}
-
-// redirectToDir answers a request for a directory without its trailing
-// slash with 301 to the same URL plus "/", query kept, like Python and
-// like the file server (fileserver's redirectToDir; this package does not
-// import it). The Location is relative ("cgi-bin/") so it is right under
-// any mount prefix, and it can never start with "//" or "/\", which
-// browsers would read as another host (CVE-2021-28861): url.URL escapes a
-// backslash and prefixes "./" to a segment that looks like a scheme.
-func redirectToDir(w http.ResponseWriter, r *http.Request) {
-	base := path.Base(r.URL.Path) // "." or ".." for /cgi-bin/. or /cgi-bin/x/..
-	target := (&url.URL{Path: base + "/"}).EscapedPath()
-	if strings.HasPrefix(target, "/") || strings.Contains(base, ":") {
-		target = "./" + target
-	}
-	if r.URL.RawQuery != "" {
-		target += "?" + r.URL.RawQuery
-	}
-	h := w.Header()
-	h.Set("Location", target)
-	h.Set("Content-Length", "0")
-	w.WriteHeader(http.StatusMovedPermanently)
 }
 
 // Client-facing messages, Python's without the script name: the page

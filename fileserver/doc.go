@@ -7,9 +7,7 @@
 // slash; Python's error page for what it cannot serve. Unlike Python it
 // speaks the whole of RFC 9110's conditional and range machinery through
 // [net/http.ServeContent] (ETag, If-None-Match, If-Range, byte ranges) and
-// sends files with sendfile when the FS hands out *os.File. Set
-// [ConnContext] as the server's ConnContext and, on Linux, large files go
-// out in full segments, as with nginx's tcp_nopush.
+// sends files with sendfile when the FS hands out *os.File.
 //
 //	root, err := os.OpenRoot("site")
 //	if err != nil {

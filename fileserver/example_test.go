@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"testing/fstest"
 	"time"
 
@@ -58,20 +57,4 @@ func ExampleNew_serveMux() {
 	fmt.Print(w.Code, " ", w.Header().Get("Content-Type"), " ", w.Body.String())
 	// Output:
 	// 200 text/csv; charset=utf-8 a,b
-}
-
-// A server of large files sets ConnContext, so that on Linux each goes
-// out in full TCP segments; any ConnContext of the server's own wraps it.
-func ExampleConnContext() {
-	root, err := os.OpenRoot(os.TempDir())
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	srv := &http.Server{
-		Addr:        "127.0.0.1:8000",
-		Handler:     fileserver.New(root.FS(), fileserver.Options{}),
-		ConnContext: fileserver.ConnContext,
-	}
-	_ = srv // srv.ListenAndServe()
 }

@@ -2,7 +2,6 @@ package fileserver
 
 import (
 	"errors"
-	"html/template"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -11,6 +10,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/pyhttp/httpserver/internal/cork"
 	"github.com/pyhttp/httpserver/internal/errorpage"
 	"github.com/pyhttp/httpserver/internal/safepath"
 	"github.com/pyhttp/httpserver/listing"
@@ -55,17 +55,10 @@ type Options struct {
 	// more gets the whole file. Default (0): 32.
 	MaxRanges int
 
-	// ErrorTemplate renders error pages with {{.Code}}, {{.Message}} and
-	// {{.Explain}}, like Python's error_message_format. Default: Python's
-	// page.
-	ErrorTemplate *template.Template
-
-	// ErrorContentType is the Content-Type of error pages, like Python's
-	// error_content_type. Default: "text/html;charset=utf-8".
-	ErrorContentType string
-
-	// ErrorLog receives errors that the client is not shown, such as a
-	// failed read. Default: slog.Default().
+	// ErrorLog receives the causes of errors that the client is only
+	// shown a status for, such as a failed read. Default: slog.Default().
+	// Error pages are Python's; wrap the Handler in
+	// middleware.ErrorPages for your own.
 	ErrorLog *slog.Logger
 }
 
@@ -88,7 +81,6 @@ type Handler struct {
 	hashETags bool // ETags from content for every file, not only undated ones
 	cache     *fileCache
 	maxRanges int
-	errors    *errorpage.Page
 	log       *slog.Logger
 }
 
@@ -103,7 +95,6 @@ func New(fsys fs.FS, opts Options) *Handler {
 		hideDots:  opts.HideDotfiles,
 		types:     opts.Types,
 		maxRanges: opts.MaxRanges,
-		errors:    errorpage.New(opts.ErrorTemplate, opts.ErrorContentType),
 		log:       opts.ErrorLog,
 		hashETags: opts.ContentHashETags,
 		cache:     newFileCache(),
@@ -126,83 +117,47 @@ func New(fsys fs.FS, opts Options) *Handler {
 	return h
 }
 
-// statusError is an error with the status and Python-style message the
-// client is answered with; its cause, if any, goes to the error log.
-type statusError struct {
-	code    int
-	message string
-	cause   error
-}
-
-func (e *statusError) Error() string { return e.message }
-
-func notFound(cause error) error { return &statusError{http.StatusNotFound, "File not found", cause} }
+// errNotFound is Python's answer for anything it cannot open but a
+// permission problem.
+var errNotFound = errorpage.Errorf(http.StatusNotFound, "File not found", nil)
 
 // ServeHTTP serves the file or directory named by the request path.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := h.serve(w, r); err != nil {
-		h.fail(w, r, err)
+		errorpage.Fail(w, r, h.log, err)
 	}
-}
-
-// fail maps err to its status and writes the error page. Internal detail
-// stays in the log; the client sees a fixed message.
-func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	var se *statusError
-	if !errors.As(err, &se) {
-		se = &statusError{http.StatusInternalServerError, "", err}
-	}
-	if c := se.cause; c != nil && !errors.Is(c, fs.ErrNotExist) {
-		h.log.LogAttrs(r.Context(), slog.LevelWarn, "fileserver: cannot serve",
-			slog.String("path", r.URL.Path), slog.Int("status", se.code), slog.Any("error", c))
-	}
-	h.errors.Write(w, r, se.code, se.message)
 }
 
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
-	name, wantDir, info, err := h.lookup(w, r)
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		// Python answers 501 for a method it has no do_METHOD for.
+		w.Header().Set("Allow", "GET, HEAD")
+		return errorpage.Errorf(http.StatusNotImplemented, "Unsupported method ('"+r.Method+"')", nil)
+	}
+	name, wantDir, ok := safepath.Resolve(requestPath(r))
+	if !ok || h.hideDots && safepath.IsHidden(name) {
+		return errNotFound
+	}
+	info, err := fs.Stat(h.fsys, name)
 	if err != nil {
-		return err
+		return openError(err)
 	}
 	switch {
+	case info.IsDir() && !wantDir:
+		safepath.RedirectToDir(w, r)
+		return nil
 	case info.IsDir():
-		if !wantDir {
-			redirectToDir(w, r)
-			return nil
-		}
 		return h.serveDir(w, r, name)
 	case !info.Mode().IsRegular():
 		// A FIFO would block the open forever; sockets and devices are
 		// not files to serve either.
-		return notFound(nil)
+		return errNotFound
 	case wantDir:
 		// Python answers 404 for "file/" (bpo-17324), where net/http
 		// redirects to "../file".
-		return notFound(nil)
+		return errNotFound
 	}
 	return h.serveFile(w, r, name, info)
-}
-
-// lookup resolves r's path to a name in the file system and stats it. It
-// is apart from serve to keep serve's frame, which is on the way to
-// sendfile, small (see describe).
-//
-//go:noinline
-func (h *Handler) lookup(w http.ResponseWriter, r *http.Request) (name string, wantDir bool, info fs.FileInfo, err error) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		// Python answers 501 for a method it has no do_METHOD for.
-		w.Header().Set("Allow", "GET, HEAD")
-		return "", false, nil, &statusError{http.StatusNotImplemented, "Unsupported method ('" + r.Method + "')", nil}
-	}
-	name, wantDir, ok := safepath.Resolve(requestPath(r))
-	if !ok || h.hideDots && safepath.IsHidden(name) {
-		return "", false, nil, notFound(nil)
-	}
-	info, err = fs.Stat(h.fsys, name)
-	if err != nil {
-		return "", false, nil, openError(err)
-	}
-	return name, wantDir, info, nil
 }
 
 func (h *Handler) serveDir(w http.ResponseWriter, r *http.Request, name string) error {
@@ -213,13 +168,14 @@ func (h *Handler) serveDir(w http.ResponseWriter, r *http.Request, name string) 
 		}
 	}
 	if h.noListing {
-		return notFound(nil)
+		return errNotFound
 	}
 	if err := h.listing.ServeDir(w, withoutInvalidRange(r), h.fsys, name); err != nil {
+		code := http.StatusNotFound
 		if errors.Is(err, fs.ErrPermission) {
-			return &statusError{http.StatusForbidden, "No permission to list directory", err}
+			code = http.StatusForbidden
 		}
-		return &statusError{http.StatusNotFound, "No permission to list directory", err}
+		return errorpage.Errorf(code, "No permission to list directory", err)
 	}
 	return nil
 }
@@ -229,80 +185,101 @@ func (h *Handler) serveDir(w http.ResponseWriter, r *http.Request, name string) 
 // name the FS refuses, a symlink out of an os.Root.
 func openError(err error) error {
 	if errors.Is(err, fs.ErrPermission) {
-		return &statusError{http.StatusForbidden, "", err}
+		return errorpage.Errorf(http.StatusForbidden, "", err)
 	}
-	return notFound(err)
+	return errorpage.Errorf(http.StatusNotFound, "File not found", err)
 }
 
+// serveFile sends the regular file name, whose stat is info, through
+// http.ServeContent, which answers conditional and range requests.
 func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, name string, info fs.FileInfo) error {
-	var (
-		f       fs.File // nil when the bytes come from the cache
-		content io.ReadSeeker
-		err     error
-	)
-	e := h.cache.get(name, info)
-	switch {
-	case e == nil:
-		f, content, e, err = h.describe(name, info)
-	case e.content != nil:
-		content = e.reader()
-	default:
-		f, content, err = h.open(name, info.Size())
-	}
+	f, content, e, err := h.content(name, info)
 	if err != nil {
 		return err
 	}
 	if f != nil {
 		defer f.Close()
 	}
-	w, r, modtime := h.prepare(w, r, info, e)
+	hdr := w.Header()
+	hdr["Content-Type"] = []string{e.ctype}
+	hdr["Etag"] = []string{e.etag}
+	hdr["X-Content-Type-Options"] = []string{"nosniff"}
+	modtime := info.ModTime()
+	if isUnixEpochOrZero(modtime) {
+		modtime = time.Time{} // net/http sends no Last-Modified then
+	}
+	if e.content != nil {
+		// Bytes from memory gain nothing from sendfile, and net/http's
+		// ReadFrom would send the first 512 of them apart from the rest:
+		// two writes for a small file where plain writes make one.
+		w = writeOnly{w}
+	} else {
+		w = cork.Writer(w, r, info.Size())
+	}
+	r, mayFail := h.guardRanges(r, info.Size())
+	if mayFail {
+		// Only range and precondition requests can make ServeContent
+		// fail; its plain-text errors get the error page.
+		w = errorpage.NewWriter(w, r, errorpage.PageOf(r))
+	}
 	http.ServeContent(w, r, name, modtime, content)
 	return nil
 }
 
-// describe opens a file the cache has no entry for and works out its type
-// and ETag, caching them, and its bytes when it is small. The caller
-// closes f. It is apart from serveFile to keep the frame of the path
-// every cached request takes small: net/http serves each connection on
-// one goroutine, and a path deeper than its stack makes the runtime grow
-// that stack again after every GC has shrunk it.
-//
-//go:noinline
-func (h *Handler) describe(name string, info fs.FileInfo) (fs.File, io.ReadSeeker, *cachedFile, error) {
-	f, content, err := h.open(name, info.Size())
+// content returns what serveFile sends for name: the cached entry
+// describing this version of the file, and a reader of its bytes, from
+// memory when the entry holds them, else from f, the open file, which the
+// caller closes. A file the cache does not know yet is described, and
+// remembered if it stays put while it is read.
+func (h *Handler) content(name string, info fs.FileInfo) (f fs.File, content io.ReadSeeker, e *cachedFile, err error) {
+	e = h.cache.get(name, info)
+	if e != nil && e.content != nil {
+		return nil, e.reader(), e, nil
+	}
+	f, content, err = h.open(name, info.Size())
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	fail := func(err error) (fs.File, io.ReadSeeker, *cachedFile, error) {
-		f.Close()
-		return nil, nil, nil, err
+	if e == nil {
+		if content, e, err = h.describe(name, info, f, content); err != nil {
+			f.Close()
+			return nil, nil, nil, err
+		}
 	}
+	return f, content, e, nil
+}
+
+// describe works out the type and ETag of the open file f, and reads its
+// bytes when it is small, caching all that when the file was stable. It
+// returns the reader serveFile sends from.
+func (h *Handler) describe(name string, info fs.FileInfo, f fs.File, content io.ReadSeeker) (io.ReadSeeker, *cachedFile, error) {
 	e := &cachedFile{version: versionOf(info)}
 	stable := true
 	if info.Size() <= cacheMaxFileBytes {
+		var err error
 		if e.content, stable, err = readSmall(f, info); err != nil {
 			if errors.Is(err, syscall.EISDIR) {
 				// Replaced by a directory between stat and open:
 				// gone, as far as this request is concerned.
-				return fail(notFound(err))
+				return nil, nil, errorpage.Errorf(http.StatusNotFound, "File not found", err)
 			}
-			return fail(&statusError{http.StatusInternalServerError, "", err})
+			return nil, nil, err
 		}
 		content = e.reader()
 	}
 	ctype, err := h.types.TypeOf(name, content)
 	if err != nil {
-		return fail(&statusError{http.StatusInternalServerError, "", err})
+		return nil, nil, err
 	}
 	etag, err := h.etag(info, content)
 	if err != nil {
-		return fail(&statusError{http.StatusInternalServerError, "", err})
+		return nil, nil, err
 	}
 	e.ctype, e.etag = ctype, etag
 	if stable {
 		h.cache.put(name, e)
 	}
-	return f, content, e, nil
+	return content, e, nil
 }
 
 // open opens name for reading; http.ServeContent needs to seek. size is
@@ -315,7 +292,7 @@ func (h *Handler) open(name string, size int64) (fs.File, io.ReadSeeker, error) 
 	content, ok := f.(io.ReadSeeker)
 	if !ok {
 		f.Close()
-		return nil, nil, &statusError{http.StatusInternalServerError, "", errors.New("fs.File for " + name + " cannot seek")}
+		return nil, nil, errors.New("fileserver: fs.File for " + name + " cannot seek")
 	}
 	if sc, ok := f.(syscall.Conn); ok {
 		content = &sizedFile{f: content, sc: sc, size: size}
@@ -323,93 +300,10 @@ func (h *Handler) open(name string, size int64) (fs.File, io.ReadSeeker, error) 
 	return f, content, nil
 }
 
-// prepare sets the headers the handler owns and picks the writer and
-// request http.ServeContent gets. It is apart from serveFile to keep
-// serveFile's frame, which is on the way to sendfile, small (see
-// describe).
-//
-//go:noinline
-func (h *Handler) prepare(w http.ResponseWriter, r *http.Request, info fs.FileInfo, e *cachedFile) (http.ResponseWriter, *http.Request, time.Time) {
-	// One allocation for the three values; each slice is capped so that a
-	// later append cannot write into its neighbour.
-	v := [...]string{e.ctype, e.etag, "nosniff"}
-	vals := v[:]
-	hdr := w.Header()
-	hdr["Content-Type"] = vals[0:1:1]
-	hdr["Etag"] = vals[1:2:2]
-	hdr["X-Content-Type-Options"] = vals[2:3:3]
-
-	modtime := info.ModTime()
-	if isUnixEpochOrZero(modtime) {
-		modtime = time.Time{} // net/http sends no Last-Modified then
-	}
-	if e.content != nil {
-		// Bytes from memory gain nothing from sendfile, and net/http's
-		// ReadFrom would send the first 512 of them apart from the rest:
-		// two writes for a 1 KiB file. Plain writes make it one.
-		w = writeOnly{w}
-	} else if r.Method == http.MethodGet && info.Size() >= corkMinBytes {
-		w = corked(w, r) // see ConnContext
-	}
-	req, guard := h.guardRanges(r, info.Size())
-	if guard {
-		// Only range and precondition requests can make ServeContent
-		// fail; route its plain-text errors to our error page.
-		w = &errorPageWriter{ResponseWriter: w, h: h, r: req}
-	}
-	return w, req, modtime
-}
-
 func isUnixEpochOrZero(t time.Time) bool {
 	return t.IsZero() || t.Equal(time.Unix(0, 0))
-}
-
-// errorPageWriter sits between http.ServeContent and the client when a
-// request can fail a precondition or a range: an error status from
-// ServeContent is answered with our error page and its plain-text body
-// dropped. Everything else passes through, ReadFrom included, so the file
-// still goes out by sendfile.
-type errorPageWriter struct {
-	http.ResponseWriter
-	h      *Handler
-	r      *http.Request
-	failed bool
-}
-
-var _ io.ReaderFrom = (*errorPageWriter)(nil)
-
-func (e *errorPageWriter) WriteHeader(code int) {
-	if code >= 400 && !e.failed {
-		e.failed = true
-		e.h.errors.Write(e.ResponseWriter, e.r, code, "")
-		return
-	}
-	e.ResponseWriter.WriteHeader(code)
-}
-
-func (e *errorPageWriter) Write(p []byte) (int, error) {
-	if e.failed {
-		return len(p), nil
-	}
-	return e.ResponseWriter.Write(p)
-}
-
-func (e *errorPageWriter) ReadFrom(src io.Reader) (int64, error) {
-	if e.failed {
-		return io.Copy(io.Discard, src)
-	}
-	if rf, ok := e.ResponseWriter.(io.ReaderFrom); ok {
-		return rf.ReadFrom(src)
-	}
-	return io.Copy(writerOnly{e.ResponseWriter}, src)
 }
 
 // writeOnly is a ResponseWriter without ReadFrom (nor anything but the
 // three methods of the interface).
 type writeOnly struct{ http.ResponseWriter }
-
-// writerOnly hides ReadFrom so io.Copy does not recurse into it.
-type writerOnly struct{ io.Writer }
-
-// Unwrap gives http.ResponseController the writer underneath.
-func (e *errorPageWriter) Unwrap() http.ResponseWriter { return e.ResponseWriter }

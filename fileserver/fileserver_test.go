@@ -10,6 +10,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/pyhttp/httpserver/middleware"
 )
 
 var modtime = time.Date(2026, 11, 23, 18, 53, 0, 0, time.UTC)
@@ -442,11 +444,13 @@ func TestErrorPaths(t *testing.T) {
 	}
 }
 
-func TestErrorTemplateOption(t *testing.T) {
-	h := New(testFS(), Options{
-		ErrorTemplate:    mustTemplate(`<b>{{.Code}} {{.Message}}</b> {{.Explain}}`),
-		ErrorContentType: "text/html; charset=utf-8",
-	})
+// TestErrorPagesAround checks that middleware.ErrorPages around the
+// handler gives its own errors, and ServeContent's, the app's page.
+func TestErrorPagesAround(t *testing.T) {
+	h := middleware.NewErrorPages(middleware.ErrorPagesOptions{
+		Template:    mustTemplate(`<b>{{.Code}} {{.Message}}</b> {{.Explain}}`),
+		ContentType: "text/html; charset=utf-8",
+	}).Handler(New(testFS(), Options{}))
 	got := do(t, h, "GET", "/missing")
 	if got.body != "<b>404 File not found</b> Nothing matches the given URI" {
 		t.Errorf("custom error page = %q", got.body)
@@ -456,6 +460,9 @@ func TestErrorTemplateOption(t *testing.T) {
 	}
 	if head := do(t, h, "HEAD", "/missing"); head.body != "" || head.code != 404 {
 		t.Errorf("HEAD /missing: %d %q; want 404 and no body", head.code, head.body)
+	}
+	if got := do(t, h, "GET", "/hello.txt", "Range", "bytes=100-"); got.code != 416 || got.body != "<b>416 Requested Range Not Satisfiable</b> Cannot satisfy request range" {
+		t.Errorf("unsatisfiable range: %d %q; want 416 and the custom page", got.code, got.body)
 	}
 }
 

@@ -3,10 +3,11 @@ package fileserver
 import (
 	"net/http"
 	"net/url"
-	"path"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
+
+	"github.com/pyhttp/httpserver/internal/safepath"
 )
 
 // requestPath returns the decoded URL path the handler serves: the part
@@ -17,21 +18,7 @@ import (
 // translate_path drops it: "/a.txt#top" serves "a.txt", while "%23" is a
 // "#" in the name.
 func requestPath(r *http.Request) string {
-	return withoutFragment(r, mountedPath(r))
-}
-
-// withoutFragment drops from p, a decoded path that ends as r's URL path
-// does, the fragment the client sent in the request target. net/http
-// keeps a raw "#" in the path, and then RawPath holds the path as sent;
-// escapes never straddle the "#", so the decoded fragment is the decoded
-// path's tail.
-func withoutFragment(r *http.Request, p string) string {
-	if i := strings.IndexByte(r.URL.RawPath, '#'); i >= 0 {
-		if frag, err := url.PathUnescape(r.URL.RawPath[i:]); err == nil {
-			return strings.TrimSuffix(p, frag)
-		}
-	}
-	return p
+	return safepath.WithoutFragment(r, mountedPath(r))
 }
 
 // mountedPath is requestPath before the fragment is dropped.
@@ -121,36 +108,4 @@ func below(pattern, p string) (string, bool) {
 		rest = tail
 	}
 	return "/" + rest, true
-}
-
-// redirectToDir answers a request for a directory without its trailing
-// slash with 301 to the same URL plus "/", query kept, like Python. The
-// Location is relative ("name/") so it is right under any mount prefix,
-// and it can never start with "//" or "/\", which browsers would read as
-// another host (CVE-2021-28861): url.URL escapes a backslash and prefixes
-// "./" to a segment that looks like a scheme.
-func redirectToDir(w http.ResponseWriter, r *http.Request) {
-	p := withoutFragment(r, r.URL.Path)
-	if p == "" {
-		// The mount point itself, its prefix stripped by StripPrefix:
-		// the last segment the client sent is in the request URI.
-		if u, err := url.ParseRequestURI(r.RequestURI); err == nil {
-			p = u.Path
-		}
-	}
-	base := path.Base(p)
-	if base == "/" || base == "." {
-		base = "."
-	}
-	target := (&url.URL{Path: base + "/"}).EscapedPath()
-	if strings.HasPrefix(target, "/") || strings.Contains(base, ":") {
-		target = "./" + target
-	}
-	if r.URL.RawQuery != "" {
-		target += "?" + r.URL.RawQuery
-	}
-	h := w.Header()
-	h.Set("Location", target)
-	h.Set("Content-Length", "0")
-	w.WriteHeader(http.StatusMovedPermanently)
 }

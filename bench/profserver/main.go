@@ -25,6 +25,7 @@ import (
 	"os"
 
 	"github.com/pyhttp/httpserver/fileserver"
+	"github.com/pyhttp/httpserver/internal/cork"
 	"github.com/pyhttp/httpserver/internal/errorpage"
 	"github.com/pyhttp/httpserver/internal/rootfs"
 	"github.com/pyhttp/httpserver/internal/smuggle"
@@ -63,7 +64,7 @@ func main() {
 		log.Fatal(err)
 	}
 	srv := &http.Server{Handler: h, ConnContext: func(ctx context.Context, c net.Conn) context.Context {
-		return fileserver.ConnContext(smuggle.ConnContext(ctx, c), c)
+		return cork.ConnContext(smuggle.ConnContext(ctx, c), c)
 	}}
 	log.Fatal(srv.Serve(smuggle.Listener(ln)))
 }

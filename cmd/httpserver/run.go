@@ -14,7 +14,7 @@ import (
 	"runtime"
 	"strconv"
 
-	"github.com/pyhttp/httpserver/fileserver"
+	"github.com/pyhttp/httpserver/internal/cork"
 	"github.com/pyhttp/httpserver/internal/smuggle"
 	"github.com/pyhttp/httpserver/internal/tlsconfig"
 	"github.com/pyhttp/httpserver/middleware"
@@ -148,5 +148,5 @@ func unwrapOp(err error) error {
 // connection a request came on: the guard to refuse a poisoned one, the
 // file handler to cork it while a large file goes out by sendfile.
 func connContext(ctx context.Context, c net.Conn) context.Context {
-	return fileserver.ConnContext(smuggle.ConnContext(ctx, c), c)
+	return cork.ConnContext(smuggle.ConnContext(ctx, c), c)
 }

@@ -1,4 +1,4 @@
-package fileserver
+package cork_test
 
 import (
 	"bytes"
@@ -11,6 +11,9 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
+
+	"github.com/pyhttp/httpserver/fileserver"
+	"github.com/pyhttp/httpserver/internal/cork"
 )
 
 // TestCorkAroundSendfile serves a large file on a server with ConnContext
@@ -19,7 +22,7 @@ import (
 // next small response back for 200 ms.
 func TestCorkAroundSendfile(t *testing.T) {
 	dir := t.TempDir()
-	big := bytes.Repeat([]byte("0123456789abcdef"), corkMinBytes/16+1000) // corked
+	big := bytes.Repeat([]byte("0123456789abcdef"), cork.MinBytes/16+1000) // corked
 	if err := os.WriteFile(filepath.Join(dir, "big.bin"), big, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -27,10 +30,10 @@ func TestCorkAroundSendfile(t *testing.T) {
 		t.Fatal(err)
 	}
 	conns := make(chan net.Conn, 4)
-	srv := httptest.NewUnstartedServer(New(os.DirFS(dir), Options{}))
+	srv := httptest.NewUnstartedServer(fileserver.New(os.DirFS(dir), fileserver.Options{}))
 	srv.Config.ConnContext = func(ctx context.Context, c net.Conn) context.Context {
 		conns <- c
-		return ConnContext(ctx, c)
+		return cork.ConnContext(ctx, c)
 	}
 	srv.Start()
 	defer srv.Close()
