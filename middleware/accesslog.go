@@ -46,7 +46,8 @@ const (
 
 var formatNames = [...]string{Python: "python", Common: "common", Combined: "combined", JSON: "json"}
 
-// String returns the name ParseLogFormat accepts.
+// String returns the format's name: "python", "common", "combined" or
+// "json".
 func (f LogFormat) String() string {
 	if f >= 0 && int(f) < len(formatNames) {
 		return formatNames[f]
@@ -54,15 +55,26 @@ func (f LogFormat) String() string {
 	return "LogFormat(" + strconv.Itoa(int(f)) + ")"
 }
 
-// ParseLogFormat returns the format named s: "python", "common",
-// "combined" or "json", as the command's --log-format takes them.
-func ParseLogFormat(s string) (LogFormat, error) {
-	for f, name := range formatNames {
-		if s == name {
-			return LogFormat(f), nil
+// MarshalText returns the format's name, as [LogFormat.UnmarshalText]
+// takes it.
+func (f LogFormat) MarshalText() ([]byte, error) {
+	if f < 0 || int(f) >= len(formatNames) {
+		return nil, fmt.Errorf("middleware: unknown log format %d", int(f))
+	}
+	return []byte(formatNames[f]), nil
+}
+
+// UnmarshalText sets f to the format named text: "python", "common",
+// "combined" or "json", as the command's --log-format takes them. With
+// MarshalText, a LogFormat works with flag.TextVar.
+func (f *LogFormat) UnmarshalText(text []byte) error {
+	for i, name := range formatNames {
+		if string(text) == name {
+			*f = LogFormat(i)
+			return nil
 		}
 	}
-	return 0, fmt.Errorf("middleware: unknown log format %q (want python, common, combined or json)", s)
+	return fmt.Errorf("middleware: unknown log format %q (want python, common, combined or json)", text)
 }
 
 // AccessLogOptions configure an AccessLog. The zero value writes Python's

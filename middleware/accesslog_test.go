@@ -155,17 +155,25 @@ func TestAccessLogJSON(t *testing.T) {
 	}
 }
 
-func TestParseLogFormat(t *testing.T) {
+func TestLogFormatText(t *testing.T) {
 	for _, f := range []LogFormat{Python, Common, Combined, JSON} {
-		got, err := ParseLogFormat(f.String())
-		if err != nil || got != f {
-			t.Errorf("ParseLogFormat(%q) = %v, %v; want %v, nil", f.String(), got, err, f)
+		text, err := f.MarshalText()
+		var got LogFormat
+		if err == nil {
+			err = got.UnmarshalText(text)
+		}
+		if err != nil || got != f || string(text) != f.String() {
+			t.Errorf("%v: MarshalText %q, UnmarshalText %v, %v; want the round trip", f, text, got, err)
 		}
 	}
 	for _, s := range []string{"", "Python", "apache", "json "} {
-		if _, err := ParseLogFormat(s); err == nil {
-			t.Errorf("ParseLogFormat(%q): no error", s)
+		f := Combined
+		if err := f.UnmarshalText([]byte(s)); err == nil || f != Combined {
+			t.Errorf("UnmarshalText(%q): %v, format %v; want an error and no change", s, err, f)
 		}
+	}
+	if _, err := LogFormat(9).MarshalText(); err == nil {
+		t.Error("LogFormat(9).MarshalText(): no error")
 	}
 	if s := LogFormat(9).String(); s != "LogFormat(9)" {
 		t.Errorf("LogFormat(9).String() = %q", s)

@@ -1,6 +1,7 @@
 package middleware_test
 
 import (
+	"flag"
 	"fmt"
 	"html/template"
 	"io"
@@ -80,8 +81,8 @@ func Example_chi() {
 func ExampleNewAccessLog() {
 	hello := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "hello\n") })
 	for _, f := range []string{"python", "common", "combined", "json"} {
-		format, err := middleware.ParseLogFormat(f)
-		if err != nil {
+		var format middleware.LogFormat
+		if err := format.UnmarshalText([]byte(f)); err != nil {
 			panic(err)
 		}
 		a := middleware.NewAccessLog(os.Stdout, middleware.AccessLogOptions{Format: format, Now: at})
@@ -107,14 +108,17 @@ func ExampleAccessLog_Handler() {
 	// 192.0.2.1 - - [23/Nov/2026:18:53:00 +0000] "GET /missing HTTP/1.1" 404 19
 }
 
-func ExampleParseLogFormat() {
-	f, err := middleware.ParseLogFormat("combined")
-	fmt.Println(f, err)
-	_, err = middleware.ParseLogFormat("apache")
-	fmt.Println(err)
+// A LogFormat is a flag.TextVar, so a command takes it as a flag.
+func ExampleLogFormat_UnmarshalText() {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var format middleware.LogFormat
+	fs.TextVar(&format, "log-format", middleware.Python, "access log format")
+	fmt.Println(fs.Parse([]string{"-log-format", "combined"}), format)
+	fmt.Println(fs.Parse([]string{"-log-format", "apache"}))
 	// Output:
-	// combined <nil>
-	// middleware: unknown log format "apache" (want python, common, combined or json)
+	// <nil> combined
+	// invalid value "apache" for flag -log-format: middleware: unknown log format "apache" (want python, common, combined or json)
 }
 
 func ExampleLogFormat_String() {
@@ -222,17 +226,44 @@ func ExampleRecover() {
 	// 500
 }
 
-// A LogWriter takes the write(2) per request out of the request: lines go
-// out in batches, yet immediately when the server is idle.
-func ExampleNewLogWriter() {
-	logw := middleware.NewLogWriter(os.Stdout)
-	defer logw.Close() // writes what is pending
-	accessLog := middleware.NewAccessLog(logw, middleware.AccessLogOptions{
-		Now: func() time.Time { return time.Date(2026, 11, 23, 18, 53, 0, 0, time.Local) },
-	})
-	h := accessLog.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
-	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
-	logw.Flush()
+// Limits answers what Python's parser refuses: here a request with more
+// header fields than allowed.
+func ExampleLimits() {
+	h := middleware.Limits(middleware.LimitsOptions{MaxHeaders: 2})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "served\n")
+	}))
+	r := httptest.NewRequest("GET", "/", nil)
+	r.Header.Add("X-A", "1")
+	r.Header.Add("X-B", "2")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	fmt.Print(w.Code, " ", w.Body.String())
+	r.Header.Add("X-C", "3")
+	w = httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	fmt.Println(w.Code, w.Header().Get("Connection"))
 	// Output:
-	// 192.0.2.1 - - [23/Nov/2026 18:53:00] "GET / HTTP/1.1" 200 -
+	// 200 served
+	// 431 close
+}
+
+// Headers adds fields to every response, as Python 3.15's --header does;
+// a handler may still override them.
+func ExampleHeaders() {
+	h := middleware.Headers(http.Header{
+		"Access-Control-Allow-Origin": {"*"},
+		"Cache-Control":               {"max-age=60"},
+	})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/live" {
+			w.Header().Set("Cache-Control", "no-store")
+		}
+	}))
+	for _, p := range []string{"/", "/live"} {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest("GET", p, nil))
+		fmt.Println(p, w.Header().Get("Access-Control-Allow-Origin"), w.Header().Get("Cache-Control"))
+	}
+	// Output:
+	// / * max-age=60
+	// /live * no-store
 }

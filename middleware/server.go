@@ -39,3 +39,24 @@ func ServerHeader(value string) func(http.Handler) http.Handler {
 		})
 	}
 }
+
+// Headers returns middleware that adds the fields of extra to every
+// response, as Python 3.15's --header and response_headers do: for CORS
+// or caching headers, say. They are added before next runs, so a handler
+// may still change or delete them (an error page drops the caching ones).
+// extra is copied; an empty one adds nothing.
+func Headers(extra http.Header) func(http.Handler) http.Handler {
+	extra = extra.Clone()
+	return func(next http.Handler) http.Handler {
+		if len(extra) == 0 {
+			return next
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h := w.Header()
+			for k, v := range extra {
+				h[k] = append(h[k], v...)
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pyhttp/httpserver/internal/app"
 	"github.com/pyhttp/httpserver/internal/smuggle"
 )
 
@@ -39,7 +40,7 @@ func BenchmarkConnStack(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		return newHandler(cfg, dir, root, slog.New(slog.DiscardHandler), io.Discard)
+		return app.Handler(cfg.Config, root, slog.New(slog.DiscardHandler), io.Discard)
 	}
 	for _, c := range []struct {
 		name string

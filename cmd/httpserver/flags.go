@@ -11,39 +11,21 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/pyhttp/httpserver/cgihandler"
+	"github.com/pyhttp/httpserver/internal/app"
 	"github.com/pyhttp/httpserver/listing"
-	"github.com/pyhttp/httpserver/middleware"
 )
 
-// config is the parsed command line.
+// config is the parsed command line: what is served and how (app.Config),
+// and what only the command itself uses.
 type config struct {
+	app.Config
 	port            int
 	bind            string
 	directory       string
-	cgi             bool
-	cgiDirs         []string
-	cgiEnv          []string
-	cgiTimeout      time.Duration
-	cgiMaxBody      int64
-	protocol        string // "HTTP/1.0" or "HTTP/1.1"
 	tlsCert         string
 	tlsKey          string
 	tlsPasswordFile string
-	h2c             bool
-	headers         http.Header // --header, in order given
-	logFormat       middleware.LogFormat
-	quiet           bool
-	noListing       bool
-	hideDotfiles    bool
-	contentETags    bool
-	listing         listing.Format
-	dirsFirst       bool
-
-	readHeaderTimeout time.Duration
-	idleTimeout       time.Duration
-	maxHeaderBytes    int
-	shutdownGrace     time.Duration
+	shutdownGrace   time.Duration
 }
 
 // usageError is a mistake on the command line: exit status 2, as argparse.
@@ -69,123 +51,153 @@ var (
 
 const usageLine = "usage: httpserver [-h] [--cgi] [-b ADDRESS] [-d DIRECTORY] [-p VERSION] [--tls-cert PATH] [--tls-key PATH] [--tls-password-file PATH] [--header NAME:VALUE] [options] [port]"
 
-func parseArgs(args []string, stdout io.Writer) (config, error) {
-	cfg := config{port: 8000}
-	var headers []string
-	var logFormat, etag, listingFormat string
+// flagValues holds the flags that are checked and converted after
+// parsing, and help and version.
+type flagValues struct {
+	headers                        []string
+	logFormat, etag, listingFormat string
+	help, version                  bool
+}
+
+// newFlagSet defines every option, bound to cfg and v, in the order the
+// help lists them.
+func newFlagSet(cfg *config, v *flagValues) *pflag.FlagSet {
+	d := app.Defaults()
 	fl := pflag.NewFlagSet("httpserver", pflag.ContinueOnError)
 	fl.SetOutput(io.Discard)
 	fl.SortFlags = false
-	help := fl.BoolP("help", "h", false, "show this help message and exit")
-	fl.BoolVar(&cfg.cgi, "cgi", false, "run scripts in /cgi-bin and /htbin as CGI programs")
-	fl.StringArrayVar(&cfg.cgiDirs, "cgi-dir", nil, "with --cgi: a URL path of a CGI directory, instead of /cgi-bin and /htbin (repeatable)")
-	fl.StringArrayVar(&cfg.cgiEnv, "cgi-env", nil, "with --cgi: pass this environment variable of the server's to scripts (repeatable; PATH always is)")
-	fl.DurationVar(&cfg.cgiTimeout, "cgi-timeout", cgihandler.DefaultTimeout, "with --cgi: kill a script that runs longer")
-	fl.Int64Var(&cfg.cgiMaxBody, "cgi-max-body", cgihandler.DefaultMaxBodyBytes, "with --cgi: largest request body passed to a script, in bytes (413 beyond)")
+	fl.BoolVarP(&v.help, "help", "h", false, "show this help message and exit")
+	fl.BoolVar(&cfg.CGI, "cgi", false, "run scripts in /cgi-bin and /htbin as CGI programs")
+	fl.StringArrayVar(&cfg.CGIDirs, "cgi-dir", nil, "with --cgi: a URL path of a CGI directory, instead of /cgi-bin and /htbin (repeatable)")
+	fl.StringArrayVar(&cfg.CGIEnv, "cgi-env", nil, "with --cgi: pass this environment variable of the server's to scripts (repeatable; PATH always is)")
+	fl.DurationVar(&cfg.CGITimeout, "cgi-timeout", d.CGITimeout, "with --cgi: kill a script that runs longer")
+	fl.Int64Var(&cfg.CGIMaxBody, "cgi-max-body", d.CGIMaxBody, "with --cgi: largest request body passed to a script, in bytes (413 beyond)")
 	fl.StringVarP(&cfg.bind, "bind", "b", "", "bind to this address (default: all interfaces, IPv4 and IPv6)")
 	fl.StringVarP(&cfg.directory, "directory", "d", ".", "serve this directory")
-	fl.StringVarP(&cfg.protocol, "protocol", "p", "HTTP/1.1", "conform to this HTTP version: HTTP/1.0 closes every connection, as Python's default does")
+	fl.StringVarP(&cfg.Protocol, "protocol", "p", d.Protocol, "conform to this HTTP version: HTTP/1.0 closes every connection, as Python's default does")
 	fl.StringVar(&cfg.tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate chain (it may hold the key too)")
 	fl.StringVar(&cfg.tlsKey, "tls-key", "", "the PEM private key for --tls-cert (default: in the certificate file)")
 	fl.StringVar(&cfg.tlsPasswordFile, "tls-password-file", "", "read the password of an encrypted --tls-key from this file")
-	fl.BoolVar(&cfg.h2c, "h2c", false, "also accept HTTP/2 without TLS (prior knowledge)")
-	fl.StringArrayVar(&headers, "header", nil, "add 'Name: value' to every response (repeatable), e.g. for CORS or caching")
-	fl.StringVar(&logFormat, "log-format", "python", "access log format: python, common, combined or json")
-	fl.BoolVarP(&cfg.quiet, "quiet", "q", false, "write no access log")
-	fl.BoolVar(&cfg.noListing, "no-listing", false, "answer 404 for a directory without an index file instead of listing it")
-	fl.StringVar(&listingFormat, "listing", "modern", "directory listing page: modern (sizes, dates, sorting, JSON) or python (CPython's page, byte for byte)")
-	fl.BoolVar(&cfg.dirsFirst, "dirs-first", false, "list directories before files")
-	fl.BoolVar(&cfg.hideDotfiles, "hide-dotfiles", false, "answer 404 for paths with a dot-element (.git, .env) and leave them out of listings")
-	fl.StringVar(&etag, "etag", "mtime", "ETags from the file's modification time and size (mtime), or from a hash of its content (content), which replicas serving the same bytes agree on")
-	fl.DurationVar(&cfg.readHeaderTimeout, "read-header-timeout", 10*time.Second, "close connections that take longer to send request headers (slowloris)")
-	fl.DurationVar(&cfg.idleTimeout, "idle-timeout", 30*time.Second, "close keep-alive connections idle for longer")
-	fl.IntVar(&cfg.maxHeaderBytes, "max-header-bytes", 1<<20, "largest request line plus headers accepted (431 beyond)")
+	fl.BoolVar(&cfg.H2C, "h2c", false, "also accept HTTP/2 without TLS (prior knowledge)")
+	fl.StringArrayVar(&v.headers, "header", nil, "add 'Name: value' to every response (repeatable), e.g. for CORS or caching")
+	fl.StringVar(&v.logFormat, "log-format", "python", "access log format: python, common, combined or json")
+	fl.BoolVarP(&cfg.Quiet, "quiet", "q", false, "write no access log")
+	fl.BoolVar(&cfg.NoListing, "no-listing", false, "answer 404 for a directory without an index file instead of listing it")
+	fl.StringVar(&v.listingFormat, "listing", "modern", "directory listing page: modern (sizes, dates, sorting, JSON) or python (CPython's page, byte for byte)")
+	fl.BoolVar(&cfg.DirsFirst, "dirs-first", false, "list directories before files")
+	fl.BoolVar(&cfg.HideDotfiles, "hide-dotfiles", false, "answer 404 for paths with a dot-element (.git, .env) and leave them out of listings")
+	fl.StringVar(&v.etag, "etag", "mtime", "ETags from the file's modification time and size (mtime), or from a hash of its content (content), which replicas serving the same bytes agree on")
+	fl.DurationVar(&cfg.ReadHeaderTimeout, "read-header-timeout", d.ReadHeaderTimeout, "close connections that take longer to send request headers (slowloris)")
+	fl.DurationVar(&cfg.IdleTimeout, "idle-timeout", d.IdleTimeout, "close keep-alive connections idle for longer")
+	fl.IntVar(&cfg.MaxHeaderBytes, "max-header-bytes", d.MaxHeaderBytes, "largest request line plus headers accepted (431 beyond)")
 	fl.DurationVar(&cfg.shutdownGrace, "shutdown-grace", 10*time.Second, "on SIGINT or SIGTERM, how long requests under way may take to finish")
-	version := fl.Bool("version", false, "print the version and exit")
+	fl.BoolVar(&v.version, "version", false, "print the version and exit")
+	return fl
+}
 
+// parseArgs parses the command line as Python's argparse would: options
+// before or after the one positional argument, the port.
+func parseArgs(args []string, stdout io.Writer) (config, error) {
+	cfg := config{port: 8000}
+	cfg.ServerSoftware = serverSoftware
+	var v flagValues
+	fl := newFlagSet(&cfg, &v)
 	if err := fl.Parse(args); err != nil {
 		return cfg, usagef("%v", err)
 	}
-	if *help {
+	if v.help {
 		writeHelp(stdout, fl)
 		return cfg, errHelp
 	}
-	if *version {
+	if v.version {
 		fmt.Fprintln(stdout, "httpserver", versionString())
 		return cfg, errVersion
 	}
-	switch rest := fl.Args(); len(rest) {
+	if err := cfg.setPort(fl.Args()); err != nil {
+		return cfg, err
+	}
+	if err := cfg.convert(v); err != nil {
+		return cfg, err
+	}
+	return cfg, cfg.check(fl)
+}
+
+// setPort takes the positional arguments: at most one, the port.
+func (cfg *config) setPort(rest []string) error {
+	switch len(rest) {
 	case 0:
+		return nil
 	case 1:
-		p, err := strconv.Atoi(rest[0])
-		if err != nil {
-			return cfg, usagef("argument port: invalid int value: %q", rest[0])
-		}
-		if p < 0 || p > 65535 {
-			return cfg, usagef("argument port: %d is not a port number (0-65535)", p)
-		}
-		cfg.port = p
 	default:
-		return cfg, usagef("unrecognized arguments: %s", strings.Join(rest[1:], " "))
+		return usagef("unrecognized arguments: %s", strings.Join(rest[1:], " "))
 	}
-	switch cfg.protocol {
-	case "HTTP/1.0", "HTTP/1.1":
-	default:
-		return cfg, usagef("argument -p/--protocol: %q is not HTTP/1.0 or HTTP/1.1", cfg.protocol)
-	}
-	if cfg.tlsCert == "" && (cfg.tlsKey != "" || cfg.tlsPasswordFile != "") {
-		// Python's wording: these only mean something with a certificate.
-		return cfg, usagef("--tls-key and --tls-password-file require --tls-cert to be set")
-	}
-	if cfg.directory == "" {
-		return cfg, usagef("argument -d/--directory: expected a directory")
-	}
-	f, err := middleware.ParseLogFormat(logFormat)
+	p, err := strconv.Atoi(rest[0])
 	if err != nil {
-		return cfg, usagef("argument --log-format: %q is not python, common, combined or json", logFormat)
+		return usagef("argument port: invalid int value: %q", rest[0])
 	}
-	cfg.logFormat = f
-	switch listingFormat {
+	if p < 0 || p > 65535 {
+		return usagef("argument port: %d is not a port number (0-65535)", p)
+	}
+	cfg.port = p
+	return nil
+}
+
+// convert turns the flags given as words into cfg's values.
+func (cfg *config) convert(v flagValues) error {
+	if err := cfg.LogFormat.UnmarshalText([]byte(v.logFormat)); err != nil {
+		return usagef("argument --log-format: %q is not python, common, combined or json", v.logFormat)
+	}
+	switch v.listingFormat {
 	case "modern":
 	case "python":
-		cfg.listing = listing.Python
+		cfg.Listing = listing.Python
 	default:
-		return cfg, usagef("argument --listing: %q is not modern or python", listingFormat)
+		return usagef("argument --listing: %q is not modern or python", v.listingFormat)
 	}
-	switch etag {
+	switch v.etag {
 	case "mtime":
 	case "content":
-		cfg.contentETags = true
+		cfg.ContentETags = true
 	default:
-		return cfg, usagef("argument --etag: %q is not mtime or content", etag)
+		return usagef("argument --etag: %q is not mtime or content", v.etag)
 	}
-	cfg.headers = make(http.Header)
-	for _, h := range headers {
+	cfg.Headers = make(http.Header)
+	for _, h := range v.headers {
 		name, value, ok := strings.Cut(h, ":")
 		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
 		if !ok || !validHeaderName(name) || !validHeaderValue(value) {
-			return cfg, usagef("argument --header: %q is not 'Name: value'", h)
+			return usagef("argument --header: %q is not 'Name: value'", h)
 		}
-		cfg.headers.Add(name, value)
+		cfg.Headers.Add(name, value)
 	}
-	if !cfg.cgi && (len(cfg.cgiDirs) > 0 || len(cfg.cgiEnv) > 0 || fl.Changed("cgi-timeout") || fl.Changed("cgi-max-body")) {
-		return cfg, usagef("--cgi-dir, --cgi-env, --cgi-timeout and --cgi-max-body require --cgi")
+	return nil
+}
+
+// check refuses combinations and values that make no sense.
+func (cfg *config) check(fl *pflag.FlagSet) error {
+	switch {
+	case cfg.Protocol != "HTTP/1.0" && cfg.Protocol != "HTTP/1.1":
+		return usagef("argument -p/--protocol: %q is not HTTP/1.0 or HTTP/1.1", cfg.Protocol)
+	case cfg.tlsCert == "" && (cfg.tlsKey != "" || cfg.tlsPasswordFile != ""):
+		// Python's wording: these only mean something with a certificate.
+		return usagef("--tls-key and --tls-password-file require --tls-cert to be set")
+	case cfg.directory == "":
+		return usagef("argument -d/--directory: expected a directory")
+	case !cfg.CGI && (len(cfg.CGIDirs) > 0 || len(cfg.CGIEnv) > 0 || fl.Changed("cgi-timeout") || fl.Changed("cgi-max-body")):
+		return usagef("--cgi-dir, --cgi-env, --cgi-timeout and --cgi-max-body require --cgi")
+	case cfg.CGITimeout <= 0 || cfg.CGIMaxBody <= 0:
+		return usagef("--cgi-timeout and --cgi-max-body must be positive")
+	case cfg.ReadHeaderTimeout <= 0 || cfg.IdleTimeout <= 0 || cfg.shutdownGrace < 0:
+		return usagef("timeouts must be positive")
+	case cfg.MaxHeaderBytes < 4096:
+		return usagef("argument --max-header-bytes: %d is below 4096", cfg.MaxHeaderBytes)
 	}
-	for _, d := range cfg.cgiDirs {
+	for _, d := range cfg.CGIDirs {
 		if !strings.HasPrefix(d, "/") || d == "/" {
-			return cfg, usagef("argument --cgi-dir: %q is not a URL path below /, like /cgi-bin", d)
+			return usagef("argument --cgi-dir: %q is not a URL path below /, like /cgi-bin", d)
 		}
 	}
-	if cfg.cgiTimeout <= 0 || cfg.cgiMaxBody <= 0 {
-		return cfg, usagef("--cgi-timeout and --cgi-max-body must be positive")
-	}
-	if cfg.readHeaderTimeout <= 0 || cfg.idleTimeout <= 0 || cfg.shutdownGrace < 0 {
-		return cfg, usagef("timeouts must be positive")
-	}
-	if cfg.maxHeaderBytes < 4096 {
-		return cfg, usagef("argument --max-header-bytes: %d is below 4096", cfg.maxHeaderBytes)
-	}
-	return cfg, nil
+	return nil
 }
 
 // metavars name option arguments in the help, as argparse's metavar does.

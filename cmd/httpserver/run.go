@@ -9,19 +9,22 @@ import (
 	"log"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"runtime"
 	"strconv"
 
-	"github.com/pyhttp/httpserver/internal/cork"
-	"github.com/pyhttp/httpserver/internal/smuggle"
+	"github.com/pyhttp/httpserver/internal/app"
+	"github.com/pyhttp/httpserver/internal/logwriter"
 	"github.com/pyhttp/httpserver/internal/tlsconfig"
 	"github.com/pyhttp/httpserver/middleware"
 )
 
 // version is the command's version, sent in the Server header.
 const version = "0.1.0"
+
+// serverSoftware is the Server header and CGI's SERVER_SOFTWARE, shaped
+// like Python's version_string(): "httpserver/0.1.0 Go/1.26.8".
+var serverSoftware = middleware.ServerVersion("httpserver", version)
 
 func versionString() string { return version + " (" + runtime.Version() + ")" }
 
@@ -61,35 +64,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", addr, unwrapOp(err))
 	}
+	ln = app.Listener(ln, tlsConf != nil)
 
-	if tlsConf == nil {
-		// Watch cleartext HTTP/1 framing for Transfer-Encoding with
-		// Content-Length, which net/http lets through (see handler.go).
-		ln = smuggle.Listener(ln)
-	}
 	// Every log line (access, errors, net/http's own) goes through one
-	// LogWriter: a request does not wait for a write(2), and the lines stay
-	// in order. Closing it on the way out writes what is pending.
-	logw := middleware.NewLogWriter(stderr)
+	// logwriter: a request does not wait for a write(2), and the lines
+	// stay in order. Closing it on the way out writes what is pending.
+	logw := logwriter.New(stderr)
 	defer logw.Close()
 	errLog := slog.New(slog.NewTextHandler(logw, nil))
-	srv := &http.Server{
-		Handler:           newHandler(cfg, cfg.directory, root, errLog, logw),
-		ReadHeaderTimeout: cfg.readHeaderTimeout,
-		IdleTimeout:       cfg.idleTimeout,
-		MaxHeaderBytes:    cfg.maxHeaderBytes,
-		ErrorLog:          log.New(logw, "", 0),
-		TLSConfig:         tlsConf,
-		ConnContext:       connContext,
-		Protocols:         new(http.Protocols),
-	}
-	srv.Protocols.SetHTTP1(true)
-	srv.Protocols.SetHTTP2(true) // only ever offered over TLS
-	srv.Protocols.SetUnencryptedHTTP2(cfg.h2c)
-	if cfg.protocol == "HTTP/1.0" {
-		// Python's default protocol_version: one request per connection.
-		srv.SetKeepAlivesEnabled(false)
-	}
+	srv := app.Server(cfg.Config, app.Handler(cfg.Config, root, errLog, logw), log.New(logw, "", 0), tlsConf)
 
 	scheme := "http"
 	if tlsConf != nil {
@@ -142,11 +125,4 @@ func unwrapOp(err error) error {
 		return oe.Err
 	}
 	return err
-}
-
-// connContext tells the smuggling guard and the file handler which
-// connection a request came on: the guard to refuse a poisoned one, the
-// file handler to cork it while a large file goes out by sendfile.
-func connContext(ctx context.Context, c net.Conn) context.Context {
-	return cork.ConnContext(smuggle.ConnContext(ctx, c), c)
 }

@@ -26,31 +26,31 @@ func TestParseArgs(t *testing.T) {
 		check func(config) bool
 	}{
 		{nil, func(c config) bool {
-			return c.port == 8000 && c.bind == "" && c.directory == "." && c.protocol == "HTTP/1.1" && !c.cgi && !c.quiet &&
-				c.idleTimeout == 30*time.Second // Python has none; nginx 75 s with a connection cap, Apache 5 s
+			return c.port == 8000 && c.bind == "" && c.directory == "." && c.Protocol == "HTTP/1.1" && !c.CGI && !c.Quiet &&
+				c.IdleTimeout == 30*time.Second // Python has none; nginx 75 s with a connection cap, Apache 5 s
 		}},
 		{[]string{"8080"}, func(c config) bool { return c.port == 8080 }},
 		{[]string{"8080", "--bind", "127.0.0.1"}, func(c config) bool { return c.port == 8080 && c.bind == "127.0.0.1" }},
 		{[]string{"-b", "::1", "9000", "-d", "site"}, func(c config) bool { return c.port == 9000 && c.bind == "::1" && c.directory == "site" }},
 		{[]string{"--directory=site", "0"}, func(c config) bool { return c.port == 0 && c.directory == "site" }},
-		{[]string{"--cgi", "-p", "HTTP/1.0"}, func(c config) bool { return c.cgi && c.protocol == "HTTP/1.0" }},
-		{[]string{"--protocol=HTTP/1.1"}, func(c config) bool { return c.protocol == "HTTP/1.1" }},
+		{[]string{"--cgi", "-p", "HTTP/1.0"}, func(c config) bool { return c.CGI && c.Protocol == "HTTP/1.0" }},
+		{[]string{"--protocol=HTTP/1.1"}, func(c config) bool { return c.Protocol == "HTTP/1.1" }},
 		{[]string{"--tls-cert", "c.pem"}, func(c config) bool { return c.tlsCert == "c.pem" && c.tlsKey == "" }},
 		{[]string{"--tls-cert", "c.pem", "--tls-key", "k.pem", "--tls-password-file", "p"}, func(c config) bool {
 			return c.tlsKey == "k.pem" && c.tlsPasswordFile == "p"
 		}},
 		{[]string{"--header", "Access-Control-Allow-Origin: *", "--header", "Cache-Control:no-store", "--header", "X-A: 1", "--header", "X-A: 2"}, func(c config) bool {
-			return c.headers.Get("Access-Control-Allow-Origin") == "*" && c.headers.Get("Cache-Control") == "no-store" && len(c.headers["X-A"]) == 2
+			return c.Headers.Get("Access-Control-Allow-Origin") == "*" && c.Headers.Get("Cache-Control") == "no-store" && len(c.Headers["X-A"]) == 2
 		}},
 		{[]string{"--log-format", "combined", "--quiet", "--no-listing", "--hide-dotfiles", "--h2c", "--etag", "content"}, func(c config) bool {
-			return c.logFormat.String() == "combined" && c.quiet && c.noListing && c.hideDotfiles && c.h2c && c.contentETags
+			return c.LogFormat.String() == "combined" && c.Quiet && c.NoListing && c.HideDotfiles && c.H2C && c.ContentETags
 		}},
 		{[]string{"--cgi", "--cgi-dir", "/scripts", "--cgi-env", "TZ", "--cgi-timeout", "5s", "--cgi-max-body", "1024"}, func(c config) bool {
-			return c.cgi && len(c.cgiDirs) == 1 && c.cgiDirs[0] == "/scripts" && c.cgiEnv[0] == "TZ" && c.cgiTimeout == 5*time.Second && c.cgiMaxBody == 1024
+			return c.CGI && len(c.CGIDirs) == 1 && c.CGIDirs[0] == "/scripts" && c.CGIEnv[0] == "TZ" && c.CGITimeout == 5*time.Second && c.CGIMaxBody == 1024
 		}},
-		{[]string{"--listing", "python", "--dirs-first"}, func(c config) bool { return c.listing == listing.Python && c.dirsFirst }},
+		{[]string{"--listing", "python", "--dirs-first"}, func(c config) bool { return c.Listing == listing.Python && c.DirsFirst }},
 		{[]string{"--read-header-timeout", "2s", "--idle-timeout", "1m", "--max-header-bytes", "8192"}, func(c config) bool {
-			return c.readHeaderTimeout == 2*time.Second && c.idleTimeout == time.Minute && c.maxHeaderBytes == 8192
+			return c.ReadHeaderTimeout == 2*time.Second && c.IdleTimeout == time.Minute && c.MaxHeaderBytes == 8192
 		}},
 	} {
 		got, err := parseArgs(tt.args, io.Discard)

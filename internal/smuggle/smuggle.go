@@ -17,6 +17,9 @@
 // rejects (malformed or differing Content-Length, a missing Host) it
 // already answers with 400 and a closed connection.
 //
+// [Guard] is the handler side: it answers a request on a marked connection
+// with 400 and closes it.
+//
 // Cleartext HTTP/1 only: HTTP/2 frames its own messages (the parser stops
 // at the HTTP/2 preface and at CONNECT), and net/http needs the bare
 // *tls.Conn to speak TLS, so TLS connections are not wrapped. Where the
@@ -34,6 +37,8 @@ import (
 	"strconv"
 	"sync/atomic"
 	"syscall"
+
+	"github.com/pyhttp/httpserver/internal/errorpage"
 )
 
 // lineView is how much of each line the parser keeps, with runs of
@@ -284,4 +289,19 @@ func (p *parser) endHeaders() {
 	default:
 		p.st = stRequestLine
 	}
+}
+
+// Guard returns next behind the check of [Poisoned]: a request on a
+// connection that carried a header block framed both ways is answered 400
+// with the error page, and the connection is closed. A request on a
+// connection not served through [Listener] and [ConnContext] passes.
+func Guard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if Poisoned(r) {
+			w.Header().Set("Connection", "close")
+			errorpage.Write(w, r, http.StatusBadRequest, "Transfer-Encoding with Content-Length")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }

@@ -1,4 +1,4 @@
-package middleware
+package logwriter
 
 import (
 	"bytes"
@@ -37,7 +37,7 @@ func (s *slowWriter) String() string {
 
 func TestLogWriterKeepsEveryLineWhole(t *testing.T) {
 	sw := &slowWriter{delay: time.Millisecond}
-	l := NewLogWriter(sw)
+	l := New(sw)
 	var wg sync.WaitGroup
 	for g := range 8 {
 		wg.Add(1)
@@ -73,7 +73,7 @@ func TestLogWriterKeepsEveryLineWhole(t *testing.T) {
 
 func TestLogWriterIdleLinesGoOutAtOnce(t *testing.T) {
 	sw := &slowWriter{}
-	l := NewLogWriter(sw)
+	l := New(sw)
 	defer l.Close()
 	io.WriteString(l, "one\n")
 	deadline := time.Now().Add(5 * time.Second)
@@ -96,7 +96,7 @@ func TestLogWriterIdleLinesGoOutAtOnce(t *testing.T) {
 func TestLogWriterBatchesWhenRequestsYield(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	sw := &slowWriter{}
-	l := NewLogWriter(sw)
+	l := New(sw)
 	defer l.Close()
 	for i := range 200 {
 		fmt.Fprintf(l, "line %d\n", i)
@@ -114,11 +114,11 @@ func TestLogWriterBatchesWhenRequestsYield(t *testing.T) {
 func TestLogWriterBackpressureAndClose(t *testing.T) {
 	block := make(chan struct{})
 	bw := writerFunc(func(p []byte) (int, error) { <-block; return len(p), nil })
-	l := NewLogWriter(bw)
+	l := New(bw)
 	line := bytes.Repeat([]byte("x"), 64<<10)
 	io.WriteString(l, "first\n") // taken by the goroutine, which now blocks
 	time.Sleep(10 * time.Millisecond)
-	for range logWriterLimit / len(line) {
+	for range limit / len(line) {
 		l.Write(line)
 	}
 	waited := make(chan struct{})
@@ -150,7 +150,7 @@ type writerFunc func([]byte) (int, error)
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
 func BenchmarkLogWriter(b *testing.B) {
-	l := NewLogWriter(io.Discard)
+	l := New(io.Discard)
 	defer l.Close()
 	line := []byte(`127.0.0.1 - - [23/Nov/2026 18:53:00] "GET /static/css/site.css HTTP/1.1" 200 -` + "\n")
 	b.ReportAllocs()

@@ -1,0 +1,188 @@
+// Package app builds what the httpserver command serves, from the
+// library's public pieces composed the way the README tells users to
+// compose them. cmd/httpserver and bench/profserver both call it, so a
+// benchmark always measures what users run.
+package app
+
+import (
+	"context"
+	"crypto/tls"
+	"io"
+	"log"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/pyhttp/httpserver/cgihandler"
+	"github.com/pyhttp/httpserver/fileserver"
+	"github.com/pyhttp/httpserver/internal/cork"
+	"github.com/pyhttp/httpserver/internal/errorpage"
+	"github.com/pyhttp/httpserver/internal/rootfs"
+	"github.com/pyhttp/httpserver/internal/smuggle"
+	"github.com/pyhttp/httpserver/listing"
+	"github.com/pyhttp/httpserver/middleware"
+)
+
+// Config is the command's configuration, parsed from its flags.
+type Config struct {
+	// What is served.
+	NoListing    bool
+	HideDotfiles bool
+	ContentETags bool           // --etag content
+	Listing      listing.Format // --listing
+	DirsFirst    bool
+
+	// CGI, off unless CGI is set.
+	CGI        bool
+	CGIDirs    []string
+	CGIEnv     []string
+	CGITimeout time.Duration
+	CGIMaxBody int64
+
+	// Every response.
+	Headers        http.Header // --header, added to every response
+	ServerSoftware string      // the Server header and SERVER_SOFTWARE
+	LogFormat      middleware.LogFormat
+	Quiet          bool // no access log
+
+	// Connections.
+	Protocol          string // "HTTP/1.0" closes every connection, as Python's default
+	H2C               bool   // HTTP/2 without TLS
+	ReadHeaderTimeout time.Duration
+	IdleTimeout       time.Duration
+	MaxHeaderBytes    int
+}
+
+// Defaults returns the command's defaults: what it does with no flags.
+func Defaults() Config {
+	return Config{
+		CGITimeout:        cgihandler.DefaultTimeout,
+		CGIMaxBody:        cgihandler.DefaultMaxBodyBytes,
+		Protocol:          "HTTP/1.1",
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       30 * time.Second, // Python has none; nginx 75 s with a connection cap, Apache 5 s
+		MaxHeaderBytes:    1 << 20,
+	}
+}
+
+// Handler returns what the command serves from root: the file server and,
+// with CGI, the CGI handler, behind the middleware that make it answer
+// like Python's BaseHTTPRequestHandler. Errors go to errLog and the
+// access log to accessLog.
+//
+// chi routes GET, HEAD and (with CGI) POST to one dispatch function, and
+// hands every other method to the file server, whose answer is Python's
+// 501. chi cannot route between CGI and files itself: it matches the raw
+// path, and that decision must be made on the decoded, collapsed one.
+func Handler(cfg Config, root *os.Root, errLog *slog.Logger, accessLog io.Writer) http.Handler {
+	files := fileserver.New(rootfs.New(root), fileserver.Options{
+		NoListing:        cfg.NoListing,
+		HideDotfiles:     cfg.HideDotfiles,
+		ContentHashETags: cfg.ContentETags,
+		Listing:          listing.Options{Format: cfg.Listing, DirsFirst: cfg.DirsFirst},
+		ErrorLog:         errLog,
+	})
+	var serve http.Handler = files
+	if cfg.CGI {
+		serve = withCGI(cfg, root, files, errLog)
+	}
+
+	r := chi.NewRouter()
+	if !cfg.Quiet {
+		r.Use(middleware.NewAccessLog(accessLog, middleware.AccessLogOptions{Format: cfg.LogFormat}).Handler)
+	}
+	r.Use(
+		middleware.Recover(errLog),
+		middleware.ServerHeader(cfg.ServerSoftware),
+		middleware.Headers(cfg.Headers),
+		smuggle.Guard,
+		middleware.Limits(middleware.LimitsOptions{}),
+	)
+	r.Method(http.MethodGet, "/*", serve)
+	r.Method(http.MethodHead, "/*", serve)
+	if cfg.CGI {
+		r.Method(http.MethodPost, "/*", serve)
+	}
+	r.MethodNotAllowed(files.ServeHTTP)
+	r.NotFound(files.ServeHTTP)
+	return r
+}
+
+// withCGI returns the dispatch between the CGI handler and files. It is
+// also where a script's local redirect ("Location: /path") is served, so
+// that it can reach files and other scripts alike.
+func withCGI(cfg Config, root *os.Root, files http.Handler, errLog *slog.Logger) http.Handler {
+	var dispatch http.HandlerFunc
+	cgi := cgihandler.New(root.Name(), cgihandler.Options{
+		Dirs:           cfg.CGIDirs,
+		InheritEnv:     cfg.CGIEnv,
+		Timeout:        cfg.CGITimeout,
+		MaxBodyBytes:   cfg.CGIMaxBody,
+		LocalRedirect:  &dispatch,
+		ServerSoftware: cfg.ServerSoftware,
+		ErrorLog:       errLog,
+	})
+	dispatch = func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case cgi.Match(r):
+			cgi.ServeHTTP(w, r)
+		case r.Method == http.MethodPost:
+			errorpage.Write(w, r, http.StatusNotImplemented, "Can only POST to CGI scripts")
+		default:
+			files.ServeHTTP(w, r)
+		}
+	}
+	// Python always lets a body come (handle_expect_100); this turns
+	// away, before it is sent, one that CGI would refuse anyway.
+	return middleware.Expect100(func(r *http.Request) (int, bool) {
+		if r.ContentLength > cfg.CGIMaxBody {
+			return http.StatusRequestEntityTooLarge, false
+		}
+		return 0, true
+	})(dispatch)
+}
+
+// Server returns the http.Server for h: the configured timeouts and
+// protocols, errors to errLog, and the connection context that the
+// smuggling guard and the cork need. tlsConf, when not nil, serves HTTPS.
+func Server(cfg Config, h http.Handler, errLog *log.Logger, tlsConf *tls.Config) *http.Server {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		MaxHeaderBytes:    cfg.MaxHeaderBytes,
+		ErrorLog:          errLog,
+		TLSConfig:         tlsConf,
+		ConnContext:       connContext,
+		Protocols:         new(http.Protocols),
+	}
+	srv.Protocols.SetHTTP1(true)
+	srv.Protocols.SetHTTP2(true) // only ever offered over TLS
+	srv.Protocols.SetUnencryptedHTTP2(cfg.H2C)
+	if cfg.Protocol == "HTTP/1.0" {
+		// Python's default protocol_version: one request per connection.
+		srv.SetKeepAlivesEnabled(false)
+	}
+	return srv
+}
+
+// Listener wraps ln for [Server]: cleartext HTTP/1 framing is watched for
+// Transfer-Encoding with Content-Length, which net/http lets through
+// (see internal/smuggle). TLS connections are not wrapped.
+func Listener(ln net.Listener, tls bool) net.Listener {
+	if tls {
+		return ln
+	}
+	return smuggle.Listener(ln)
+}
+
+// connContext tells the smuggling guard and the file handler which
+// connection a request came on: the guard to refuse a poisoned one, the
+// file handler to cork it while a large file goes out by sendfile.
+func connContext(ctx context.Context, c net.Conn) context.Context {
+	return cork.ConnContext(smuggle.ConnContext(ctx, c), c)
+}
