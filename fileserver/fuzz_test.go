@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"testing/fstest"
 )
@@ -79,9 +78,7 @@ func newFuzzHandlers(f *testing.F) *fuzzHandlers {
 			f.Fatal(err)
 		}
 	}
-	if err := syscall.Mkfifo(filepath.Join(dir, "pipe"), 0o644); err != nil {
-		f.Fatal(err)
-	}
+	mkfifo(f, filepath.Join(dir, "pipe"))
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		f.Fatal(err)

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -47,9 +46,7 @@ func osTree(t *testing.T) (rootDir, secret string) {
 	link("../outside", "escape-dir")
 	link("sub/inner.txt", "inside.txt")
 	link("sub", "inside-dir")
-	if err := syscall.Mkfifo(filepath.Join(rootDir, "pipe"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	mkfifo(t, filepath.Join(rootDir, "pipe"))
 	return rootDir, secret
 }
 

@@ -19,6 +19,7 @@ type slowWriter struct {
 	calls  int
 	delay  time.Duration
 	closed bool
+	wrote  chan struct{} // if not nil, told of every write
 }
 
 func (s *slowWriter) Write(p []byte) (int, error) {
@@ -26,7 +27,11 @@ func (s *slowWriter) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls++
-	return s.b.Write(p)
+	n, err := s.b.Write(p)
+	if s.wrote != nil {
+		s.wrote <- struct{}{}
+	}
+	return n, err
 }
 
 func (s *slowWriter) String() string {
@@ -72,16 +77,17 @@ func TestLogWriterKeepsEveryLineWhole(t *testing.T) {
 }
 
 func TestLogWriterIdleLinesGoOutAtOnce(t *testing.T) {
-	sw := &slowWriter{}
+	sw := &slowWriter{wrote: make(chan struct{}, 16)}
 	l := New(sw)
 	defer l.Close()
 	io.WriteString(l, "one\n")
-	deadline := time.Now().Add(5 * time.Second)
-	for sw.String() != "one\n" {
-		if time.Now().After(deadline) {
-			t.Fatal("an idle line did not reach the writer within 5s")
-		}
-		time.Sleep(time.Millisecond)
+	select {
+	case <-sw.wrote:
+	case <-time.After(5 * time.Second):
+		t.Fatal("an idle line did not reach the writer within 5s")
+	}
+	if sw.String() != "one\n" {
+		t.Fatalf("first write: %q", sw.String())
 	}
 	io.WriteString(l, "two\n")
 	l.Flush()
@@ -113,11 +119,19 @@ func TestLogWriterBatchesWhenRequestsYield(t *testing.T) {
 
 func TestLogWriterBackpressureAndClose(t *testing.T) {
 	block := make(chan struct{})
-	bw := writerFunc(func(p []byte) (int, error) { <-block; return len(p), nil })
+	entered := make(chan struct{}, 1)
+	bw := writerFunc(func(p []byte) (int, error) {
+		select {
+		case entered <- struct{}{}:
+		default:
+		}
+		<-block
+		return len(p), nil
+	})
 	l := New(bw)
 	line := bytes.Repeat([]byte("x"), 64<<10)
-	io.WriteString(l, "first\n") // taken by the goroutine, which now blocks
-	time.Sleep(10 * time.Millisecond)
+	io.WriteString(l, "first\n")
+	<-entered // the goroutine took it, and now blocks
 	for range limit / len(line) {
 		l.Write(line)
 	}
