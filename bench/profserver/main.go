@@ -26,7 +26,6 @@ import (
 
 	"github.com/pyhttp/httpserver/fileserver"
 	"github.com/pyhttp/httpserver/internal/errorpage"
-	"github.com/pyhttp/httpserver/internal/rootfs"
 	"github.com/pyhttp/httpserver/internal/smuggle"
 	"github.com/pyhttp/httpserver/listing"
 	"github.com/pyhttp/httpserver/middleware"
@@ -48,7 +47,7 @@ func main() {
 	if *page == "python" {
 		lo.Format = listing.Python
 	}
-	var h http.Handler = fileserver.New(rootfs.New(dir), fileserver.Options{Listing: lo, ErrorLog: errLog})
+	var h http.Handler = fileserver.New(fileserver.RootFS(dir), fileserver.Options{Listing: lo, ErrorLog: errLog})
 	h = &front{server: middleware.ServerVersion("httpserver", "bench"), pages: errorpage.New(nil, ""), next: h}
 	h = middleware.Recover(errLog)(h)
 

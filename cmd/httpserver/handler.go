@@ -9,7 +9,6 @@ import (
 	"github.com/pyhttp/httpserver/cgihandler"
 	"github.com/pyhttp/httpserver/fileserver"
 	"github.com/pyhttp/httpserver/internal/errorpage"
-	"github.com/pyhttp/httpserver/internal/rootfs"
 	"github.com/pyhttp/httpserver/internal/smuggle"
 	"github.com/pyhttp/httpserver/listing"
 	"github.com/pyhttp/httpserver/middleware"
@@ -35,7 +34,7 @@ var serverSoftware = middleware.ServerVersion("httpserver", version)
 // function around cgihandler's Match instead.
 func newHandler(cfg config, dir string, root *os.Root, errLog *slog.Logger, stderr io.Writer) http.Handler {
 	pages := errorpage.New(nil, "")
-	files := fileserver.New(rootfs.New(root), fileserver.Options{
+	files := fileserver.New(fileserver.RootFS(root), fileserver.Options{
 		NoListing:        cfg.noListing,
 		HideDotfiles:     cfg.hideDotfiles,
 		ContentHashETags: cfg.contentETags,
