@@ -70,7 +70,7 @@ func ExampleConnContext() {
 	}
 	srv := &http.Server{
 		Addr:        "127.0.0.1:8000",
-		Handler:     fileserver.New(root.FS(), fileserver.Options{}),
+		Handler:     fileserver.New(fileserver.RootFS(root), fileserver.Options{}),
 		ConnContext: fileserver.ConnContext,
 	}
 	_ = srv // srv.ListenAndServe()
