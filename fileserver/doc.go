@@ -13,7 +13,7 @@
 //	if err != nil {
 //		log.Fatal(err)
 //	}
-//	http.Handle("/", fileserver.New(root.FS(), fileserver.Options{}))
+//	http.Handle("/", fileserver.New(fileserver.RootFS(root), fileserver.Options{}))
 //
 // # Mounting
 //
@@ -31,10 +31,21 @@
 // The handler serves exactly what the FS lets it open. Request paths are
 // cleaned so that ".." never climbs above the root, whatever its encoding,
 // and names with NUL bytes are refused; but [os.DirFS] follows symlinks out
-// of its directory. Serve an [os.Root]'s FS, as the httpserver command
-// does, and no request, not even through a symlink, reaches a file outside
-// the root. Only regular files and directories are served: a FIFO, socket
-// or device gets 404 without being opened. Dotfiles such as .git/ and .env
-// are served and listed, as Python does, unless [Options].HideDotfiles is
-// set.
+// of its directory. Serve an [os.Root] through [RootFS], as the
+// httpserver command does, and no request, not even through a symlink,
+// reaches a file outside the root. (root.FS() confines as well, but
+// cannot open a name that is not UTF-8, so such a file is listed and its
+// link answers 404.) Only regular files and directories are served: a
+// FIFO, socket or device gets 404 without being opened. Dotfiles such as
+// .git/ and .env are served and listed, as Python does, unless
+// [Options].HideDotfiles is set.
+//
+// # Names that are not UTF-8
+//
+// A file name is served byte for byte, whatever it holds. A name with
+// bytes that are not UTF-8 is linked from listings with each such byte
+// percent-encoded ("caf\xe9.txt" as caf%E9.txt, as nginx and Apache do),
+// and that link serves the file when the FS can open the name, as
+// [RootFS] can. CPython's own link for it (caf%ED%B3%A9.txt, the UTF-8 of
+// the surrogate its os.listdir decodes the byte to) names another file.
 package fileserver

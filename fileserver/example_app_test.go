@@ -76,7 +76,7 @@ func Example_chiApp() {
 	})
 	r := chi.NewRouter()
 	r.Use(accessLog.Handler)
-	r.With(basicAuth("ada", "lovelace")).Handle("/static/*", fileserver.New(root.FS(), fileserver.Options{}))
+	r.With(basicAuth("ada", "lovelace")).Handle("/static/*", fileserver.New(fileserver.RootFS(root), fileserver.Options{}))
 	r.Handle("/cgi-bin/*", cgihandler.New(dir, cgihandler.Options{}))
 
 	for _, auth := range []bool{false, true} {

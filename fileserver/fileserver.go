@@ -85,7 +85,7 @@ type Handler struct {
 }
 
 // New returns a Handler serving fsys. To serve a directory of the local
-// file system safely, pass an os.Root's FS (see the package
+// file system safely, pass [RootFS] of an [os.Root] (see the package
 // documentation).
 func New(fsys fs.FS, opts Options) *Handler {
 	h := &Handler{

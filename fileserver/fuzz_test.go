@@ -28,9 +28,9 @@ const (
 const fuzzBigSize = cacheMaxFileBytes + 4097
 
 // fuzzHandlers are the handlers FuzzHandler picks from, by the low bits
-// of its variant argument: a MapFS (0, 1) and an os.Root tree (2, 3),
-// each served with the default Options (even) and with dotfiles hidden
-// and listings off (odd).
+// of its variant argument: a MapFS (0, 1) and an os.Root tree through
+// RootFS (2, 3), each served with the default Options (even) and with
+// dotfiles hidden and listings off (odd).
 type fuzzHandlers struct {
 	h        [4]http.Handler
 	maxFile  int64 // the largest file either tree serves
@@ -79,6 +79,13 @@ func newFuzzHandlers(f *testing.F) *fuzzHandlers {
 		}
 	}
 	mkfifo(f, filepath.Join(dir, "pipe"))
+	// Names that are not UTF-8, where the file system allows them (not
+	// macOS APFS): a file, and a symlink out.
+	if err := os.WriteFile(filepath.Join(dir, "bad\xff\xfe.txt"), []byte("undecodable"), 0o644); err == nil {
+		if err := os.Symlink("../secret.txt", filepath.Join(dir, "escape\xff.txt")); err != nil {
+			f.Fatal(err)
+		}
+	}
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		f.Fatal(err)
@@ -90,7 +97,7 @@ func newFuzzHandlers(f *testing.F) *fuzzHandlers {
 	return &fuzzHandlers{
 		h: [4]http.Handler{
 			New(mapFS, open), New(mapFS, closed),
-			New(root.FS(), open), New(root.FS(), closed),
+			New(RootFS(root), open), New(RootFS(root), closed),
 		},
 		maxFile:  fuzzBigSize,
 		maxRange: 32,
@@ -134,6 +141,9 @@ var fuzzSeeds = []struct {
 	{"GET", "/slash/etc/passwd", "", "", "", "", "", "", 2},
 	{"GET", "/inside-dir/inner.txt", "", "", "", "", "", "", 2},
 	{"GET", "/pipe", "", "", "", "", "", "", 2},
+	{"GET", "/bad%FF%FE.txt", "bytes=0-3", "", "", "", "", "", 2},
+	{"GET", "/escape%FF.txt", "", "", "", "", "", "", 2},
+	{"GET", "/%FF/../../secret.txt", "", "", "", "", "", "", 3},
 	{"GET", "//list", "", "", "", "", "", "", 2},
 	{"GET", "/list/;x=1/a.txt", "", "", "", "", "", "", 2},
 	{"GET", "/list/?q=<script>", "", "", "", "", "", "", 2},

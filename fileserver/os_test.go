@@ -57,7 +57,7 @@ func serveRoot(t *testing.T, dir string, opts Options) http.Handler {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { root.Close() })
-	return New(root.FS(), opts)
+	return New(RootFS(root), opts)
 }
 
 func TestOSRootConfinement(t *testing.T) {
@@ -97,6 +97,74 @@ func TestOSRootConfinement(t *testing.T) {
 	// The listing may show the links, but never what lies behind them.
 	if got := do(t, h, "GET", "/"); strings.Contains(got.body, secret) || got.code != 200 {
 		t.Errorf("GET /: %d, or the secret is in the listing", got.code)
+	}
+}
+
+// TestOSRootNonUTF8 serves names that are not UTF-8, as old archives and
+// Windows shares leave them, through RootFS as a library user would: each
+// is reached by its bytes percent-encoded, the way the listing links it,
+// cold and then from the cache, and nothing is reachable that was not
+// before.
+func TestOSRootNonUTF8(t *testing.T) {
+	dir, secret := osTree(t)
+	if !nonUTF8(t, dir, "bad\xff\xfe.txt", "undecodable") || !nonUTF8(t, dir, "dir\xfe/", "") || !nonUTF8(t, dir, "dir\xfe/x\xff", "inner x") {
+		t.Skip("this file system refuses names that are not UTF-8 (as macOS APFS and Windows do)")
+	}
+	for name, target := range map[string]string{
+		"escape\xff.txt": "../secret.txt",
+		"dir\xfe/up\xff": "../../secret.txt",
+		"in\xfd":         "dir\xfe",
+		"out\xfd":        "../outside",
+	} {
+		if err := os.Symlink(target, filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := serveRoot(t, dir, Options{ErrorLog: discardLog})
+	for _, pass := range []string{"cold", "cached"} {
+		for _, tt := range []struct {
+			target   string
+			code     int
+			body     string // substring
+			location string
+		}{
+			{"/bad%FF%FE.txt", 200, "undecodable", ""},
+			{"/dir%FE/x%FF", 200, "inner x", ""},
+			{"/in%FD/x%FF", 200, "inner x", ""}, // a symlink inside the root
+			{"/dir%FE", 301, "", "dir%FE/"},
+			{"/dir%FE?q=1", 301, "", "dir%FE/?q=1"},
+			{"/dir%FE/", 200, `<a href="x%FF">x\xFF</a>`, ""},
+			{"/dir%FE/?format=json", 200, `"url": "x%FF"`, ""},
+			{"/", 200, `<a href="bad%FF%FE.txt">bad\xFF\xFE.txt</a>`, ""},
+			{"/", 200, `<a href="in%FD/">in\xFD@</a>`, ""},  // followed, through the FS
+			{"/", 200, `<a href="out%FD">out\xFD@</a>`, ""}, // not followed out
+			{"/bad%FF%FE.txt/", 404, "", ""},
+			{"/bad%ED%B3%BF%ED%B3%BE.txt", 404, "", ""}, // CPython's surrogatepass link: another name
+			{"/bad%EF%BF%BD%EF%BF%BD.txt", 404, "", ""}, // the name as JSON shows it: another name
+			{"/bad%FF%FE.txt%00", 404, "", ""},
+			{"/escape%FF.txt", 404, "", ""},
+			{"/dir%FE/up%FF", 404, "", ""},
+			{"/out%FD/also-secret.txt", 404, "", ""},
+			{"/out%FD/", 404, "", ""},
+			{"/dir%FE/../../secret.txt", 404, "", ""},
+			{"/dir%FE/%2e%2e/%2e%2e/secret.txt", 404, "", ""},
+			{"/%FF/../../secret.txt", 404, "", ""},
+			{"/%FF%2f..%2f..%2fsecret.txt", 404, "", ""},
+		} {
+			got := do(t, h, "GET", tt.target)
+			if got.code != tt.code {
+				t.Errorf("%s GET %q: status = %d; want %d", pass, tt.target, got.code, tt.code)
+			}
+			if !strings.Contains(got.body, tt.body) {
+				t.Errorf("%s GET %q: body lacks %q:\n%s", pass, tt.target, tt.body, got.body)
+			}
+			if loc := got.header.Get("Location"); loc != tt.location {
+				t.Errorf("%s GET %q: Location = %q; want %q", pass, tt.target, loc, tt.location)
+			}
+			if strings.Contains(got.body, secret) {
+				t.Errorf("%s GET %q: returned the secret outside the root", pass, tt.target)
+			}
+		}
 	}
 }
 

@@ -88,11 +88,13 @@
 // Names are HTML-escaped in text and percent-encoded in links, every byte
 // outside RFC 3986's unreserved set, so a link always leads back to that
 // very entry, whatever it contains ("?", "#", "%", "a:b", newlines, bytes
-// that are not UTF-8). The modern page also shows control characters and
-// Unicode bidi controls as \xHH and \uHHHH escapes, so that a name such as
-// "invoice\u202Efdp.exe" cannot pass for "invoiceexe.pdf"; the Python page
-// keeps Python's bytes. The built-in pages are sent with a
-// Content-Security-Policy that allows no script.
+// that are not UTF-8). The modern page also shows control characters,
+// Unicode bidi controls and bytes that are not UTF-8 as \xHH and \uHHHH
+// escapes, so that a name such as "invoice\u202Efdp.exe" cannot pass for
+// "invoiceexe.pdf". The Python page keeps Python's text, except that a
+// byte that is not UTF-8 shows as U+FFFD (Python writes it raw), as in
+// JSON's name: neither page nor JSON is ever invalid UTF-8. The built-in
+// pages are sent with a Content-Security-Policy that allows no script.
 //
 // # Symlinks
 //

@@ -2,6 +2,7 @@ package listing
 
 import (
 	"bytes"
+	"encoding/json"
 	"html"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // nameSeeds are the hostile names of the tables and the golden tree.
@@ -22,10 +24,11 @@ var nameSeeds = []string{
 var hrefRE = regexp.MustCompile(`href="([^"]*)"`)
 
 // FuzzRenderName renders a directory holding one entry with an arbitrary
-// name, as a file and as a directory, in both built-in pages, and checks
-// that the name adds no markup (the page has exactly as many '<' as the
-// page for a harmless name) and that every entry link, resolved against
-// the page's URL and decoded, names exactly that entry.
+// name, as a file and as a directory, in both built-in pages and in JSON,
+// and checks that the name adds no markup (the page has exactly as many
+// '<' as the page for a harmless name), that every entry link, resolved
+// against the page's URL and decoded, names exactly that entry, and that
+// the output is valid UTF-8 whatever the name's bytes.
 func FuzzRenderName(f *testing.F) {
 	for _, s := range nameSeeds {
 		f.Add(s, false)
@@ -88,6 +91,40 @@ func FuzzRenderName(f *testing.F) {
 			if invisible(r) && r != '\n' {
 				t.Fatalf("modern page for %q shows %U raw", name, r)
 			}
+		}
+		// No page is invalid UTF-8, whatever the name's bytes.
+		if !utf8.ValidString(py) || !utf8.ValidString(mod) {
+			t.Errorf("page for %q: not valid UTF-8 (python %v, modern %v)", name, utf8.ValidString(py), utf8.ValidString(mod))
+		}
+
+		// JSON: valid UTF-8, the name with U+FFFD for each bad byte, and
+		// a url that names exactly the entry.
+		var b bytes.Buffer
+		l := &Listing{Path: "/mount/dir/", Name: "dir", Entries: []Entry{{Name: name, IsDir: dir, Size: 1, ModTime: time.Unix(0, 0)}}}
+		if err := writeJSON(&b, l, query{}); err != nil {
+			t.Fatalf("JSON for %q: %v", name, err)
+		}
+		if !utf8.Valid(b.Bytes()) {
+			t.Errorf("JSON for %q: not valid UTF-8", name)
+		}
+		var jl JSONListing
+		if err := json.Unmarshal(b.Bytes(), &jl); err != nil || len(jl.Entries) != 1 {
+			t.Fatalf("JSON for %q: %v, %d entries", name, err, len(jl.Entries))
+		}
+		if got, want := jl.Entries[0].Name, pyDecoded(name); got != want {
+			t.Errorf("JSON for %q: name %q; want %q", name, got, want)
+		}
+		ref, err := url.Parse(jl.Entries[0].URL)
+		if err != nil {
+			t.Fatalf("JSON for %q: url %q: %v", name, jl.Entries[0].URL, err)
+		}
+		u := base.ResolveReference(ref)
+		want := "/mount/dir/" + name
+		if dir {
+			want += "/"
+		}
+		if got, err := url.PathUnescape(u.EscapedPath()); err != nil || got != want || u.Host != base.Host || u.RawQuery != "" || u.Fragment != "" {
+			t.Errorf("JSON for %q: url %q resolves to %q; want %q", name, jl.Entries[0].URL, got, want)
 		}
 	})
 }

@@ -113,8 +113,8 @@ func read(fsys fs.FS, name string, opts Options, withInfo bool, c *dirCache) (*L
 		if e.IsSymlink {
 			// Python's os.path.isdir follows the link; we follow it
 			// only through fsys, which keeps an os.Root's confinement.
-			// A name that is not UTF-8 fails fs.ValidPath here and is
-			// listed as a plain entry.
+			// root.FS() refuses a name that is not UTF-8, which is then
+			// listed as a plain entry; fileserver.RootFS follows it.
 			if fi, err := fs.Stat(fsys, path.Join(name, e.Name)); err == nil {
 				e.IsDir = fi.IsDir()
 				e.Size, e.ModTime = fi.Size(), fi.ModTime()

@@ -540,6 +540,35 @@ func TestOSRoot(t *testing.T) {
 	if strings.Contains(got.body, "\u202E") || strings.Contains(got.body, "\xff") {
 		t.Errorf("GET / (modern): a bidi override or a raw non-UTF-8 byte reached the page")
 	}
+
+	// Python's page and JSON show a byte that is not UTF-8 as U+FFFD,
+	// and link the byte itself.
+	py := serve(t, New(Options{Format: Python}), r.FS(), ".", http.MethodGet, "/")
+	if want := "<li><a href=\"bad%FF%FE.bin\">bad\uFFFD\uFFFD.bin</a></li>"; !strings.Contains(py.body, want) {
+		t.Errorf("GET / (python): body lacks %q", want)
+	}
+	js := serve(t, New(Options{}), r.FS(), ".", http.MethodGet, "/?format=json")
+	var jl JSONListing
+	if err := json.Unmarshal([]byte(js.body), &jl); err != nil {
+		t.Fatalf("GET /?format=json: %v", err)
+	}
+	found := false
+	for _, e := range jl.Entries {
+		if e.URL == "bad%FF%FE.bin" {
+			found = true
+			if e.Name != "bad\uFFFD\uFFFD.bin" {
+				t.Errorf("GET /?format=json: name of %q = %q; want %q", e.URL, e.Name, "bad\uFFFD\uFFFD.bin")
+			}
+		}
+	}
+	if !found {
+		t.Errorf("GET /?format=json: no entry with url %q", "bad%FF%FE.bin")
+	}
+	for _, page := range []struct{ kind, body string }{{"modern", got.body}, {"python", py.body}, {"json", js.body}} {
+		if !utf8.ValidString(page.body) {
+			t.Errorf("GET / (%s): the body is not valid UTF-8", page.kind)
+		}
+	}
 }
 
 // plainFS hides the *os.File under an fs.FS, so that read takes the

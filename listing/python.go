@@ -1,6 +1,9 @@
 package listing
 
-import "bytes"
+import (
+	"bytes"
+	"unicode/utf8"
+)
 
 // renderPython writes the page CPython 3.14's
 // SimpleHTTPRequestHandler.list_directory writes, byte for byte (see
@@ -14,8 +17,10 @@ import "bytes"
 //
 // What Python shows is shown as Python shows it: control characters and
 // bidi overrides in names reach the page raw (the modern page escapes
-// them visibly), and bytes that are not UTF-8 are written as they are, as
-// Python's surrogateescape encoding does; browsers show U+FFFD for them.
+// them visibly). With one exception: a byte of a name that is not UTF-8
+// is shown as U+FFFD, where Python writes it raw (surrogateescape) and
+// makes the page invalid under its own charset=utf-8. Its link still
+// carries the byte itself, percent-encoded.
 func renderPython(b *bytes.Buffer, l *Listing) {
 	title := "Directory listing for " + string(appendPyEscaped(nil, pyDecoded(l.Path)))
 	size := 400 + 2*len(title)
@@ -23,6 +28,9 @@ func renderPython(b *bytes.Buffer, l *Listing) {
 		e := &l.Entries[i]
 		// <li><a href="NAME/">NAME/</a></li>\n
 		size += 27 + hrefLen(e.Name) + escapedLen(e.Name, false)
+		if !utf8.ValidString(e.Name) {
+			size += 2 * len(e.Name) // U+FFFD is 3 bytes
+		}
 	}
 	b.Grow(size)
 	b.WriteString("<!DOCTYPE HTML>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -39,7 +47,7 @@ func renderPython(b *bytes.Buffer, l *Listing) {
 		row = append(row, "<li><a href=\""...)
 		row = appendHref(row, e.Name, e.IsDir)
 		row = append(row, "\">"...)
-		row = appendPyEscaped(row, e.Name)
+		row = appendPyEscaped(row, pyDecoded(e.Name))
 		switch {
 		case e.IsSymlink:
 			// A link to a directory displays "name@" but links "name/".

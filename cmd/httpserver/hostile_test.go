@@ -47,6 +47,11 @@ func hostileSite(t *testing.T) (dir, outside string) {
 	must(os.Symlink(filepath.Join(outside, "secret.sh"), filepath.Join(dir, "cgi-bin", "linked.sh")))
 	must(os.MkdirAll(filepath.Join(dir, "evil.example"), 0o755))
 	must(os.MkdirAll(filepath.Join(dir, "\\evil.example"), 0o755)) // a redirect to "/\\evil.example/" would leave
+	// Links out whose names are not UTF-8, which fs.ValidPath refuses
+	// and fileserver.RootFS opens. Where the file system refuses such
+	// names (macOS APFS), the requests for them get 404 all the same.
+	os.Symlink(filepath.Join(outside, "secret.txt"), filepath.Join(dir, "out\xff.txt"))
+	os.Symlink(outside, filepath.Join(dir, "out-dir\xff"))
 	return dir, outside
 }
 
@@ -131,6 +136,12 @@ func TestHostileTraversal(t *testing.T) {
 			"/rel-link.txt",
 			"/out-dir/secret.txt",
 			"/out-dir/",
+			"/out%FF.txt",
+			"/out-dir%FF/secret.txt",
+			"/out-dir%FF/",
+			"/out-dir%FF",
+			"/%FF/../../secret.txt",
+			"/docs%FE/..%2f..%2fsecret.txt",
 			"/cgi-bin/../../secret.txt",
 			"/cgi-bin/%2e%2e/%2e%2e/" + filepath.Base(outside) + "/secret.sh",
 			"/cgi-bin/..%2f..%2fsecret.sh",

@@ -21,7 +21,6 @@ import (
 	"github.com/pyhttp/httpserver/fileserver"
 	"github.com/pyhttp/httpserver/internal/cork"
 	"github.com/pyhttp/httpserver/internal/errorpage"
-	"github.com/pyhttp/httpserver/internal/rootfs"
 	"github.com/pyhttp/httpserver/internal/smuggle"
 	"github.com/pyhttp/httpserver/listing"
 	"github.com/pyhttp/httpserver/middleware"
@@ -79,7 +78,7 @@ func Defaults() Config {
 // 501. chi cannot route between CGI and files itself: it matches the raw
 // path, and that decision must be made on the decoded, collapsed one.
 func Handler(cfg Config, root *os.Root, errLog *slog.Logger, accessLog io.Writer) http.Handler {
-	files := fileserver.New(rootfs.New(root), fileserver.Options{
+	files := fileserver.New(fileserver.RootFS(root), fileserver.Options{
 		NoListing:        cfg.NoListing,
 		HideDotfiles:     cfg.HideDotfiles,
 		ContentHashETags: cfg.ContentETags,

@@ -11,10 +11,10 @@
 // (like Python's _url_collapse_path and path.Clean), and keeps a trailing
 // slash. A path containing a NUL byte, or a backslash or colon on Windows,
 // names no file and is rejected. [Name] turns the clean path into an
-// io/fs name whose elements satisfy [fs.ValidPath]. Names are passed
-// through byte for byte: one that is not UTF-8 (a file created by a
-// program that did not care) is resolved too, and an FS that cannot open
-// such a name answers fs.ErrInvalid.
+// io/fs name that satisfies [ValidName]. Names are passed through byte
+// for byte: one that is not UTF-8 (a file created by a program that did
+// not care) is resolved too. An FS that cannot open such a name, such as
+// os.Root's FS, answers fs.ErrInvalid; fileserver.RootFS opens it.
 //
 // Confinement itself does not rest on this package alone: the command opens
 // its root with os.OpenRoot, which also refuses symlinks that lead out.
@@ -66,7 +66,7 @@ func Resolve(p string) (name string, dir bool, ok bool) {
 		return "", false, false
 	}
 	name = Name(c)
-	if !validElems(name) {
+	if !ValidName(name) {
 		// Unreachable: Clean leaves no empty, "." or ".." element. Kept so
 		// that a future change to Clean fails closed.
 		return "", false, false
@@ -74,8 +74,18 @@ func Resolve(p string) (name string, dir bool, ok bool) {
 	return name, strings.HasSuffix(p, "/"), true
 }
 
-// validElems is fs.ValidPath without its UTF-8 requirement.
-func validElems(name string) bool {
+// ValidName reports whether name is a valid io/fs name, as
+// [fs.ValidPath] does, except that it does not require UTF-8: "." or
+// slash-separated elements none of which is empty, "." or "..". On
+// Windows a backslash is refused too, as os.Root's FS refuses it.
+//
+// It is the check for file systems that serve names that are not UTF-8
+// (see fileserver.RootFS): every name fs.ValidPath refuses for another
+// reason, it refuses too.
+func ValidName(name string) bool {
+	if runtime.GOOS == "windows" && strings.IndexByte(name, '\\') >= 0 {
+		return false
+	}
 	if name == "." {
 		return true
 	}

@@ -2,6 +2,7 @@ package safepath
 
 import (
 	"io/fs"
+	"runtime"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -94,7 +95,7 @@ func FuzzResolve(f *testing.F) {
 			}
 			return
 		}
-		if !validElems(name) || utf8.ValidString(name) && !fs.ValidPath(name) {
+		if !ValidName(name) || utf8.ValidString(name) && !fs.ValidPath(name) {
 			t.Fatalf("Resolve(%q) = %q: not a valid fs path", p, name)
 		}
 		if name == ".." || strings.HasPrefix(name, "../") || strings.HasPrefix(name, "/") {
@@ -102,6 +103,75 @@ func FuzzResolve(f *testing.F) {
 		}
 		if again, _, _ := Resolve(name); again != name {
 			t.Fatalf("Resolve(Resolve(%q)) = %q; want %q", p, again, name)
+		}
+	})
+}
+
+// validNameTests are io/fs names with bytes that are not UTF-8 mixed with
+// everything else fs.ValidPath refuses: the bad bytes must make no
+// difference either way.
+var validNameTests = []struct {
+	name string
+	want bool
+}{
+	{".", true},
+	{"a", true},
+	{"a/b", true},
+	{"\xff\xfe", true},
+	{"bad\xff\xfe.txt", true},
+	{"a/\xff/b", true},
+	{"\xed\xb3\xbf", true},     // CPython's surrogatepass spelling of 0xFF: just another name
+	{"\xc0\xae\xc0\xae", true}, // overlong "..": a name, not a parent
+	{"..\xff", true},
+	{"\xff..", true},
+	{".\xff", true},
+	{"\xff.", true},
+	{"", false},
+	{"/", false},
+	{"//", false},
+	{"..", false},
+	{"../\xff", false},
+	{"\xff/..", false},
+	{"\xff/../..", false},
+	{"\xff/../../etc/passwd", false},
+	{"/\xff", false},
+	{"\xff/", false},
+	{"\xff//x", false},
+	{"./\xff", false},
+	{"\xff/.", false},
+	{"\xff/./x", false},
+	{"a/./b", false},
+	{"/etc/passwd", false},
+}
+
+func TestValidName(t *testing.T) {
+	for _, tt := range validNameTests {
+		if got := ValidName(tt.name); got != tt.want {
+			t.Errorf("ValidName(%q) = %v; want %v", tt.name, got, tt.want)
+		}
+	}
+	// A backslash is a separator on Windows, where os.Root's FS refuses
+	// it; elsewhere it is a byte of a name.
+	for _, name := range []string{`a\b`, `\xff\..\x`, `..\..\etc`} {
+		if got, want := ValidName(name), runtime.GOOS != "windows"; got != want {
+			t.Errorf("ValidName(%q) = %v; want %v", name, got, want)
+		}
+	}
+}
+
+// FuzzValidName checks that ValidName is fs.ValidPath with bytes that are
+// not UTF-8 allowed: replacing them by U+FFFD never changes the answer.
+func FuzzValidName(f *testing.F) {
+	for _, tt := range validNameTests {
+		f.Add(tt.name)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		want := fs.ValidPath(strings.ToValidUTF8(name, "\uFFFD"))
+		if runtime.GOOS == "windows" && strings.Contains(name, `\`) {
+			want = false
+		}
+		if got := ValidName(name); got != want {
+			t.Fatalf("ValidName(%q) = %v; fs.ValidPath with U+FFFD for the bad bytes says %v", name, got, want)
 		}
 	})
 }

@@ -21,13 +21,16 @@ each at the line that makes it, so the goldens are CPython 3.14's page:
  2. 3.14 (gh-123430, dark mode) adds a <style> block setting
     `color-scheme: light dark` after the charset meta.
 
-And one deliberate difference from every CPython version, also patched in:
+And two deliberate differences from every CPython version, also patched in:
 
  3. For a name that is not UTF-8, CPython quotes the surrogate that
     os.listdir decoded each bad byte to, with errors='surrogatepass', so byte
     0xFF becomes %ED%B3%BF. That link only works on CPython's own server (its
     translate_path undoes the same dance); on any other server, ours
     included, it names a different file. We link the raw byte, %FF.
+ 4. CPython writes such a name's bad bytes into the page as they are
+    (surrogateescape), which makes the page invalid UTF-8 under its own
+    charset=utf-8. We show each as U+FFFD, as browsers do.
 
 The script refuses to run on anything but 3.11, where the patches are known
 to be right; on 3.14+ patch 1 and 2 must simply be dropped.
@@ -118,6 +121,8 @@ def main():
                 text = text.replace('<meta charset="utf-8">\n', '<meta charset="utf-8">\n' + STYLE_314, 1)
                 # Patch 3 (ours): links of non-UTF-8 names carry the raw bytes.
                 text = fix_surrogate_links(text)
+                # Patch 4 (ours): bad bytes in text show as U+FFFD.
+                text = re.sub("[\udc80-\udcff]", "\ufffd", text)
                 with open(os.path.join(HERE, "golden", req["golden"]), "wb") as f:
                     f.write(text.encode("utf-8", "surrogateescape"))
                 print("wrote", req["golden"])
