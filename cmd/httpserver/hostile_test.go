@@ -633,4 +633,3 @@ func TestHostileCGI(t *testing.T) {
 		s.healthy(t)
 	})
 }
-
