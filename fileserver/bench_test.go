@@ -10,36 +10,58 @@ import (
 	"testing"
 )
 
-// discardWriter is a ResponseWriter that keeps nothing, so the benchmark
-// measures the handler rather than a recorder's buffer.
-type discardWriter struct{ h http.Header }
+// discardWriter is a ResponseWriter that keeps only the status, so the
+// benchmark measures the handler rather than a recorder's buffer.
+type discardWriter struct {
+	h    http.Header
+	code int
+}
 
 func (d *discardWriter) Header() http.Header         { return d.h }
 func (d *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
-func (d *discardWriter) WriteHeader(int)             {}
+func (d *discardWriter) WriteHeader(code int)        { d.code = code }
 func (d *discardWriter) ReadFrom(r io.Reader) (int64, error) {
 	return io.Copy(io.Discard, r)
 }
 
 func benchRoot(b *testing.B) http.Handler {
 	dir := b.TempDir()
-	os.WriteFile(filepath.Join(dir, "small.txt"), []byte(strings.Repeat("x", 1024)), 0o644)
-	os.MkdirAll(filepath.Join(dir, "css"), 0o755)
-	os.WriteFile(filepath.Join(dir, "css", "site.css"), []byte("body{}"), 0o644)
+	benchWrite(b, filepath.Join(dir, "small.txt"), strings.Repeat("x", 1024))
+	benchWrite(b, filepath.Join(dir, "css", "site.css"), "body{}")
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { root.Close() })
-	return New(root.FS(), Options{})
+	return New(RootFS(root), Options{})
 }
 
+func benchWrite(b *testing.B, name, data string) {
+	b.Helper()
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// benchServe serves r with h over and over, and fails unless every answer
+// has the status of the first (200 when nothing was written).
 func benchServe(b *testing.B, h http.Handler, r *http.Request) {
 	b.ReportAllocs()
 	w := &discardWriter{h: make(http.Header)}
+	want := -1
 	for b.Loop() {
 		clear(w.h)
+		w.code = http.StatusOK
 		h.ServeHTTP(w, r)
+		if want == -1 {
+			want = w.code
+		}
+		if w.code != want {
+			b.Fatalf("%s %s: status %d, then %d", r.Method, r.URL, want, w.code)
+		}
 	}
 }
 
@@ -72,7 +94,7 @@ func BenchmarkServeNotFound(b *testing.B) {
 
 func BenchmarkStdlibFileServer(b *testing.B) {
 	dir := b.TempDir()
-	os.WriteFile(filepath.Join(dir, "small.txt"), []byte(strings.Repeat("x", 1024)), 0o644)
+	benchWrite(b, filepath.Join(dir, "small.txt"), strings.Repeat("x", 1024))
 	benchServe(b, http.FileServer(http.Dir(dir)), httptest.NewRequest("GET", "/small.txt", nil))
 }
 

@@ -20,11 +20,12 @@ import (
 
 // BenchmarkConnStack reports the goroutine stack a keep-alive connection
 // ends up with after serving a 64 KiB file by sendfile (stack-B/conn),
-// for the command's handler, quiet and logging, and for http.FileServer. net/http serves a
-// connection on one goroutine; a GC shrinks the stack of an idle one, and
-// a request whose path is deeper than the shrunk stack pays for copying it
-// to grow it back, every GC cycle. The figure is deterministic for a given
-// toolchain: the command's should not be above http.FileServer's.
+// for the command's handler, quiet and logging, and for http.FileServer.
+// net/http serves a connection on one goroutine; a GC shrinks the stack of
+// an idle one, and a request whose path is deeper than the shrunk stack
+// copies it to grow it back, once per GC cycle. The figure is
+// deterministic for a given toolchain; what the copies cost under load is
+// measured with bench/ab.sh (see bench/README.md).
 func BenchmarkConnStack(b *testing.B) {
 	dir := b.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "64k.txt"), []byte(strings.Repeat("x", 64<<10)), 0o644); err != nil {
