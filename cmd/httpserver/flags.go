@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -26,6 +27,7 @@ type config struct {
 	tlsKey          string
 	tlsPasswordFile string
 	shutdownGrace   time.Duration
+	noBanner        bool // only Python's line, no URLs under it
 }
 
 // usageError is a mistake on the command line: exit status 2, as argparse.
@@ -37,8 +39,13 @@ func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(f
 
 func exitCode(err error) int {
 	var u *usageError
-	if errors.As(err, &u) {
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &u):
 		return 2
+	case errors.Is(err, errInterrupted):
+		return 130
 	}
 	return 1
 }
@@ -56,6 +63,7 @@ const usageLine = "usage: httpserver [-h] [--cgi] [-b ADDRESS] [-d DIRECTORY] [-
 type flagValues struct {
 	headers                        []string
 	logFormat, etag, listingFormat string
+	port                           int // --port, which npm's serve and http-server users type
 	help, version                  bool
 }
 
@@ -91,6 +99,8 @@ func newFlagSet(cfg *config, v *flagValues) *pflag.FlagSet {
 	fl.DurationVar(&cfg.IdleTimeout, "idle-timeout", d.IdleTimeout, "close keep-alive connections idle for longer")
 	fl.IntVar(&cfg.MaxHeaderBytes, "max-header-bytes", d.MaxHeaderBytes, "largest request line plus headers accepted (431 beyond)")
 	fl.DurationVar(&cfg.shutdownGrace, "shutdown-grace", 10*time.Second, "on SIGINT or SIGTERM, how long requests under way may take to finish")
+	fl.BoolVar(&cfg.noBanner, "no-banner", false, "print only Python's first line, not the URLs to open under it")
+	fl.IntVar(&v.port, "port", 0, "the port, as the positional argument")
 	fl.BoolVar(&v.version, "version", false, "print the version and exit")
 	return fl
 }
@@ -113,7 +123,14 @@ func parseArgs(args []string, stdout io.Writer) (config, error) {
 		fmt.Fprintln(stdout, "httpserver", versionString())
 		return cfg, errVersion
 	}
-	if err := cfg.setPort(fl.Args()); err != nil {
+	rest := fl.Args()
+	if fl.Changed("port") {
+		if len(rest) > 0 {
+			return cfg, usagef("argument port: given both as --port and as %q", rest[0])
+		}
+		rest = []string{strconv.Itoa(v.port)}
+	}
+	if err := cfg.setPort(rest); err != nil {
 		return cfg, err
 	}
 	if err := cfg.convert(v); err != nil {
@@ -133,6 +150,10 @@ func (cfg *config) setPort(rest []string) error {
 	}
 	p, err := strconv.Atoi(rest[0])
 	if err != nil {
+		if fi, err := os.Stat(rest[0]); err == nil && fi.IsDir() {
+			// npm's serve and http-server take the directory here.
+			return usagef("argument port: invalid int value: %q (to serve a directory use -d %s)", rest[0], rest[0])
+		}
 		return usagef("argument port: invalid int value: %q", rest[0])
 	}
 	if p < 0 || p > 65535 {
@@ -177,6 +198,10 @@ func (cfg *config) convert(v flagValues) error {
 func (cfg *config) check(fl *pflag.FlagSet) error {
 	switch {
 	case cfg.Protocol != "HTTP/1.0" && cfg.Protocol != "HTTP/1.1":
+		if _, err := strconv.Atoi(cfg.Protocol); err == nil {
+			// -p is Python's --protocol; npm's tools take the port there.
+			return usagef("argument -p/--protocol: %q is not HTTP/1.0 or HTTP/1.1 (the port is positional: httpserver %s)", cfg.Protocol, cfg.Protocol)
+		}
 		return usagef("argument -p/--protocol: %q is not HTTP/1.0 or HTTP/1.1", cfg.Protocol)
 	case cfg.tlsCert == "" && (cfg.tlsKey != "" || cfg.tlsPasswordFile != ""):
 		// Python's wording: these only mean something with a certificate.
@@ -206,7 +231,7 @@ var metavars = map[string]string{
 	"tls-cert": "PATH", "tls-key": "PATH", "tls-password-file": "PATH",
 	"header": "'NAME: VALUE'", "log-format": "FORMAT", "etag": "mtime|content", "listing": "modern|python",
 	"read-header-timeout": "DURATION", "idle-timeout": "DURATION", "shutdown-grace": "DURATION",
-	"max-header-bytes": "N", "cgi-dir": "PATH", "cgi-env": "NAME", "cgi-timeout": "DURATION", "cgi-max-body": "BYTES",
+	"max-header-bytes": "N", "port": "PORT", "cgi-dir": "PATH", "cgi-env": "NAME", "cgi-timeout": "DURATION", "cgi-max-body": "BYTES",
 }
 
 // writeHelp prints help shaped like argparse's: each option, its

@@ -12,7 +12,7 @@
 package main
 
 import (
-	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -20,16 +20,19 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	if err != nil {
-		code := exitCode(err)
-		if code == 2 { // a usage error carries argparse's whole message
-			fmt.Fprintln(os.Stderr, err)
-		} else {
-			fmt.Fprintf(os.Stderr, "httpserver: %v\n", err)
-		}
+	interrupts := make(chan os.Signal, 2)
+	signal.Notify(interrupts, os.Interrupt, syscall.SIGTERM)
+	err := run(interrupts, os.Args[1:], os.Stdout, os.Stderr)
+	signal.Stop(interrupts)
+	switch code := exitCode(err); {
+	case err == nil:
+	case errors.Is(err, errInterrupted):
+		os.Exit(code)
+	case code == 2: // a usage error carries argparse's whole message
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(code)
+	default:
+		fmt.Fprintf(os.Stderr, "httpserver: %v\n", err)
 		os.Exit(code)
 	}
 }

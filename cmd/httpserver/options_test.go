@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"io"
 	"net"
 	"net/http"
@@ -19,23 +18,24 @@ import (
 type started struct {
 	base           string
 	stdout, stderr *syncBuffer
-	stop           func() error
+	interrupts     chan<- os.Signal // what main's signal.Notify would deliver
+	stop           func() error     // the first interrupt, and run's return
 }
 
 // start runs the command with args (a port and bind are added when
 // missing) and waits for its banner.
 func start(t *testing.T, args ...string) *started {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	s := &started{stdout: new(syncBuffer), stderr: new(syncBuffer)}
+	interrupts := make(chan os.Signal, 2)
+	s := &started{stdout: new(syncBuffer), stderr: new(syncBuffer), interrupts: interrupts}
 	errc := make(chan error, 1)
-	go func() { errc <- run(ctx, args, s.stdout, s.stderr) }()
+	go func() { errc <- run(interrupts, args, s.stdout, s.stderr) }()
 	s.base = waitBanner(t, s.stdout, errc)
 	var once sync.Once
 	var stopErr error
 	s.stop = func() error {
 		once.Do(func() {
-			cancel()
+			interrupts <- os.Interrupt
 			select {
 			case stopErr = <-errc:
 			case <-time.After(15 * time.Second):

@@ -9,9 +9,12 @@ import (
 	"log"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"runtime"
 	"strconv"
+	"sync/atomic"
+	"time"
 
 	"github.com/pyhttp/httpserver/internal/app"
 	"github.com/pyhttp/httpserver/internal/logwriter"
@@ -28,10 +31,16 @@ var serverSoftware = middleware.ServerVersion("httpserver", version)
 
 func versionString() string { return version + " (" + runtime.Version() + ")" }
 
-// run is the whole command: it parses args, serves until ctx is done,
-// then lets the requests under way finish. The banner goes to stdout and
-// the access log to stderr, as in Python.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// errInterrupted ends the command when a second interrupt cut the
+// requests under way short: exit status 130, as a shell reports SIGINT.
+var errInterrupted = errors.New("interrupted")
+
+// run is the whole command: it parses args and serves until interrupts
+// delivers (main passes SIGINT and SIGTERM; nil never does). The first
+// lets the requests under way finish, within --shutdown-grace; a second
+// closes every connection at once and run returns errInterrupted. The
+// banner goes to stdout and the access log to stderr, as in Python.
+func run(interrupts <-chan os.Signal, args []string, stdout, stderr io.Writer) error {
 	cfg, err := parseArgs(args, stdout)
 	if errors.Is(err, errHelp) || errors.Is(err, errVersion) {
 		return nil
@@ -72,16 +81,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	logw := logwriter.New(stderr)
 	defer logw.Close()
 	errLog := slog.New(slog.NewTextHandler(logw, nil))
-	srv := app.Server(cfg.Config, app.Handler(cfg.Config, root, errLog, logw), log.New(logw, "", 0), tlsConf)
+	var inflight atomic.Int64
+	h := app.Handler(cfg.Config, root, errLog, logw)
+	srv := app.Server(cfg.Config, counted(h, &inflight), log.New(logw, "", 0), tlsConf)
 
-	scheme := "http"
-	if tlsConf != nil {
-		scheme = "https"
-	}
-	host, port, _ := net.SplitHostPort(ln.Addr().String())
-	fmt.Fprintf(stdout, "Serving %s on %s port %s (%s://%s/) ...\n",
-		map[string]string{"http": "HTTP", "https": "HTTPS"}[scheme], host, port, scheme, net.JoinHostPort(host, port))
-
+	writeBanner(stdout, cfg, ln.Addr(), tlsConf != nil)
 	served := make(chan error, 1)
 	go func() {
 		if tlsConf != nil {
@@ -93,15 +97,50 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	select {
 	case err := <-served:
 		return err
-	case <-ctx.Done():
+	case <-interrupts:
 	}
+	return shutdown(srv, interrupts, &inflight, cfg.shutdownGrace, stdout)
+}
+
+// counted counts the requests under way in n, for the shutdown message.
+func counted(h http.Handler, n *atomic.Int64) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		defer n.Add(-1)
+		h.ServeHTTP(w, r)
+	})
+}
+
+// shutdown stops srv after the first interrupt: it stops accepting, and
+// lets the inflight requests finish within grace, or until a second
+// interrupt, which closes every connection at once.
+func shutdown(srv *http.Server, interrupts <-chan os.Signal, inflight *atomic.Int64, grace time.Duration, stdout io.Writer) error {
 	fmt.Fprintln(stdout, "\nKeyboard interrupt received, exiting.")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdownGrace)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		srv.Close() // the grace period is over: cut what is left
+	if n := inflight.Load(); n > 0 && grace > 0 {
+		fmt.Fprintf(stdout, "waiting for %d %s to finish (up to %v); press Ctrl-C again to stop now\n",
+			n, plural(n, "request", "requests"), grace)
 	}
-	return nil
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- srv.Shutdown(ctx) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			srv.Close() // the grace period is over: cut what is left
+		}
+		return nil
+	case <-interrupts:
+		srv.Close()
+		return errInterrupted
+	}
+}
+
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // unwrapPath drops the *PathError wrapper, whose path the message already

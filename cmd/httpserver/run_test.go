@@ -106,14 +106,14 @@ func TestParseArgsErrors(t *testing.T) {
 
 func TestVersion(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"--version"}, &out, io.Discard); err != nil || !strings.HasPrefix(out.String(), "httpserver "+version+" (go") {
+	if err := run(nil, []string{"--version"}, &out, io.Discard); err != nil || !strings.HasPrefix(out.String(), "httpserver "+version+" (go") {
 		t.Errorf("--version: %v, %q", err, out.String())
 	}
 }
 
 func TestHelp(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"-h"}, &out, io.Discard); err != nil {
+	if err := run(nil, []string{"-h"}, &out, io.Discard); err != nil {
 		t.Fatalf("run -h: %v", err)
 	}
 	for _, want := range []string{"usage: httpserver", "--bind", "--directory", "bind to this port (default: 8000", "idle for longer (default: 30s)"} {
@@ -142,7 +142,7 @@ func TestRunErrors(t *testing.T) {
 		{[]string{busyPort, "-b", "127.0.0.1", "-d", t.TempDir()}, "address already in use"},
 		{[]string{"0", "-b", "no-such-host.invalid", "-d", t.TempDir()}, "cannot listen on no-such-host.invalid:0"},
 	} {
-		err := run(context.Background(), tt.args, io.Discard, io.Discard)
+		err := run(nil, tt.args, io.Discard, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), tt.want) || exitCode(err) != 1 {
 			t.Errorf("run(%q) = %v; want exit 1 and %q", tt.args, err, tt.want)
 		}
@@ -190,11 +190,12 @@ func waitBanner(t *testing.T, out *syncBuffer, errc <-chan error) string {
 func TestRunServesAndStops(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "hello.txt"), []byte("hello\n"), 0o644)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	interrupts := make(chan os.Signal, 1)
 	var stdout, stderr syncBuffer
 	errc := make(chan error, 1)
-	go func() { errc <- run(ctx, []string{"--bind", "127.0.0.1", "0", "--directory", dir}, &stdout, &stderr) }()
+	go func() {
+		errc <- run(interrupts, []string{"--bind", "127.0.0.1", "0", "--directory", dir}, &stdout, &stderr)
+	}()
 	base := waitBanner(t, &stdout, errc)
 
 	resp, err := http.Get(base + "/hello.txt")
@@ -215,11 +216,11 @@ func TestRunServesAndStops(t *testing.T) {
 	}
 	resp.Body.Close()
 
-	cancel()
+	interrupts <- os.Interrupt
 	select {
 	case err := <-errc:
 		if err != nil {
-			t.Errorf("run after cancel = %v; want nil", err)
+			t.Errorf("run after an interrupt = %v; want nil", err)
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("run did not return after cancel")

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -102,7 +101,7 @@ func TestTLSErrors(t *testing.T) {
 		{[]string{"--tls-cert", certFile, "--tls-key", keyFile, "--tls-password-file", "/no/such/password"}, "/no/such/password"},
 	} {
 		args := append([]string{"0", "-b", "127.0.0.1", "-d", dir}, tt.args...)
-		err := run(context.Background(), args, io.Discard, io.Discard)
+		err := run(nil, args, io.Discard, io.Discard)
 		if err == nil || exitCode(err) != 1 || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "\n") {
 			t.Errorf("run(%q) = %v; want one line, exit 1, mentioning %q", tt.args, err, tt.want)
 		}
@@ -148,11 +147,11 @@ func TestTLSPasswordFile(t *testing.T) {
 		t.Errorf("GET with an encrypted key: %d", resp.StatusCode)
 	}
 
-	err = run(context.Background(), []string{"0", "-b", "127.0.0.1", "-d", dir, "--tls-cert", certFile, "--tls-key", encFile, "--tls-password-file", bad}, io.Discard, io.Discard)
+	err = run(nil, []string{"0", "-b", "127.0.0.1", "-d", dir, "--tls-cert", certFile, "--tls-key", encFile, "--tls-password-file", bad}, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "wrong password") || strings.Contains(err.Error(), "guess") || exitCode(err) != 1 {
 		t.Errorf("wrong password: %v; want one line saying so, without the password", err)
 	}
-	err = run(context.Background(), []string{"0", "-b", "127.0.0.1", "-d", dir, "--tls-cert", certFile, "--tls-key", encFile}, io.Discard, io.Discard)
+	err = run(nil, []string{"0", "-b", "127.0.0.1", "-d", dir, "--tls-cert", certFile, "--tls-key", encFile}, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "--tls-password-file") {
 		t.Errorf("encrypted key without a password: %v; want a hint at --tls-password-file", err)
 	}
