@@ -7,6 +7,7 @@ require (
 	github.com/chromedp/chromedp v0.23.0
 	github.com/gabriel-vasile/mimetype v1.4.16
 	github.com/go-chi/chi/v5 v5.5.0
+	github.com/rs/cors v1.11.1
 	github.com/spf13/pflag v1.1.0
 	golang.org/x/sys v0.49.0
 )

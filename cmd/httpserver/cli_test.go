@@ -164,3 +164,67 @@ func TestHabitsFromOtherTools(t *testing.T) {
 		}
 	}
 }
+
+func TestCORS(t *testing.T) {
+	dir := site(t)
+	do := func(s *started, method, origin, reqMethod string) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest(method, s.base+"/hello.txt", nil)
+		if origin != "" {
+			req.Header.Set("Origin", origin)
+		}
+		if reqMethod != "" {
+			req.Header.Set("Access-Control-Request-Method", reqMethod)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp
+	}
+	any := start(t, "0", "-b", "127.0.0.1", "-d", dir, "--quiet", "--cors")
+	one := start(t, "0", "-b", "127.0.0.1", "-d", dir, "--quiet", "--cors", "https://app.example")
+	none := start(t, "0", "-b", "127.0.0.1", "-d", dir, "--quiet")
+	for _, tt := range []struct {
+		name           string
+		s              *started
+		method, origin string
+		reqMethod      string
+		code           int
+		allowOrigin    string
+		allowsMethod   bool
+	}{
+		{"preflight for GET", any, "OPTIONS", "https://x.example", "GET", 204, "*", true},
+		{"preflight for HEAD", any, "OPTIONS", "https://x.example", "HEAD", 204, "*", true},
+		{"preflight for PUT", any, "OPTIONS", "https://x.example", "PUT", 204, "", false},
+		{"GET from a page", any, "GET", "https://x.example", "", 200, "*", false},
+		{"GET, the allowed origin", one, "GET", "https://app.example", "", 200, "https://app.example", false},
+		{"preflight, the allowed origin", one, "OPTIONS", "https://app.example", "GET", 204, "https://app.example", true},
+		{"GET, another origin", one, "GET", "https://evil.example", "", 200, "", false},
+		{"preflight, another origin", one, "OPTIONS", "https://evil.example", "GET", 204, "", false},
+		{"OPTIONS without --cors: Python's 501", none, "OPTIONS", "https://x.example", "GET", 501, "", false},
+		{"GET without --cors", none, "GET", "https://x.example", "", 200, "", false},
+	} {
+		resp := do(tt.s, tt.method, tt.origin, tt.reqMethod)
+		h := resp.Header
+		if resp.StatusCode != tt.code || h.Get("Access-Control-Allow-Origin") != tt.allowOrigin {
+			t.Errorf("%s: %d, Access-Control-Allow-Origin %q; want %d %q", tt.name, resp.StatusCode, h.Get("Access-Control-Allow-Origin"), tt.code, tt.allowOrigin)
+		}
+		if got := tt.reqMethod != "" && strings.Contains(h.Get("Access-Control-Allow-Methods"), tt.reqMethod); got != tt.allowsMethod {
+			t.Errorf("%s: Access-Control-Allow-Methods %q", tt.name, h.Get("Access-Control-Allow-Methods"))
+		}
+		if m := h.Get("Access-Control-Allow-Methods"); strings.Contains(m, "PUT") || h.Get("Access-Control-Allow-Credentials") != "" {
+			t.Errorf("%s: allows %q, credentials %q; want neither", tt.name, m, h.Get("Access-Control-Allow-Credentials"))
+		}
+		if tt.s != none && !slices.Contains(h.Values("Vary"), "Origin") && !strings.Contains(strings.Join(h.Values("Vary"), ","), "Origin") {
+			t.Errorf("%s: Vary %q lacks Origin", tt.name, h.Values("Vary"))
+		}
+	}
+	for _, bad := range []string{"app.example", "https://app.example/", "ftp://x", "https://u@x"} {
+		if _, err := parseArgs([]string{"--cors", bad}, io.Discard); err == nil || exitCode(err) != 2 {
+			t.Errorf("--cors %q: %v; want a usage error", bad, err)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -87,7 +88,9 @@ func newFlagSet(cfg *config, v *flagValues) *pflag.FlagSet {
 	fl.StringVar(&cfg.tlsKey, "tls-key", "", "the PEM private key for --tls-cert (default: in the certificate file)")
 	fl.StringVar(&cfg.tlsPasswordFile, "tls-password-file", "", "read the password of an encrypted --tls-key from this file")
 	fl.BoolVar(&cfg.H2C, "h2c", false, "also accept HTTP/2 without TLS (prior knowledge)")
-	fl.StringArrayVar(&v.headers, "header", nil, "add 'Name: value' to every response (repeatable), e.g. for CORS or caching")
+	fl.StringArrayVar(&v.headers, "header", nil, "add 'Name: value' to every response (repeatable), e.g. for caching")
+	fl.StringArrayVar(&cfg.CORSOrigins, "cors", nil, "let pages from this origin (default: any, *) read responses, preflights for GET and HEAD answered (repeatable)")
+	fl.Lookup("cors").NoOptDefVal = "*"
 	fl.StringVar(&v.logFormat, "log-format", "python", "access log format: python, common, combined or json")
 	fl.BoolVarP(&cfg.Quiet, "quiet", "q", false, "write no access log")
 	fl.BoolVar(&cfg.NoListing, "no-listing", false, "answer 404 for a directory without an index file instead of listing it")
@@ -112,7 +115,7 @@ func parseArgs(args []string, stdout io.Writer) (config, error) {
 	cfg.ServerSoftware = serverSoftware
 	var v flagValues
 	fl := newFlagSet(&cfg, &v)
-	if err := fl.Parse(args); err != nil {
+	if err := fl.Parse(joinCORS(args)); err != nil {
 		return cfg, usagef("%v", err)
 	}
 	if v.help {
@@ -137,6 +140,25 @@ func parseArgs(args []string, stdout io.Writer) (config, error) {
 		return cfg, err
 	}
 	return cfg, cfg.check(fl)
+}
+
+// joinCORS joins "--cors ORIGIN" into "--cors=ORIGIN": --cors takes an
+// optional value, which pflag otherwise reads only in the joined form, and
+// the port that may follow a bare --cors is never an origin.
+func joinCORS(args []string) []string {
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		if args[i] == "--" {
+			return append(out, args[i:]...)
+		}
+		if args[i] == "--cors" && i+1 < len(args) && (args[i+1] == "*" || strings.Contains(args[i+1], "://")) {
+			out = append(out, "--cors="+args[i+1])
+			i++
+			continue
+		}
+		out = append(out, args[i])
+	}
+	return out
 }
 
 // setPort takes the positional arguments: at most one, the port.
@@ -217,6 +239,11 @@ func (cfg *config) check(fl *pflag.FlagSet) error {
 	case cfg.MaxHeaderBytes < 4096:
 		return usagef("argument --max-header-bytes: %d is below 4096", cfg.MaxHeaderBytes)
 	}
+	for _, o := range cfg.CORSOrigins {
+		if o != "*" && !validOrigin(o) {
+			return usagef("argument --cors: %q is not * or an origin like https://example.com", o)
+		}
+	}
 	for _, d := range cfg.CGIDirs {
 		if !strings.HasPrefix(d, "/") || d == "/" {
 			return usagef("argument --cgi-dir: %q is not a URL path below /, like /cgi-bin", d)
@@ -231,7 +258,7 @@ var metavars = map[string]string{
 	"tls-cert": "PATH", "tls-key": "PATH", "tls-password-file": "PATH",
 	"header": "'NAME: VALUE'", "log-format": "FORMAT", "etag": "mtime|content", "listing": "modern|python",
 	"read-header-timeout": "DURATION", "idle-timeout": "DURATION", "shutdown-grace": "DURATION",
-	"max-header-bytes": "N", "port": "PORT", "cgi-dir": "PATH", "cgi-env": "NAME", "cgi-timeout": "DURATION", "cgi-max-body": "BYTES",
+	"max-header-bytes": "N", "port": "PORT", "cors": "[ORIGIN]", "cgi-dir": "PATH", "cgi-env": "NAME", "cgi-timeout": "DURATION", "cgi-max-body": "BYTES",
 }
 
 // writeHelp prints help shaped like argparse's: each option, its
@@ -282,4 +309,12 @@ func validHeaderValue(s string) bool {
 		}
 	}
 	return true
+}
+
+// validOrigin reports whether s is a serialized origin, scheme://host[:port]
+// with no path (RFC 6454 §6.2), as browsers send it in Origin.
+func validOrigin(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" &&
+		u.Path == "" && u.RawQuery == "" && u.Fragment == "" && u.User == nil && s == u.Scheme+"://"+u.Host
 }

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -30,6 +31,10 @@ func TestParseArgs(t *testing.T) {
 				c.IdleTimeout == 30*time.Second // Python has none; nginx 75 s with a connection cap, Apache 5 s
 		}},
 		{[]string{"8080"}, func(c config) bool { return c.port == 8080 }},
+		{[]string{"--cors", "8080"}, func(c config) bool { return c.port == 8080 && slices.Equal(c.CORSOrigins, []string{"*"}) }},
+		{[]string{"--cors", "https://a.example", "--cors=http://b.example:8080", "9000"}, func(c config) bool {
+			return c.port == 9000 && slices.Equal(c.CORSOrigins, []string{"https://a.example", "http://b.example:8080"})
+		}},
 		{[]string{"8080", "--bind", "127.0.0.1"}, func(c config) bool { return c.port == 8080 && c.bind == "127.0.0.1" }},
 		{[]string{"-b", "::1", "9000", "-d", "site"}, func(c config) bool { return c.port == 9000 && c.bind == "::1" && c.directory == "site" }},
 		{[]string{"--directory=site", "0"}, func(c config) bool { return c.port == 0 && c.directory == "site" }},

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/rs/cors"
 
 	"github.com/pyhttp/httpserver/cgihandler"
 	"github.com/pyhttp/httpserver/fileserver"
@@ -44,6 +45,7 @@ type Config struct {
 
 	// Every response.
 	Headers        http.Header // --header, added to every response
+	CORSOrigins    []string    // --cors: origins allowed to read responses ("*": any); none: no CORS
 	ServerSoftware string      // the Server header and SERVER_SOFTWARE
 	LogFormat      middleware.LogFormat
 	Quiet          bool // no access log
@@ -101,6 +103,9 @@ func Handler(cfg Config, root *os.Root, errLog *slog.Logger, accessLog io.Writer
 		smuggle.Guard,
 		middleware.Limits(middleware.LimitsOptions{}),
 	)
+	if len(cfg.CORSOrigins) > 0 {
+		r.Use(corsHandler(cfg.CORSOrigins))
+	}
 	r.Method(http.MethodGet, "/*", serve)
 	r.Method(http.MethodHead, "/*", serve)
 	if cfg.CGI {
@@ -109,6 +114,19 @@ func Handler(cfg Config, root *os.Root, errLog *slog.Logger, accessLog io.Writer
 	r.MethodNotAllowed(files.ServeHTTP)
 	r.NotFound(files.ServeHTTP)
 	return r
+}
+
+// corsHandler answers CORS preflights for GET and HEAD with 204, and lets
+// the origins read responses: rs/cors, the field's standard, configured
+// for a file server. Credentials are never allowed (with "*" browsers
+// refuse them anyway), nor are methods that change anything.
+func corsHandler(origins []string) func(http.Handler) http.Handler {
+	return cors.New(cors.Options{
+		AllowedOrigins: origins,
+		AllowedMethods: []string{http.MethodGet, http.MethodHead},
+		AllowedHeaders: []string{"Range", "If-None-Match", "If-Modified-Since", "If-Range"},
+		ExposedHeaders: []string{"Content-Range", "Accept-Ranges", "ETag", "Content-Disposition"},
+	}).Handler
 }
 
 // withCGI returns the dispatch between the CGI handler and files. It is
