@@ -21,7 +21,7 @@ func main() {
 		log.Fatal(err)
 	}
 	r := chi.NewRouter()
-	r.Use(chimw.RealIP) // chi's middleware and ours side by side
+	r.Use(chimw.Heartbeat("/healthz")) // chi's middleware and ours side by side
 	r.Use(httpmw.NewAccessLog(os.Stderr, httpmw.AccessLogOptions{}).Handler)
 	r.Mount("/static", fileserver.New(fileserver.RootFS(root), fileserver.Options{HideDotfiles: true}))
 	r.Get("/", func(w http.ResponseWriter, r *http.Request) {
