@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"html/template"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/pyhttp/httpserver/cgihandler"
 	"github.com/pyhttp/httpserver/internal/safepath"
+	"github.com/pyhttp/httpserver/middleware"
 )
 
 func TestEnv(t *testing.T) {
@@ -827,11 +829,31 @@ func TestNoOrphans(t *testing.T) {
 	waitGone(t, pid)
 }
 
-func TestErrorTemplate(t *testing.T) {
-	// The error page options reach errorpage; checked through a 404.
-	srv, _ := newServer(t, cgihandler.Options{ErrorContentType: "text/html; charset=utf-8"})
-	_, h, _ := get(t, srv.URL+"/cgi-bin/missing")
-	if h.Get("Content-Type") != "text/html; charset=utf-8" {
-		t.Errorf("Content-Type = %q", h.Get("Content-Type"))
+// TestErrorPagesAround checks that middleware.ErrorPages around the
+// handler gives its errors the app's page, the page of every status the
+// handler answers itself.
+func TestErrorPagesAround(t *testing.T) {
+	h, _ := newHandler(t, cgihandler.Options{})
+	srv := httptest.NewServer(middleware.NewErrorPages(middleware.ErrorPagesOptions{
+		Template:    template.Must(template.New("").Parse(`<b>{{.Code}} {{.Message}}</b>`)),
+		ContentType: "text/html; charset=utf-8",
+	}).Handler(h))
+	defer srv.Close()
+	for _, tt := range []struct {
+		path string
+		code int
+		body string
+	}{
+		{"/cgi-bin/missing", 404, "<b>404 No such CGI script</b>"},
+		{"/cgi-bin/noexec.sh", 403, "<b>403 CGI script is not executable</b>"},
+		{"/cgi-bin/child?mode=badheader", 500, "<b>500 Internal Server Error</b>"},
+	} {
+		code, h, body := get(t, srv.URL+tt.path)
+		if code != tt.code || body != tt.body {
+			t.Errorf("GET %s: %d %q; want %d %q", tt.path, code, body, tt.code, tt.body)
+		}
+		if h.Get("Content-Type") != "text/html; charset=utf-8" {
+			t.Errorf("GET %s: Content-Type = %q", tt.path, h.Get("Content-Type"))
+		}
 	}
 }

@@ -64,7 +64,8 @@
 // short script's whole answer leaves in one write, with a Content-Length,
 // and a line of progress is seen as it is printed. It is never held whole
 // in memory. A script whose output ends before a valid header gets
-// a 500; the reason is logged, never shown.
+// a 500; the reason is logged, never shown. Error pages are Python's, or
+// those of a middleware.ErrorPages around the Handler.
 //
 // # Safety
 //

@@ -1,7 +1,6 @@
 package cgihandler
 
 import (
-	"html/template"
 	"log/slog"
 	"net/http"
 	"path/filepath"
@@ -22,7 +21,9 @@ const (
 )
 
 // Options configure a Handler. The zero value is the safe default
-// described in the package documentation.
+// described in the package documentation. Error pages are not an option:
+// they are Python's, or the page of a middleware.ErrorPages around the
+// Handler.
 type Options struct {
 	// Dirs are the URL paths of the CGI directories under the served
 	// root, like Python's cgi_directories. Each is cleaned; "/" is
@@ -90,15 +91,6 @@ type Options struct {
 	// ErrorLog receives script stderr lines, non-zero exits and errors
 	// the client is not shown. Default: slog.Default().
 	ErrorLog *slog.Logger
-
-	// ErrorTemplate renders error pages with {{.Code}}, {{.Message}} and
-	// {{.Explain}}, like Python's error_message_format. Default:
-	// Python's page.
-	ErrorTemplate *template.Template
-
-	// ErrorContentType is the Content-Type of error pages, like Python's
-	// error_content_type. Default: "text/html;charset=utf-8".
-	ErrorContentType string
 }
 
 // Handler runs the CGI scripts below one directory. Build one with [New];
@@ -122,7 +114,6 @@ type Handler struct {
 	local      http.Handler
 	software   string
 	log        *slog.Logger
-	errors     *errorpage.Page
 	readers    sync.Pool // *bufio.Reader of scripts' output, reused
 	root       atomic.Pointer[openRoot]
 }
@@ -147,7 +138,6 @@ func New(dir string, opts Options) *Handler {
 		local:      opts.LocalRedirect,
 		software:   opts.ServerSoftware,
 		log:        opts.ErrorLog,
-		errors:     errorpage.New(opts.ErrorTemplate, opts.ErrorContentType),
 	}
 	dirs := opts.Dirs
 	if dirs == nil {
@@ -305,33 +295,38 @@ func lowerASCII(c byte) byte {
 // directory with its slash, POST with 501 "Can only POST to CGI scripts",
 // other methods with 501 "Unsupported method".
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if err := h.serve(w, r); err != nil {
+		errorpage.Fail(w, r, h.log, err)
+	}
+}
+
+// serve answers r, or returns the error to answer it with if no response
+// has begun.
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 	clean, dir, ok := h.match(r.URL.Path)
 	if !ok {
 		if dir != "" {
-			h.serveDir(w, r)
-			return
+			return h.serveDir(w, r)
 		}
-		h.fail(w, r, &statusError{http.StatusNotFound, msgNoScript, nil})
-		return
+		return errNoScript
 	}
 	s, err := h.resolve(clean, dir)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.run(w, r, s)
+	return h.run(w, r, s)
 }
 
 // serveDir answers a request for a CGI directory without its slash.
-func (h *Handler) serveDir(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) serveDir(w http.ResponseWriter, r *http.Request) error {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
 		safepath.RedirectToDir(w, r)
+		return nil
 	case http.MethodPost:
-		h.fail(w, r, &statusError{http.StatusNotImplemented, "Can only POST to CGI scripts", nil})
-	default:
-		h.fail(w, r, &statusError{http.StatusNotImplemented, "Unsupported method ('" + r.Method + "')", nil})
+		return errorpage.Errorf(http.StatusNotImplemented, "Can only POST to CGI scripts", nil)
 	}
+	return errorpage.Errorf(http.StatusNotImplemented, "Unsupported method ('"+r.Method+"')", nil)
 }
 
 // Client-facing messages, Python's without the script name: the page
@@ -342,25 +337,4 @@ const (
 	msgNotExecutable = "CGI script is not executable"
 )
 
-// statusError is an error with the status and message the client is
-// answered with; its cause, if any, goes to the error log.
-type statusError struct {
-	code    int
-	message string
-	cause   error
-}
-
-func (e *statusError) Error() string { return e.message }
-
-// fail answers r with err's page. Causes are logged, never shown.
-func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	code, msg := http.StatusInternalServerError, ""
-	if se, ok := err.(*statusError); ok {
-		code, msg = se.code, se.message
-		if se.cause != nil {
-			h.log.LogAttrs(r.Context(), slog.LevelError, "CGI error",
-				slog.String("path", r.URL.Path), slog.Int("status", code), slog.Any("err", se.cause))
-		}
-	}
-	h.errors.Write(w, r, code, msg)
-}
+var errNoScript = errorpage.Errorf(http.StatusNotFound, msgNoScript, nil)

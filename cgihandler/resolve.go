@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/pyhttp/httpserver/internal/errorpage"
 	"github.com/pyhttp/httpserver/internal/safepath"
 )
 
@@ -56,7 +57,7 @@ func (h *Handler) openedRoot() (*openRoot, error) {
 func (h *Handler) resolve(clean, dir string) (*script, error) {
 	root, err := h.openedRoot()
 	if err != nil {
-		return nil, &statusError{http.StatusNotFound, msgNoScript, err}
+		return nil, errorpage.Errorf(http.StatusNotFound, msgNoScript, err)
 	}
 
 	name, pathInfo, fi, linked, err := walk(root.Root, clean, dir)
@@ -64,19 +65,19 @@ func (h *Handler) resolve(clean, dir string) (*script, error) {
 		return nil, err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, &statusError{http.StatusForbidden, msgNotPlain, nil}
+		return nil, errorpage.Errorf(http.StatusForbidden, msgNotPlain, nil)
 	}
 	file := filepath.Join(root.real, filepath.FromSlash(safepath.Name(name)))
 	if linked {
 		if file, err = realPath(root.real, file); err != nil {
-			return nil, &statusError{http.StatusNotFound, msgNoScript, err}
+			return nil, errorpage.Errorf(http.StatusNotFound, msgNoScript, err)
 		}
 	}
 	s := &script{name: name, pathInfo: pathInfo, file: file, argv: []string{file}}
 	if fi.Mode().Perm()&0o111 == 0 {
 		interp, ok := h.interp[strings.ToLower(path.Ext(name))]
 		if !ok {
-			return nil, &statusError{http.StatusForbidden, msgNotExecutable, nil}
+			return nil, errorpage.Errorf(http.StatusForbidden, msgNotExecutable, nil)
 		}
 		s.argv = append(append([]string(nil), interp...), file)
 	}
@@ -93,7 +94,7 @@ func walk(root *os.Root, clean, dir string) (name, pathInfo string, fi fs.FileIn
 		if elem == "" {
 			// A CGI directory, or a directory below it, asked for with a
 			// trailing slash: Python answers 403, and so do we.
-			return "", "", nil, false, &statusError{http.StatusForbidden, msgNotPlain, nil}
+			return "", "", nil, false, errorpage.Errorf(http.StatusForbidden, msgNotPlain, nil)
 		}
 		cand := dir + "/" + elem
 		fi, err = root.Lstat(safepath.Name(cand))
@@ -103,11 +104,11 @@ func walk(root *os.Root, clean, dir string) (name, pathInfo string, fi fs.FileIn
 		}
 		if err != nil {
 			if errors.Is(err, fs.ErrPermission) {
-				return "", "", nil, false, &statusError{http.StatusForbidden, msgNotPlain, err}
+				return "", "", nil, false, errorpage.Errorf(http.StatusForbidden, msgNotPlain, err)
 			}
 			// Missing, or a symlink that leads out of the root: both are
 			// "no such script" to the client.
-			return "", "", nil, false, &statusError{http.StatusNotFound, msgNoScript, nil}
+			return "", "", nil, false, errorpage.Errorf(http.StatusNotFound, msgNoScript, nil)
 		}
 		if fi.IsDir() && more {
 			dir, rest = cand, "/"+after

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pyhttp/httpserver/internal/errorpage"
 	"github.com/pyhttp/httpserver/internal/safepath"
 )
 
@@ -84,8 +85,8 @@ func FuzzResolve(f *testing.F) {
 			}
 			s, err := h.resolve(clean, dir)
 			if err != nil {
-				if _, ok := err.(*statusError); !ok {
-					t.Fatalf("%q: error %v is not a statusError", p, err)
+				if _, ok := err.(*errorpage.Error); !ok {
+					t.Fatalf("%q: error %v is not an *errorpage.Error", p, err)
 				}
 				continue
 			}
@@ -154,7 +155,7 @@ func TestResolveFixture(t *testing.T) {
 		}
 		s, err := h.resolve(clean, dir)
 		if tt.code != 0 {
-			if se, ok := err.(*statusError); !ok || se.code != tt.code {
+			if se, ok := err.(*errorpage.Error); !ok || se.Code != tt.code {
 				t.Errorf("resolve(%q) = %v; want status %d", tt.path, err, tt.code)
 			}
 			continue
@@ -177,7 +178,7 @@ func TestResolveRootAppearsLater(t *testing.T) {
 	h := New(root, Options{})
 	if _, err := h.resolve("/cgi-bin/a.sh", "/cgi-bin"); err == nil {
 		t.Fatal("resolve in a missing root: no error")
-	} else if se, ok := err.(*statusError); !ok || se.code != 404 {
+	} else if se, ok := err.(*errorpage.Error); !ok || se.Code != 404 {
 		t.Fatalf("resolve in a missing root = %v; want 404", err)
 	}
 	if err := os.MkdirAll(filepath.Join(root, "cgi-bin"), 0o755); err != nil {

@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/pyhttp/httpserver/internal/errorpage"
 )
 
 // input is how the request body reaches the script's stdin.
@@ -32,7 +34,7 @@ type input struct {
 // The spooling is bounded by ctx, the request's timeout: a client that
 // trickles its body cannot hold the handler longer than a script could.
 func (h *Handler) input(ctx context.Context, rc *http.ResponseController, r *http.Request) (input, error) {
-	tooLarge := &statusError{http.StatusRequestEntityTooLarge, "", nil}
+	tooLarge := errorpage.Errorf(http.StatusRequestEntityTooLarge, "", nil)
 	switch {
 	case r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0:
 		if _, ok := r.Header["Content-Length"]; ok {
@@ -47,7 +49,7 @@ func (h *Handler) input(ctx context.Context, rc *http.ResponseController, r *htt
 	}
 	f, err := os.CreateTemp("", "cgihandler-body-")
 	if err != nil {
-		return input{}, &statusError{http.StatusInternalServerError, "", err}
+		return input{}, errorpage.Errorf(http.StatusInternalServerError, "", err)
 	}
 	os.Remove(f.Name()) // gone when closed, even if the server dies
 	body := &bodyReader{r: r.Body}
@@ -61,22 +63,22 @@ func (h *Handler) input(ctx context.Context, rc *http.ResponseController, r *htt
 	switch {
 	case err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded):
 		f.Close()
-		return input{}, &statusError{http.StatusRequestTimeout, "", err}
+		return input{}, errorpage.Errorf(http.StatusRequestTimeout, "", err)
 	case err != nil && body.err == nil:
 		// Writing the spool failed (ENOSPC, EFBIG, EIO): our fault,
 		// not the client's.
 		f.Close()
-		return input{}, &statusError{http.StatusInternalServerError, "", err}
+		return input{}, errorpage.Errorf(http.StatusInternalServerError, "", err)
 	case err != nil:
 		f.Close()
-		return input{}, &statusError{http.StatusBadRequest, "", err}
+		return input{}, errorpage.Errorf(http.StatusBadRequest, "", err)
 	case h.maxBody > 0 && n > h.maxBody:
 		f.Close()
 		return input{}, tooLarge
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		f.Close()
-		return input{}, &statusError{http.StatusInternalServerError, "", err}
+		return input{}, errorpage.Errorf(http.StatusInternalServerError, "", err)
 	}
 	return input{file: f, length: n}, nil
 }
@@ -133,7 +135,7 @@ func (p *pipes) closeChild() {
 }
 
 // run executes s for r and streams its response to w.
-func (h *Handler) run(w http.ResponseWriter, r *http.Request, s *script) {
+func (h *Handler) run(w http.ResponseWriter, r *http.Request, s *script) error {
 	rc := http.NewResponseController(w)
 	ctx, cancel := r.Context(), context.CancelFunc(func() {})
 	if h.timeout > 0 {
@@ -143,22 +145,19 @@ func (h *Handler) run(w http.ResponseWriter, r *http.Request, s *script) {
 
 	in, err := h.input(ctx, rc, r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	if in.file != nil {
 		defer in.file.Close()
 	}
 	attr, err := h.proc.sysProcAttr()
 	if err != nil {
-		h.fail(w, r, &statusError{http.StatusInternalServerError, "", err})
-		return
+		return errorpage.Errorf(http.StatusInternalServerError, "", err)
 	}
 	path := s.argv[0]
 	if len(s.argv) > 1 { // an interpreter, found in the server's PATH
 		if path, err = h.proc.lookPath(path); err != nil {
-			h.fail(w, r, &statusError{http.StatusInternalServerError, "", err})
-			return
+			return errorpage.Errorf(http.StatusInternalServerError, "", err)
 		}
 	}
 	cmd := &exec.Cmd{
@@ -171,8 +170,7 @@ func (h *Handler) run(w http.ResponseWriter, r *http.Request, s *script) {
 	}
 	p, err := h.pipes(cmd, in)
 	if err != nil {
-		h.fail(w, r, &statusError{http.StatusInternalServerError, "", err})
-		return
+		return errorpage.Errorf(http.StatusInternalServerError, "", err)
 	}
 	err = cmd.Start()
 	p.closeChild()
@@ -186,23 +184,20 @@ func (h *Handler) run(w http.ResponseWriter, r *http.Request, s *script) {
 			// The script is fine; its interpreter is out of the script
 			// user's reach (say, python3 under root's home). That is the
 			// server's configuration, not the client's fault.
-			h.fail(w, r, &statusError{http.StatusInternalServerError, "", fmt.Errorf("CGI interpreter %s cannot be run by the script user: %w", path, err)})
-			return
+			return errorpage.Errorf(http.StatusInternalServerError, "", fmt.Errorf("CGI interpreter %s cannot be run by the script user: %w", path, err))
 		}
 		if errors.Is(err, fs.ErrPermission) {
 			// The script user may not execute it (or reach it).
-			h.fail(w, r, &statusError{http.StatusForbidden, msgNotExecutable, err})
-			return
+			return errorpage.Errorf(http.StatusForbidden, msgNotExecutable, err)
 		}
-		h.fail(w, r, &statusError{http.StatusInternalServerError, "", err})
-		return
+		return errorpage.Errorf(http.StatusInternalServerError, "", err)
 	}
-	h.supervise(ctx, w, rc, r, s, cmd, p)
+	return h.supervise(ctx, w, rc, r, s, cmd, p)
 }
 
 // supervise streams a started script's output and cleans up after it.
 // ctx is the request's context with the timeout.
-func (h *Handler) supervise(ctx context.Context, w http.ResponseWriter, rc *http.ResponseController, r *http.Request, s *script, cmd *exec.Cmd, p *pipes) {
+func (h *Handler) supervise(ctx context.Context, w http.ResponseWriter, rc *http.ResponseController, r *http.Request, s *script, cmd *exec.Cmd, p *pipes) error {
 	// On timeout or client disconnect: if the response is under way,
 	// cut the connection (a blocked write returns, and the client sees
 	// a truncated body as truncated, not as complete); then kill the
@@ -376,16 +371,17 @@ func (h *Handler) supervise(ctx context.Context, w http.ResponseWriter, rc *http
 			rc.SetWriteDeadline(time.Now())
 		}
 	case timedOut:
-		h.fail(w, r, &statusError{http.StatusGatewayTimeout, "", nil})
+		return errorpage.Errorf(http.StatusGatewayTimeout, "", nil)
 	case bodyFailed != nil || gone:
 		// Most likely no one is listening, but the status is what the
 		// access log records, and net/http would otherwise send 200.
-		h.fail(w, r, &statusError{http.StatusBadRequest, "", nil})
+		return errorpage.Errorf(http.StatusBadRequest, "", nil)
 	case headerErr != nil:
-		h.fail(w, r, &statusError{http.StatusInternalServerError, "", nil})
+		return errorpage.Errorf(http.StatusInternalServerError, "", nil)
 	case local:
-		h.redirect(w, r, resp.location)
+		return h.redirect(w, r, resp.location)
 	}
+	return nil
 }
 
 // flushDelay is how long the script's output may pause before what it has
@@ -515,15 +511,15 @@ func (h *Handler) logExit(ctx context.Context, s *script, waitErr error, c exitC
 		h.log.LogAttrs(ctx, slog.LevelError, "CGI script timed out", name)
 		return
 	case c.bodyErr != nil:
-		h.log.LogAttrs(ctx, slog.LevelInfo, "CGI script killed: reading the request body failed", name, slog.Any("err", c.bodyErr))
+		h.log.LogAttrs(ctx, slog.LevelInfo, "CGI script killed: reading the request body failed", name, slog.Any("error", c.bodyErr))
 		return
 	case c.gone:
 		h.log.LogAttrs(ctx, slog.LevelInfo, "CGI script killed: client went away", name)
 		return
 	case c.headerErr != nil:
-		h.log.LogAttrs(ctx, slog.LevelError, "CGI script sent no valid header", name, slog.Any("err", c.headerErr))
+		h.log.LogAttrs(ctx, slog.LevelError, "CGI script sent no valid header", name, slog.Any("error", c.headerErr))
 	case c.clientErr != nil:
-		h.log.LogAttrs(ctx, slog.LevelInfo, "CGI script killed: writing to the client failed", name, slog.Any("err", c.clientErr))
+		h.log.LogAttrs(ctx, slog.LevelInfo, "CGI script killed: writing to the client failed", name, slog.Any("error", c.clientErr))
 		return
 	}
 	var ee *exec.ExitError
@@ -534,6 +530,6 @@ func (h *Handler) logExit(ctx context.Context, s *script, waitErr error, c exitC
 	case errors.As(waitErr, &ee) && c.headerErr != nil:
 		// Killed by us for its bad header: already said.
 	default:
-		h.log.LogAttrs(ctx, slog.LevelError, "CGI script failed", name, slog.Any("err", waitErr))
+		h.log.LogAttrs(ctx, slog.LevelError, "CGI script failed", name, slog.Any("error", waitErr))
 	}
 }
