@@ -16,7 +16,7 @@ import (
 // BenchmarkMatch is the routing decision the command makes for every
 // request: most are static files, which the filter rejects unallocated.
 func BenchmarkMatch(b *testing.B) {
-	h := cgihandler.New(b.TempDir(), cgihandler.Options{})
+	h := cgihandler.New(cgihandler.OpenRoot(b, b.TempDir()), cgihandler.Options{})
 	for _, target := range []string{"/static/css/site.css", "/cgi-bin/sub/script.sh/path/info"} {
 		r := httptest.NewRequest(http.MethodGet, target, nil)
 		b.Run(target, func(b *testing.B) {

@@ -300,7 +300,7 @@ func rawGet(t *testing.T, base, target string) (string, string) {
 }
 
 func TestMatch(t *testing.T) {
-	h := cgihandler.New(t.TempDir(), cgihandler.Options{Dirs: []string{"/cgi-bin/", "/a/b", "/", ""}})
+	h := cgihandler.New(cgihandler.OpenRoot(t, t.TempDir()), cgihandler.Options{Dirs: []string{"/cgi-bin/", "/a/b", "/", ""}})
 	tests := []struct {
 		path string
 		want bool
@@ -349,7 +349,7 @@ func TestMatch(t *testing.T) {
 
 	// A CGI directory that lies below another is a path below that
 	// one, and so a CGI request, as in Python.
-	nested := cgihandler.New(t.TempDir(), cgihandler.Options{Dirs: []string{"/a/b", "/a"}})
+	nested := cgihandler.New(cgihandler.OpenRoot(t, t.TempDir()), cgihandler.Options{Dirs: []string{"/a/b", "/a"}})
 	for path, want := range map[string]bool{"/a/b": true, "/a": false, "/a/b/x": true} {
 		if got := nested.Match(&http.Request{URL: &url.URL{Path: path}}); got != want {
 			t.Errorf("Dirs /a/b and /a: Match(%q) = %v; want %v", path, got, want)

@@ -3,10 +3,9 @@ package cgihandler
 import (
 	"log/slog"
 	"net/http"
-	"path/filepath"
+	"os"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/pyhttp/httpserver/internal/errorpage"
@@ -102,7 +101,10 @@ type Options struct {
 // root, but it checks that before exec, so it does not defend against a
 // local user racing to swap a symlink.
 type Handler struct {
-	dir        string   // the root, absolute
+	root       *os.Root // the served root, the caller's
+	dir        string   // its path, absolute
+	real       string   // its path, every symlink resolved
+	rootErr    error    // why no script can be run, if the paths are bad
 	dirs       []string // clean CGI directory paths, no trailing slash
 	lastElems  []string // the last element of each of dirs
 	interp     map[string][]string
@@ -115,22 +117,27 @@ type Handler struct {
 	software   string
 	log        *slog.Logger
 	readers    sync.Pool // *bufio.Reader of scripts' output, reused
-	root       atomic.Pointer[openRoot]
 }
 
-// New returns a Handler for the CGI directories below dir, the served
-// root (Python's --directory). New does not fail: a root that does not
-// exist, or a script user that cannot be looked up, is reported per
-// request (404, 500) and logged. The root is opened by the first request
-// that finds it and then kept open, as the command keeps the tree it
-// serves: scripts are looked up in that directory even if its name is
-// later moved or pointed elsewhere.
-func New(dir string, opts Options) *Handler {
-	if abs, err := filepath.Abs(dir); err == nil {
-		dir = abs
-	}
+// New returns a Handler for the CGI directories below root, the served
+// root (Python's --directory): the same root a file server is given. The
+// caller keeps root open for as long as the Handler is used; the Handler
+// never closes it.
+//
+// Scripts are looked up through root, but exec'd by their OS path, so New
+// resolves root.Name() to an absolute path, every symlink resolved, once:
+// a relative name is taken from the current directory, and the directory
+// must not be moved while the Handler is in use. If that path does not
+// lead to root's directory, every CGI request is answered 500 and the
+// reason logged; if the directory is gone, 404. New does not fail: a
+// script user that cannot be looked up is reported per request too (500).
+func New(root *os.Root, opts Options) *Handler {
+	dir, real, rootErr := rootPaths(root)
 	h := &Handler{
+		root:       root,
 		dir:        dir,
+		real:       real,
+		rootErr:    rootErr,
 		inheritEnv: append([]string(nil), opts.InheritEnv...),
 		passAuth:   opts.PassAuthorization,
 		timeout:    opts.Timeout,

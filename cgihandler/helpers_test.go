@@ -142,7 +142,7 @@ func newHandler(t testing.TB, opts cgihandler.Options) (*cgihandler.Handler, *lo
 	if opts.ErrorLog == nil {
 		opts.ErrorLog = slog.New(slog.NewTextHandler(logs, nil))
 	}
-	return cgihandler.New(fixture(t), opts), logs
+	return cgihandler.New(cgihandler.OpenRoot(t, fixture(t)), opts), logs
 }
 
 // newServer serves a fixture Handler over a real connection.

@@ -49,7 +49,7 @@ func newHandler(cfg config, dir string, root *os.Root, errLog *slog.Logger, stde
 		// ("Location: /path") is served, so it can reach files and
 		// other scripts alike.
 		var dispatch http.HandlerFunc
-		cgi := cgihandler.New(dir, cgihandler.Options{
+		cgi := cgihandler.New(root, cgihandler.Options{
 			Dirs:           cfg.cgiDirs,
 			InheritEnv:     cfg.cgiEnv,
 			Timeout:        cfg.cgiTimeout,
