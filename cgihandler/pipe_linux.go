@@ -3,7 +3,8 @@ package cgihandler
 import (
 	"os"
 	"sync"
-	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // pipe returns a pipe for one of a script's stdio streams: the parent's
@@ -14,16 +15,16 @@ import (
 // request need not make.
 func pipe(parentReads bool) (parent, child *os.File, err error) {
 	var p [2]int
-	if err := syscall.Pipe2(p[:], syscall.O_CLOEXEC); err != nil {
+	if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
 		return nil, nil, os.NewSyscallError("pipe2", err)
 	}
 	pfd, cfd := p[0], p[1]
 	if !parentReads {
 		pfd, cfd = cfd, pfd
 	}
-	if err := syscall.SetNonblock(pfd, true); err != nil {
-		syscall.Close(pfd)
-		syscall.Close(cfd)
+	if err := unix.SetNonblock(pfd, true); err != nil {
+		unix.Close(pfd)
+		unix.Close(cfd)
 		return nil, nil, os.NewSyscallError("fcntl", err)
 	}
 	// NewFile makes a pollable File of a non-blocking descriptor.
@@ -35,7 +36,7 @@ func pipe(parentReads bool) (parent, child *os.File, err error) {
 // poller and make it blocking again. It is nil if /dev/null cannot be
 // opened, and exec then opens its own.
 var devNull = sync.OnceValue(func() *os.File {
-	fd, err := syscall.Open(os.DevNull, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	fd, err := unix.Open(os.DevNull, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return nil
 	}
