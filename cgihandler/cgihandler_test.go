@@ -586,8 +586,10 @@ func TestStreaming(t *testing.T) {
 // The flush delay is long here so that a slow machine cannot make the
 // script look paused.
 func TestOutputInOneWrite(t *testing.T) {
-	defer cgihandler.SetFlushDelay(10 * time.Second)()
-	srv, _ := newServer(t, cgihandler.Options{})
+	h, _ := newHandler(t, cgihandler.Options{})
+	cgihandler.SetFlushDelay(h, 10*time.Second)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
 	resp, err := http.Get(srv.URL + "/cgi-bin/child?mode=status")
 	if err != nil {
 		t.Fatal(err)
@@ -648,7 +650,9 @@ func TestTimeout(t *testing.T) {
 		defer close(done)
 		code, _, body = get(t, srv.URL+"/cgi-bin/child?mode=hang")
 	}()
-	// Other requests are served while one script hangs.
+	// Other requests are served while one script hangs: once it has
+	// said so on stderr.
+	logs.waitFor(t, "pid=")
 	for range 3 {
 		if c, _, b := get(t, srv.URL+"/cgi-bin/child?mode=ignorestdin"); c != 200 || b != "ok\n" {
 			t.Errorf("request beside a hung script: %d %q", c, b)
@@ -720,13 +724,7 @@ func TestClientDisconnect(t *testing.T) {
 	io.ReadFull(resp.Body, buf)
 	cancel()
 	resp.Body.Close()
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(logs.String(), "client went away") && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if !strings.Contains(logs.String(), "client went away") {
-		t.Fatalf("script not killed after the client left:\n%s", logs)
-	}
+	logs.waitFor(t, "client went away")
 	for _, pid := range pidsIn(logs.String()) {
 		waitGone(t, pid)
 	}

@@ -116,7 +116,8 @@ type Handler struct {
 	local      http.Handler
 	software   string
 	log        *slog.Logger
-	readers    sync.Pool // *bufio.Reader of scripts' output, reused
+	flushDelay time.Duration // flushDelay; tests may set another
+	readers    sync.Pool     // *bufio.Reader of scripts' output, reused
 }
 
 // New returns a Handler for the CGI directories below root, the served
@@ -183,6 +184,7 @@ func New(root *os.Root, opts Options) *Handler {
 	if h.log == nil {
 		h.log = slog.Default()
 	}
+	h.flushDelay = flushDelay
 	return h
 }
 

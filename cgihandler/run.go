@@ -84,7 +84,7 @@ func startError(s *script, path string, err error) error {
 func (h *Handler) exchange(ctx context.Context, w http.ResponseWriter, rc *http.ResponseController, r *http.Request, s *script, p *process) error {
 	br := h.reader(p.stdout)
 	defer h.readers.Put(br)
-	out := &streamer{ctx: ctx, w: w, rc: rc, stdout: p.stdout, br: br}
+	out := &streamer{ctx: ctx, w: w, rc: rc, stdout: p.stdout, br: br, pause: h.flushDelay}
 	stop := afterFunc(ctx, func() {
 		now := time.Now()
 		out.cut(now)

@@ -16,7 +16,7 @@ import (
 // all of a short script's does, goes out in one write (with a
 // Content-Length, when it fits net/http's buffer); a script that prints
 // progress and works on is still seen as it goes.
-var flushDelay = 2 * time.Millisecond // a variable for tests
+const flushDelay = 2 * time.Millisecond
 
 // streamer sends a script's response to the client as the script writes
 // it; it is never held whole in memory.
@@ -28,6 +28,7 @@ type streamer struct {
 	rc     *http.ResponseController
 	stdout *os.File
 	br     *bufio.Reader // reads stdout
+	pause  time.Duration // the Handler's flushDelay
 
 	mu      sync.Mutex
 	writing bool // the body is being sent
@@ -146,14 +147,14 @@ func (s *streamer) copyBody() error {
 }
 
 // fill makes one read of the script's output, however much it is. If
-// some output waits to be flushed, the read waits at most flushDelay and
+// some output waits to be flushed, the read waits at most s.pause and
 // then fails with os.ErrDeadlineExceeded.
 func (s *streamer) fill(unflushed bool) error {
 	if !unflushed {
 		_, err := s.br.Peek(1)
 		return err
 	}
-	s.stdout.SetReadDeadline(time.Now().Add(flushDelay))
+	s.stdout.SetReadDeadline(time.Now().Add(s.pause))
 	_, err := s.br.Peek(1)
 	s.stdout.SetReadDeadline(time.Time{})
 	if s.ctx.Err() != nil {
