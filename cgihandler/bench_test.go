@@ -14,7 +14,7 @@ import (
 )
 
 // BenchmarkMatch is the routing decision the command makes for every
-// request: most are static files, which the filter rejects unallocated.
+// request, static files included.
 func BenchmarkMatch(b *testing.B) {
 	h := cgihandler.New(cgihandler.OpenRoot(b, b.TempDir()), cgihandler.Options{})
 	for target, want := range map[string]bool{"/static/css/site.css": false, "/cgi-bin/sub/script.sh/path/info": true} {

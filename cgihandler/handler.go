@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/pyhttp/httpserver/internal/errorpage"
@@ -106,7 +105,6 @@ type Handler struct {
 	real       string   // its path, every symlink resolved
 	rootErr    error    // why no script can be run, if the paths are bad
 	dirs       []string // clean CGI directory paths, no trailing slash
-	lastElems  []string // the last element of each of dirs
 	interp     map[string][]string
 	inheritEnv []string
 	passAuth   bool
@@ -117,7 +115,6 @@ type Handler struct {
 	software   string
 	log        *slog.Logger
 	flushDelay time.Duration // flushDelay; tests may set another
-	readers    sync.Pool     // *bufio.Reader of scripts' output, reused
 }
 
 // New returns a Handler for the CGI directories below root, the served
@@ -156,7 +153,6 @@ func New(root *os.Root, opts Options) *Handler {
 		c = strings.TrimSuffix(c, "/")
 		if ok && c != "" {
 			h.dirs = append(h.dirs, c)
-			h.lastElems = append(h.lastElems, c[strings.LastIndexByte(c, '/')+1:])
 		}
 	}
 	for ext, argv := range opts.Interpreters {
@@ -223,9 +219,6 @@ func (h *Handler) Match(r *http.Request) bool {
 // source and all. The clean path is returned spelled with the configured
 // directory, which is what SCRIPT_NAME shows and what is looked up.
 func (h *Handler) match(p string) (clean, dir string, ok bool) {
-	if !h.mayMatch(p) {
-		return "", "", false
-	}
 	clean, ok = safepath.Clean(p)
 	if !ok {
 		return "", "", false
@@ -249,20 +242,6 @@ func (h *Handler) match(p string) (clean, dir string, ok bool) {
 	return "", bare, false
 }
 
-// mayMatch is a cheap, allocation-free filter in front of match, which
-// the command runs for every request, static ones included. Cleaning
-// only drops and merges path elements, never makes new ones, so a path
-// that cleans to one below a CGI directory contains that directory's
-// last element verbatim, up to ASCII case.
-func (h *Handler) mayMatch(p string) bool {
-	for _, e := range h.lastElems {
-		if containsFoldASCII(p, e) {
-			return true
-		}
-	}
-	return false
-}
-
 // equalFoldASCII is strings.EqualFold for ASCII letters only: simple,
 // and byte-aligned, so a prefix can be compared by length.
 func equalFoldASCII(a, b string) bool {
@@ -275,19 +254,6 @@ func equalFoldASCII(a, b string) bool {
 		}
 	}
 	return true
-}
-
-func containsFoldASCII(s, sub string) bool {
-	if sub == "" {
-		return true
-	}
-	c0 := lowerASCII(sub[0])
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if lowerASCII(s[i]) == c0 && equalFoldASCII(s[i:i+len(sub)], sub) {
-			return true
-		}
-	}
-	return false
 }
 
 func lowerASCII(c byte) byte {

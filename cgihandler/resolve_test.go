@@ -104,7 +104,7 @@ func FuzzResolve(f *testing.F) {
 	})
 }
 
-// referenceMatch is match without its fast filter: clean, then compare.
+// referenceMatch is match written plainly: clean, lower-case, compare.
 // below is a CGI request; bare is a CGI directory itself, without its
 // slash, below no other.
 func referenceMatch(p string, dirs []string) (below, bare bool) {

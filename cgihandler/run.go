@@ -1,6 +1,7 @@
 package cgihandler
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -82,8 +83,7 @@ func startError(s *script, path string, err error) error {
 // context with the timeout: when it ends, a response under way is cut and
 // the group is killed.
 func (h *Handler) exchange(ctx context.Context, w http.ResponseWriter, rc *http.ResponseController, r *http.Request, s *script, p *process) error {
-	br := h.reader(p.stdout)
-	defer h.readers.Put(br)
+	br := bufio.NewReaderSize(p.stdout, 32<<10)
 	out := &streamer{ctx: ctx, w: w, rc: rc, stdout: p.stdout, br: br, pause: h.flushDelay}
 	stop := afterFunc(ctx, func() {
 		now := time.Now()

@@ -174,16 +174,6 @@ func (s *streamer) abort() {
 	s.rc.SetWriteDeadline(time.Now())
 }
 
-// reader returns a 32 KiB reader of the script's output from the
-// handler's pool: a CGI request then allocates no buffer of its own.
-func (h *Handler) reader(stdout io.Reader) *bufio.Reader {
-	if br, ok := h.readers.Get().(*bufio.Reader); ok {
-		br.Reset(stdout)
-		return br
-	}
-	return bufio.NewReaderSize(stdout, 32<<10)
-}
-
 // bodyAllowed reports whether a response may carry the script's body:
 // not for HEAD, 204 or 304 (RFC 9110 §6.4.1).
 func bodyAllowed(method string, status int) bool {
