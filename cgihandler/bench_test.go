@@ -14,15 +14,17 @@ import (
 )
 
 // BenchmarkMatch is the routing decision the command makes for every
-// request: most are static files, which the filter rejects unallocated.
+// request, static files included.
 func BenchmarkMatch(b *testing.B) {
-	h := cgihandler.New(b.TempDir(), cgihandler.Options{})
-	for _, target := range []string{"/static/css/site.css", "/cgi-bin/sub/script.sh/path/info"} {
+	h := cgihandler.New(cgihandler.OpenRoot(b, b.TempDir()), cgihandler.Options{})
+	for target, want := range map[string]bool{"/static/css/site.css": false, "/cgi-bin/sub/script.sh/path/info": true} {
 		r := httptest.NewRequest(http.MethodGet, target, nil)
 		b.Run(target, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				h.Match(r)
+				if h.Match(r) != want {
+					b.Fatalf("Match(%q) = %v", target, !want)
+				}
 			}
 		})
 	}
@@ -45,7 +47,8 @@ func BenchmarkServeShellStdlib(b *testing.B) {
 	benchGet(b, srv.URL+"/cgi-bin/script.sh")
 }
 
-// benchGet fetches url once per iteration, reading the whole body.
+// benchGet fetches url once per iteration, reading the whole body, which
+// must be the fixture script's.
 func benchGet(b *testing.B, url string) {
 	b.ReportAllocs()
 	for b.Loop() {
@@ -53,8 +56,11 @@ func benchGet(b *testing.B, url string) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		io.Copy(io.Discard, resp.Body)
+		body, err := io.ReadAll(resp.Body)
 		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK || string(body) != "hello from cgi\n" {
+			b.Fatalf("GET %s: %d %q, %v", url, resp.StatusCode, body, err)
+		}
 	}
 }
 
@@ -69,10 +75,10 @@ func BenchmarkStream50MiB(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		n, _ := io.Copy(io.Discard, resp.Body)
+		n, err := io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
-		if n != 50<<20 {
-			b.Fatalf("read %d bytes", n)
+		if err != nil || resp.StatusCode != http.StatusOK || n != 50<<20 {
+			b.Fatalf("status %d, read %d bytes, %v", resp.StatusCode, n, err)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"html/template"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/pyhttp/httpserver/cgihandler"
 	"github.com/pyhttp/httpserver/internal/safepath"
+	"github.com/pyhttp/httpserver/middleware"
 )
 
 func TestEnv(t *testing.T) {
@@ -298,7 +300,7 @@ func rawGet(t *testing.T, base, target string) (string, string) {
 }
 
 func TestMatch(t *testing.T) {
-	h := cgihandler.New(t.TempDir(), cgihandler.Options{Dirs: []string{"/cgi-bin/", "/a/b", "/", ""}})
+	h := cgihandler.New(cgihandler.OpenRoot(t, t.TempDir()), cgihandler.Options{Dirs: []string{"/cgi-bin/", "/a/b", "/", ""}})
 	tests := []struct {
 		path string
 		want bool
@@ -347,7 +349,7 @@ func TestMatch(t *testing.T) {
 
 	// A CGI directory that lies below another is a path below that
 	// one, and so a CGI request, as in Python.
-	nested := cgihandler.New(t.TempDir(), cgihandler.Options{Dirs: []string{"/a/b", "/a"}})
+	nested := cgihandler.New(cgihandler.OpenRoot(t, t.TempDir()), cgihandler.Options{Dirs: []string{"/a/b", "/a"}})
 	for path, want := range map[string]bool{"/a/b": true, "/a": false, "/a/b/x": true} {
 		if got := nested.Match(&http.Request{URL: &url.URL{Path: path}}); got != want {
 			t.Errorf("Dirs /a/b and /a: Match(%q) = %v; want %v", path, got, want)
@@ -584,8 +586,10 @@ func TestStreaming(t *testing.T) {
 // The flush delay is long here so that a slow machine cannot make the
 // script look paused.
 func TestOutputInOneWrite(t *testing.T) {
-	defer cgihandler.SetFlushDelay(10 * time.Second)()
-	srv, _ := newServer(t, cgihandler.Options{})
+	h, _ := newHandler(t, cgihandler.Options{})
+	cgihandler.SetFlushDelay(h, 10*time.Second)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
 	resp, err := http.Get(srv.URL + "/cgi-bin/child?mode=status")
 	if err != nil {
 		t.Fatal(err)
@@ -646,7 +650,9 @@ func TestTimeout(t *testing.T) {
 		defer close(done)
 		code, _, body = get(t, srv.URL+"/cgi-bin/child?mode=hang")
 	}()
-	// Other requests are served while one script hangs.
+	// Other requests are served while one script hangs: once it has
+	// said so on stderr.
+	logs.waitFor(t, "pid=")
 	for range 3 {
 		if c, _, b := get(t, srv.URL+"/cgi-bin/child?mode=ignorestdin"); c != 200 || b != "ok\n" {
 			t.Errorf("request beside a hung script: %d %q", c, b)
@@ -718,13 +724,7 @@ func TestClientDisconnect(t *testing.T) {
 	io.ReadFull(resp.Body, buf)
 	cancel()
 	resp.Body.Close()
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(logs.String(), "client went away") && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if !strings.Contains(logs.String(), "client went away") {
-		t.Fatalf("script not killed after the client left:\n%s", logs)
-	}
+	logs.waitFor(t, "client went away")
 	for _, pid := range pidsIn(logs.String()) {
 		waitGone(t, pid)
 	}
@@ -827,11 +827,31 @@ func TestNoOrphans(t *testing.T) {
 	waitGone(t, pid)
 }
 
-func TestErrorTemplate(t *testing.T) {
-	// The error page options reach errorpage; checked through a 404.
-	srv, _ := newServer(t, cgihandler.Options{ErrorContentType: "text/html; charset=utf-8"})
-	_, h, _ := get(t, srv.URL+"/cgi-bin/missing")
-	if h.Get("Content-Type") != "text/html; charset=utf-8" {
-		t.Errorf("Content-Type = %q", h.Get("Content-Type"))
+// TestErrorPagesAround checks that middleware.ErrorPages around the
+// handler gives its errors the app's page, the page of every status the
+// handler answers itself.
+func TestErrorPagesAround(t *testing.T) {
+	h, _ := newHandler(t, cgihandler.Options{})
+	srv := httptest.NewServer(middleware.NewErrorPages(middleware.ErrorPagesOptions{
+		Template:    template.Must(template.New("").Parse(`<b>{{.Code}} {{.Message}}</b>`)),
+		ContentType: "text/html; charset=utf-8",
+	}).Handler(h))
+	defer srv.Close()
+	for _, tt := range []struct {
+		path string
+		code int
+		body string
+	}{
+		{"/cgi-bin/missing", 404, "<b>404 No such CGI script</b>"},
+		{"/cgi-bin/noexec.sh", 403, "<b>403 CGI script is not executable</b>"},
+		{"/cgi-bin/child?mode=badheader", 500, "<b>500 Internal Server Error</b>"},
+	} {
+		code, h, body := get(t, srv.URL+tt.path)
+		if code != tt.code || body != tt.body {
+			t.Errorf("GET %s: %d %q; want %d %q", tt.path, code, body, tt.code, tt.body)
+		}
+		if h.Get("Content-Type") != "text/html; charset=utf-8" {
+			t.Errorf("GET %s: Content-Type = %q", tt.path, h.Get("Content-Type"))
+		}
 	}
 }

@@ -8,7 +8,7 @@
 //	}
 //	files := fileserver.New(root.FS(), fileserver.Options{})
 //	var router http.HandlerFunc
-//	cgi := cgihandler.New("/srv/www", cgihandler.Options{LocalRedirect: &router})
+//	cgi := cgihandler.New(root, cgihandler.Options{LocalRedirect: &router})
 //	router = func(w http.ResponseWriter, r *http.Request) {
 //		if cgi.Match(r) {
 //			cgi.ServeHTTP(w, r)
@@ -20,11 +20,12 @@
 //
 // # URLs
 //
-// The directory given to [New] is the served root, like Python's
-// --directory; the CGI directories (/cgi-bin and /htbin by default) are
-// URL paths below it. The decoded request path is collapsed first ("."
-// and ".." resolved, never above the root, repeated slashes merged), and
-// only then matched against them, so /cgi-bin/../x and /cgi-bin/%2e%2e/x
+// The [os.Root] given to [New] is the served root, like Python's
+// --directory, and the same one the file server is given; the CGI
+// directories (/cgi-bin and /htbin by default) are URL paths below it.
+// The decoded request path is collapsed first ("." and ".." resolved,
+// never above the root, repeated slashes merged), and only then matched
+// against them, so /cgi-bin/../x and /cgi-bin/%2e%2e/x
 // run nothing (CVE-2011-1015, CVE-2014-4650). [Handler.Match] is that
 // decision; route with it, as above, and no spelling of a script's URL
 // reaches the file server to leak its source. Routing on the raw path
@@ -64,7 +65,8 @@
 // short script's whole answer leaves in one write, with a Content-Length,
 // and a line of progress is seen as it is printed. It is never held whole
 // in memory. A script whose output ends before a valid header gets
-// a 500; the reason is logged, never shown.
+// a 500; the reason is logged, never shown. Error pages are Python's, or
+// those of a middleware.ErrorPages around the Handler.
 //
 // # Safety
 //

@@ -55,7 +55,7 @@ func TestShellScripts(t *testing.T) {
 		"fail.sh": "#!/bin/sh\necho 'it broke' >&2\nexit 7\n",
 	})
 	logs := new(logBuffer)
-	srv := httptest.NewServer(cgihandler.New(root, cgihandler.Options{ErrorLog: slog.New(slog.NewTextHandler(logs, nil))}))
+	srv := httptest.NewServer(cgihandler.New(cgihandler.OpenRoot(t, root), cgihandler.Options{ErrorLog: slog.New(slog.NewTextHandler(logs, nil))}))
 	defer srv.Close()
 
 	code, _, body := get(t, srv.URL+"/cgi-bin/echo.sh/x/y?a=1")
@@ -110,7 +110,7 @@ sys.stdout.write("%s %s got %d bytes: %s\n" % (os.environ["REQUEST_METHOD"], os.
 		"noexec-run.py": src,
 		"noexec-no.sh":  "#!/bin/sh\necho\n",
 	})
-	srv := httptest.NewServer(cgihandler.New(root, cgihandler.Options{
+	srv := httptest.NewServer(cgihandler.New(cgihandler.OpenRoot(t, root), cgihandler.Options{
 		ErrorLog:     slog.New(slog.DiscardHandler),
 		Interpreters: map[string][]string{".PY": {py, "-u"}}, // extensions match case-insensitively
 	}))
@@ -179,7 +179,7 @@ func TestNotExecutable(t *testing.T) {
 		{"opted in", opted, "/cgi-bin/noexec-upload.py", 403, "CGI script is not executable"},
 	}
 	for _, tt := range tests {
-		srv := httptest.NewServer(cgihandler.New(root, cgihandler.Options{
+		srv := httptest.NewServer(cgihandler.New(cgihandler.OpenRoot(t, root), cgihandler.Options{
 			ErrorLog:     slog.New(slog.DiscardHandler),
 			Interpreters: tt.interp,
 		}))
@@ -244,9 +244,18 @@ func TestErrorPaths(t *testing.T) {
 		ErrorLog:     slog.New(slog.NewTextHandler(logs, nil)),
 		Interpreters: map[string][]string{".py": {"no-such-interpreter-cgihandler"}},
 	}
-	srv := httptest.NewServer(cgihandler.New(root, opts))
+	srv := httptest.NewServer(cgihandler.New(cgihandler.OpenRoot(t, root), opts))
 	defer srv.Close()
-	missing := httptest.NewServer(cgihandler.New(filepath.Join(root, "no-such-dir"), opts))
+	// A root whose directory is removed while it is open.
+	gone := filepath.Join(t.TempDir(), "gone")
+	if err := os.Mkdir(gone, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	goneRoot := cgihandler.OpenRoot(t, gone)
+	if err := os.Remove(gone); err != nil {
+		t.Fatal(err)
+	}
+	missing := httptest.NewServer(cgihandler.New(goneRoot, opts))
 	defer missing.Close()
 
 	tests := []struct {
@@ -360,7 +369,7 @@ func TestUnreachableInterpreter(t *testing.T) {
 	os.WriteFile(interp, []byte("#!/bin/sh\nexit 0\n"), 0o755)
 
 	logs := new(logBuffer)
-	srv := httptest.NewServer(cgihandler.New(root, cgihandler.Options{
+	srv := httptest.NewServer(cgihandler.New(cgihandler.OpenRoot(t, root), cgihandler.Options{
 		ErrorLog:     slog.New(slog.NewTextHandler(logs, nil)),
 		Interpreters: map[string][]string{".py": {interp}},
 	}))

@@ -15,32 +15,50 @@ import (
 // passed (Python copied all of os.environ, secrets included).
 // contentLength is the body length the script will read, -1 for none.
 func (h *Handler) env(r *http.Request, s *script, contentLength int64) []string {
-	env := make([]string, 0, 32+len(r.Header))
-	add := func(k, v string) {
-		// exec refuses a NUL anywhere in the environment; net/http
-		// already rejects one in header values, but be sure.
-		if !strings.ContainsRune(v, 0) {
-			env = append(env, k+"="+v)
-		}
-	}
+	e := make(environ, 0, 32+len(r.Header))
+	h.requestVars(&e, r, s)
+	serverVars(&e, r)
+	clientVars(&e, r)
+	bodyVars(&e, r, contentLength)
+	seen := h.headerVars(&e, r.Header)
+	h.serverEnv(&e, seen)
+	return e
+}
 
-	add("GATEWAY_INTERFACE", "CGI/1.1")
-	add("SERVER_SOFTWARE", h.software)
+// environ is an environment being built, as "KEY=value" strings.
+type environ []string
+
+// add adds k=v, unless v holds a NUL: exec refuses one anywhere in the
+// environment. net/http already rejects one in header values, but be
+// sure.
+func (e *environ) add(k, v string) {
+	if !strings.ContainsRune(v, 0) {
+		*e = append(*e, k+"="+v)
+	}
+}
+
+// requestVars adds what the request and the script are.
+func (h *Handler) requestVars(e *environ, r *http.Request, s *script) {
+	e.add("GATEWAY_INTERFACE", "CGI/1.1")
+	e.add("SERVER_SOFTWARE", h.software)
 	// The request's protocol, not a fixed HTTP/1.1 as net/http/cgi sends
 	// (RFC 3875 §4.1.16).
-	add("SERVER_PROTOCOL", r.Proto)
-	add("REQUEST_METHOD", r.Method)
-	add("SCRIPT_NAME", s.name)
-	add("PATH_INFO", s.pathInfo)
+	e.add("SERVER_PROTOCOL", r.Proto)
+	e.add("REQUEST_METHOD", r.Method)
+	e.add("SCRIPT_NAME", s.name)
+	e.add("PATH_INFO", s.pathInfo)
 	if s.pathInfo != "" {
 		// §4.1.6: PATH_INFO mapped like a request path, and left out
 		// when there is none.
-		add("PATH_TRANSLATED", filepath.Join(h.dir, filepath.FromSlash(s.pathInfo)))
+		e.add("PATH_TRANSLATED", filepath.Join(h.dir, filepath.FromSlash(s.pathInfo)))
 	}
-	add("QUERY_STRING", r.URL.RawQuery)
-	add("REQUEST_URI", r.URL.RequestURI())
-	add("SCRIPT_FILENAME", s.file)
+	e.add("QUERY_STRING", r.URL.RawQuery)
+	e.add("REQUEST_URI", r.URL.RequestURI())
+	e.add("SCRIPT_FILENAME", s.file)
+}
 
+// serverVars adds the name and port the request came to.
+func serverVars(e *environ, r *http.Request) {
 	host, port := r.Host, ""
 	if hh, pp, err := net.SplitHostPort(r.Host); err == nil {
 		host, port = hh, pp
@@ -61,42 +79,53 @@ func (h *Handler) env(r *http.Request, s *script, contentLength int64) []string 
 			port = "443"
 		}
 	}
-	add("SERVER_NAME", host)
-	add("SERVER_PORT", port)
-	add("HTTP_HOST", r.Host)
+	e.add("SERVER_NAME", host)
+	e.add("SERVER_PORT", port)
+	e.add("HTTP_HOST", r.Host)
 	if r.TLS != nil {
-		add("HTTPS", "on")
+		e.add("HTTPS", "on")
 	}
+}
 
+// clientVars adds who the client is: its address and, from the
+// Authorization header, the scheme and the Basic user, never the
+// credentials.
+func clientVars(e *environ, r *http.Request) {
 	if ip, p, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-		add("REMOTE_ADDR", ip)
-		add("REMOTE_PORT", p)
+		e.add("REMOTE_ADDR", ip)
+		e.add("REMOTE_PORT", p)
 	} else {
-		add("REMOTE_ADDR", r.RemoteAddr)
+		e.add("REMOTE_ADDR", r.RemoteAddr)
 	}
 	// Python set these to "" when absent; scripts written for it may
 	// index os.environ without a default.
-	add("REMOTE_HOST", "")
-
+	e.add("REMOTE_HOST", "")
 	if auth := r.Header.Get("Authorization"); auth != "" {
 		scheme, _, _ := strings.Cut(auth, " ")
-		add("AUTH_TYPE", scheme)
+		e.add("AUTH_TYPE", scheme)
 		if user, _, ok := r.BasicAuth(); ok {
-			add("REMOTE_USER", user)
+			e.add("REMOTE_USER", user)
 		}
 	}
+}
 
+// bodyVars adds the length and type of the body the script will read.
+func bodyVars(e *environ, r *http.Request, contentLength int64) {
 	if contentLength >= 0 {
-		add("CONTENT_LENGTH", strconv.FormatInt(contentLength, 10))
+		e.add("CONTENT_LENGTH", strconv.FormatInt(contentLength, 10))
 	} else {
-		add("CONTENT_LENGTH", "")
+		e.add("CONTENT_LENGTH", "")
 	}
 	if ct := r.Header.Get("Content-Type"); ct != "" {
-		add("CONTENT_TYPE", ct)
+		e.add("CONTENT_TYPE", ct)
 	}
+}
 
+// headerVars adds the request's header fields as HTTP_* variables, and
+// returns the names it set.
+func (h *Handler) headerVars(e *environ, header http.Header) map[string]bool {
 	seen := map[string]bool{"HTTP_HOST": true}
-	for k, vv := range r.Header {
+	for k, vv := range header {
 		name, ok := h.headerVar(k)
 		if !ok || seen[name] {
 			continue
@@ -106,25 +135,30 @@ func (h *Handler) env(r *http.Request, s *script, contentLength int64) []string 
 		if name == "HTTP_COOKIE" {
 			sep = "; " // RFC 6265 §5.4
 		}
-		add(name, strings.Join(vv, sep))
+		e.add(name, strings.Join(vv, sep))
 	}
+	// Python set these to "" when absent, too.
 	for _, k := range [...]string{"HTTP_USER_AGENT", "HTTP_COOKIE", "HTTP_REFERER"} {
 		if !seen[k] {
-			add(k, "")
+			e.add(k, "")
 		}
 	}
+	return seen
+}
 
+// serverEnv adds PATH and the InheritEnv allow-list from the server's
+// environment, except a variable the request already set.
+func (h *Handler) serverEnv(e *environ, seen map[string]bool) {
 	path := os.Getenv("PATH")
 	if path == "" {
 		path = "/usr/local/bin:/usr/bin:/bin"
 	}
-	add("PATH", path)
+	e.add("PATH", path)
 	for _, k := range h.inheritEnv {
 		if v, ok := os.LookupEnv(k); ok && k != "" && !strings.Contains(k, "=") && !seen[k] {
-			add(k, v)
+			e.add(k, v)
 		}
 	}
-	return env
 }
 
 // headerVar returns the HTTP_* variable for a request header field, or

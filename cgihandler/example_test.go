@@ -12,20 +12,27 @@ import (
 	"path/filepath"
 
 	"github.com/pyhttp/httpserver/cgihandler"
+	"github.com/pyhttp/httpserver/fileserver"
 )
 
 func ExampleNew() {
 	// A served root with one script in its cgi-bin.
-	root, err := os.MkdirTemp("", "example")
+	dir, err := os.MkdirTemp("", "example")
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer os.RemoveAll(root)
-	os.Chmod(root, 0o755) // readable by nobody, whom scripts run as under root
-	os.Mkdir(filepath.Join(root, "cgi-bin"), 0o755)
+	defer os.RemoveAll(dir)
+	os.Chmod(dir, 0o755) // readable by nobody, whom scripts run as under root
+	os.Mkdir(filepath.Join(dir, "cgi-bin"), 0o755)
 	script := "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\n'\necho \"Hello from $SCRIPT_NAME, PATH_INFO=$PATH_INFO\"\n"
-	os.WriteFile(filepath.Join(root, "cgi-bin", "hello.sh"), []byte(script), 0o755)
+	os.WriteFile(filepath.Join(dir, "cgi-bin", "hello.sh"), []byte(script), 0o755)
 
+	// The caller keeps the root open while the Handler serves.
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer root.Close()
 	srv := httptest.NewServer(cgihandler.New(root, cgihandler.Options{}))
 	defer srv.Close()
 
@@ -43,8 +50,19 @@ func ExampleNew() {
 }
 
 func ExampleHandler_Match() {
-	cgi := cgihandler.New("/srv/www", cgihandler.Options{})
-	files := http.FileServer(http.Dir("/srv/www"))
+	dir, err := os.MkdirTemp("", "example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	// One root for both handlers.
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer root.Close()
+	cgi := cgihandler.New(root, cgihandler.Options{})
+	files := fileserver.New(root.FS(), fileserver.Options{})
 
 	// Route on Match, never on the raw path: every spelling of a script's
 	// URL goes to the CGI handler, so the file server cannot leak its
@@ -83,17 +101,22 @@ func ExampleHandler_Match() {
 }
 
 func ExampleHandler_ServeHTTP() {
-	root, err := os.MkdirTemp("", "example")
+	dir, err := os.MkdirTemp("", "example")
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer os.RemoveAll(root)
-	os.Chmod(root, 0o755)
-	os.Mkdir(filepath.Join(root, "cgi-bin"), 0o755)
+	defer os.RemoveAll(dir)
+	os.Chmod(dir, 0o755)
+	os.Mkdir(filepath.Join(dir, "cgi-bin"), 0o755)
 	// The script sets its own status and headers (RFC 3875 §6.3).
 	script := "#!/bin/sh\nprintf 'Status: 404 Not Found\\nContent-Type: text/plain\\nX-Script: yes\\n\\nnothing for %s\\n' \"$QUERY_STRING\"\n"
-	os.WriteFile(filepath.Join(root, "cgi-bin", "find.sh"), []byte(script), 0o755)
+	os.WriteFile(filepath.Join(dir, "cgi-bin", "find.sh"), []byte(script), 0o755)
 
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer root.Close()
 	h := cgihandler.New(root, cgihandler.Options{})
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/cgi-bin/find.sh?q=gopher", nil))

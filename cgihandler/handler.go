@@ -1,13 +1,10 @@
 package cgihandler
 
 import (
-	"html/template"
 	"log/slog"
 	"net/http"
-	"path/filepath"
+	"os"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/pyhttp/httpserver/internal/errorpage"
@@ -22,7 +19,9 @@ const (
 )
 
 // Options configure a Handler. The zero value is the safe default
-// described in the package documentation.
+// described in the package documentation. Error pages are not an option:
+// they are Python's, or the page of a middleware.ErrorPages around the
+// Handler.
 type Options struct {
 	// Dirs are the URL paths of the CGI directories under the served
 	// root, like Python's cgi_directories. Each is cleaned; "/" is
@@ -90,15 +89,6 @@ type Options struct {
 	// ErrorLog receives script stderr lines, non-zero exits and errors
 	// the client is not shown. Default: slog.Default().
 	ErrorLog *slog.Logger
-
-	// ErrorTemplate renders error pages with {{.Code}}, {{.Message}} and
-	// {{.Explain}}, like Python's error_message_format. Default:
-	// Python's page.
-	ErrorTemplate *template.Template
-
-	// ErrorContentType is the Content-Type of error pages, like Python's
-	// error_content_type. Default: "text/html;charset=utf-8".
-	ErrorContentType string
 }
 
 // Handler runs the CGI scripts below one directory. Build one with [New];
@@ -110,9 +100,11 @@ type Options struct {
 // root, but it checks that before exec, so it does not defend against a
 // local user racing to swap a symlink.
 type Handler struct {
-	dir        string   // the root, absolute
+	root       *os.Root // the served root, the caller's
+	dir        string   // its path, absolute
+	real       string   // its path, every symlink resolved
+	rootErr    error    // why no script can be run, if the paths are bad
 	dirs       []string // clean CGI directory paths, no trailing slash
-	lastElems  []string // the last element of each of dirs
 	interp     map[string][]string
 	inheritEnv []string
 	passAuth   bool
@@ -122,24 +114,28 @@ type Handler struct {
 	local      http.Handler
 	software   string
 	log        *slog.Logger
-	errors     *errorpage.Page
-	readers    sync.Pool // *bufio.Reader of scripts' output, reused
-	root       atomic.Pointer[openRoot]
+	flushDelay time.Duration // flushDelay; tests may set another
 }
 
-// New returns a Handler for the CGI directories below dir, the served
-// root (Python's --directory). New does not fail: a root that does not
-// exist, or a script user that cannot be looked up, is reported per
-// request (404, 500) and logged. The root is opened by the first request
-// that finds it and then kept open, as the command keeps the tree it
-// serves: scripts are looked up in that directory even if its name is
-// later moved or pointed elsewhere.
-func New(dir string, opts Options) *Handler {
-	if abs, err := filepath.Abs(dir); err == nil {
-		dir = abs
-	}
+// New returns a Handler for the CGI directories below root, the served
+// root (Python's --directory): the same root a file server is given. The
+// caller keeps root open for as long as the Handler is used; the Handler
+// never closes it.
+//
+// Scripts are looked up through root, but exec'd by their OS path, so New
+// resolves root.Name() to an absolute path, every symlink resolved, once:
+// a relative name is taken from the current directory, and the directory
+// must not be moved while the Handler is in use. If that path does not
+// lead to root's directory, every CGI request is answered 500 and the
+// reason logged; if the directory is gone, 404. New does not fail: a
+// script user that cannot be looked up is reported per request too (500).
+func New(root *os.Root, opts Options) *Handler {
+	dir, real, rootErr := rootPaths(root)
 	h := &Handler{
+		root:       root,
 		dir:        dir,
+		real:       real,
+		rootErr:    rootErr,
 		inheritEnv: append([]string(nil), opts.InheritEnv...),
 		passAuth:   opts.PassAuthorization,
 		timeout:    opts.Timeout,
@@ -147,7 +143,6 @@ func New(dir string, opts Options) *Handler {
 		local:      opts.LocalRedirect,
 		software:   opts.ServerSoftware,
 		log:        opts.ErrorLog,
-		errors:     errorpage.New(opts.ErrorTemplate, opts.ErrorContentType),
 	}
 	dirs := opts.Dirs
 	if dirs == nil {
@@ -158,7 +153,6 @@ func New(dir string, opts Options) *Handler {
 		c = strings.TrimSuffix(c, "/")
 		if ok && c != "" {
 			h.dirs = append(h.dirs, c)
-			h.lastElems = append(h.lastElems, c[strings.LastIndexByte(c, '/')+1:])
 		}
 	}
 	for ext, argv := range opts.Interpreters {
@@ -186,6 +180,7 @@ func New(dir string, opts Options) *Handler {
 	if h.log == nil {
 		h.log = slog.Default()
 	}
+	h.flushDelay = flushDelay
 	return h
 }
 
@@ -224,9 +219,6 @@ func (h *Handler) Match(r *http.Request) bool {
 // source and all. The clean path is returned spelled with the configured
 // directory, which is what SCRIPT_NAME shows and what is looked up.
 func (h *Handler) match(p string) (clean, dir string, ok bool) {
-	if !h.mayMatch(p) {
-		return "", "", false
-	}
 	clean, ok = safepath.Clean(p)
 	if !ok {
 		return "", "", false
@@ -250,20 +242,6 @@ func (h *Handler) match(p string) (clean, dir string, ok bool) {
 	return "", bare, false
 }
 
-// mayMatch is a cheap, allocation-free filter in front of match, which
-// the command runs for every request, static ones included. Cleaning
-// only drops and merges path elements, never makes new ones, so a path
-// that cleans to one below a CGI directory contains that directory's
-// last element verbatim, up to ASCII case.
-func (h *Handler) mayMatch(p string) bool {
-	for _, e := range h.lastElems {
-		if containsFoldASCII(p, e) {
-			return true
-		}
-	}
-	return false
-}
-
 // equalFoldASCII is strings.EqualFold for ASCII letters only: simple,
 // and byte-aligned, so a prefix can be compared by length.
 func equalFoldASCII(a, b string) bool {
@@ -276,19 +254,6 @@ func equalFoldASCII(a, b string) bool {
 		}
 	}
 	return true
-}
-
-func containsFoldASCII(s, sub string) bool {
-	if sub == "" {
-		return true
-	}
-	c0 := lowerASCII(sub[0])
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if lowerASCII(s[i]) == c0 && equalFoldASCII(s[i:i+len(sub)], sub) {
-			return true
-		}
-	}
-	return false
 }
 
 func lowerASCII(c byte) byte {
@@ -305,33 +270,38 @@ func lowerASCII(c byte) byte {
 // directory with its slash, POST with 501 "Can only POST to CGI scripts",
 // other methods with 501 "Unsupported method".
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if err := h.serve(w, r); err != nil {
+		errorpage.Fail(w, r, h.log, err)
+	}
+}
+
+// serve answers r, or returns the error to answer it with if no response
+// has begun.
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 	clean, dir, ok := h.match(r.URL.Path)
 	if !ok {
 		if dir != "" {
-			h.serveDir(w, r)
-			return
+			return h.serveDir(w, r)
 		}
-		h.fail(w, r, &statusError{http.StatusNotFound, msgNoScript, nil})
-		return
+		return errNoScript
 	}
 	s, err := h.resolve(clean, dir)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.run(w, r, s)
+	return h.run(w, r, s)
 }
 
 // serveDir answers a request for a CGI directory without its slash.
-func (h *Handler) serveDir(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) serveDir(w http.ResponseWriter, r *http.Request) error {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
 		safepath.RedirectToDir(w, r)
+		return nil
 	case http.MethodPost:
-		h.fail(w, r, &statusError{http.StatusNotImplemented, "Can only POST to CGI scripts", nil})
-	default:
-		h.fail(w, r, &statusError{http.StatusNotImplemented, "Unsupported method ('" + r.Method + "')", nil})
+		return errorpage.Errorf(http.StatusNotImplemented, "Can only POST to CGI scripts", nil)
 	}
+	return errorpage.Errorf(http.StatusNotImplemented, "Unsupported method ('"+r.Method+"')", nil)
 }
 
 // Client-facing messages, Python's without the script name: the page
@@ -342,25 +312,4 @@ const (
 	msgNotExecutable = "CGI script is not executable"
 )
 
-// statusError is an error with the status and message the client is
-// answered with; its cause, if any, goes to the error log.
-type statusError struct {
-	code    int
-	message string
-	cause   error
-}
-
-func (e *statusError) Error() string { return e.message }
-
-// fail answers r with err's page. Causes are logged, never shown.
-func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	code, msg := http.StatusInternalServerError, ""
-	if se, ok := err.(*statusError); ok {
-		code, msg = se.code, se.message
-		if se.cause != nil {
-			h.log.LogAttrs(r.Context(), slog.LevelError, "CGI error",
-				slog.String("path", r.URL.Path), slog.Int("status", code), slog.Any("err", se.cause))
-		}
-	}
-	h.errors.Write(w, r, code, msg)
-}
+var errNoScript = errorpage.Errorf(http.StatusNotFound, msgNoScript, nil)

@@ -119,14 +119,43 @@ func makeFixture() error {
 
 // logBuffer collects log output from concurrent goroutines.
 type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu      sync.Mutex
+	b       bytes.Buffer
+	written chan struct{} // closed by the next write, then replaced
 }
 
 func (l *logBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.written != nil {
+		close(l.written)
+		l.written = nil
+	}
 	return l.b.Write(p)
+}
+
+// waitFor returns once the log holds s, and fails the test if it does
+// not within 10 seconds.
+func (l *logBuffer) waitFor(t testing.TB, s string) {
+	t.Helper()
+	timeout := time.After(10 * time.Second)
+	for {
+		l.mu.Lock()
+		if strings.Contains(l.b.String(), s) {
+			l.mu.Unlock()
+			return
+		}
+		if l.written == nil {
+			l.written = make(chan struct{})
+		}
+		written := l.written
+		l.mu.Unlock()
+		select {
+		case <-written:
+		case <-timeout:
+			t.Fatalf("log lacks %q after 10s:\n%s", s, l)
+		}
+	}
 }
 
 func (l *logBuffer) String() string {
@@ -142,7 +171,7 @@ func newHandler(t testing.TB, opts cgihandler.Options) (*cgihandler.Handler, *lo
 	if opts.ErrorLog == nil {
 		opts.ErrorLog = slog.New(slog.NewTextHandler(logs, nil))
 	}
-	return cgihandler.New(fixture(t), opts), logs
+	return cgihandler.New(cgihandler.OpenRoot(t, fixture(t)), opts), logs
 }
 
 // newServer serves a fixture Handler over a real connection.
@@ -201,23 +230,32 @@ func pidsIn(logs string) []int {
 }
 
 // waitGone waits, at most a few seconds, for pid to be gone: not running
-// and not a zombie of ours. A SIGKILL is delivered asynchronously, so the
-// check polls; a zombie of some other parent (a container's init that
-// does not reap) counts as gone, since it is not ours to reap.
+// and not a zombie of ours. The process is not the test's child, so no
+// wait reports its end: the check polls. A zombie of some other parent (a
+// container's init that does not reap) counts as gone, since it is not
+// ours to reap; without /proc a zombie cannot be told apart, and counts
+// as alive.
 func waitGone(t testing.TB, pid int) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
-		stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-		if err != nil {
-			return // gone
-		}
-		// pid (comm) S ppid ...
-		fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
-		if len(fields) >= 2 && fields[0] == "Z" && fields[1] != strconv.Itoa(os.Getpid()) {
+		if gone(pid) {
 			return
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Errorf("process %d still alive (or our zombie) after 5s", pid)
+}
+
+func gone(pid int) bool {
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		return syscall.Kill(pid, 0) == syscall.ESRCH
+	}
+	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return true
+	}
+	// pid (comm) S ppid ...
+	fields := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+	return len(fields) >= 2 && fields[0] == "Z" && fields[1] != strconv.Itoa(os.Getpid())
 }

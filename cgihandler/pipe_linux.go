@@ -3,39 +3,42 @@ package cgihandler
 import (
 	"os"
 	"sync"
-	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // pipe returns a pipe for one of a script's stdio streams: the parent's
-// end (the read end when parentReads) in the runtime's poller, so that
-// reads honour deadlines, and the child's end a plain blocking descriptor.
-// os.Pipe puts both ends in the poller, and exec then has to make the
-// child's end blocking again: six system calls per pipe that a CGI
-// request need not make.
+// end (the read end when parentReads) and the child's.
+//
+// The rule this file keeps: a descriptor the script inherits never enters
+// the runtime's poller. Only the parent's end is polled, so that its
+// reads and writes honour deadlines; the child's end is made blocking
+// from the start, and exec passes it as it is. (os.Pipe polls both ends,
+// and exec then has to take the child's out again and make it blocking.)
 func pipe(parentReads bool) (parent, child *os.File, err error) {
 	var p [2]int
-	if err := syscall.Pipe2(p[:], syscall.O_CLOEXEC); err != nil {
+	if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
 		return nil, nil, os.NewSyscallError("pipe2", err)
 	}
 	pfd, cfd := p[0], p[1]
 	if !parentReads {
 		pfd, cfd = cfd, pfd
 	}
-	if err := syscall.SetNonblock(pfd, true); err != nil {
-		syscall.Close(pfd)
-		syscall.Close(cfd)
+	if err := unix.SetNonblock(pfd, true); err != nil {
+		unix.Close(pfd)
+		unix.Close(cfd)
 		return nil, nil, os.NewSyscallError("fcntl", err)
 	}
 	// NewFile makes a pollable File of a non-blocking descriptor.
 	return os.NewFile(uintptr(pfd), "|parent"), os.NewFile(uintptr(cfd), "|child"), nil
 }
 
-// devNull is the stdin of a script that gets no body, opened once and
-// shared: os/exec would open /dev/null for every script, put it in the
-// poller and make it blocking again. It is nil if /dev/null cannot be
-// opened, and exec then opens its own.
+// devNull is the stdin of a script that gets no body: /dev/null, opened
+// once, blocking, and shared by every script, where os/exec would open it
+// for each and poll it. It is nil if /dev/null cannot be opened, and exec
+// then opens its own.
 var devNull = sync.OnceValue(func() *os.File {
-	fd, err := syscall.Open(os.DevNull, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	fd, err := unix.Open(os.DevNull, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return nil
 	}

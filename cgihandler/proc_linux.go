@@ -2,8 +2,8 @@ package cgihandler
 
 import (
 	"os"
-	"syscall"
-	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // waitExited blocks until the script has exited, without reaping it, and
@@ -12,13 +12,11 @@ import (
 // killed without any risk of hitting an unrelated process that got the
 // pid since. os.Process does the same before it signals.
 func waitExited(p *os.Process) bool {
-	const pPID = 1     // P_PID
-	var info [128]byte // siginfo_t
+	var info unix.Siginfo
 	for {
-		_, _, errno := syscall.Syscall6(syscall.SYS_WAITID, pPID, uintptr(p.Pid),
-			uintptr(unsafe.Pointer(&info[0])), syscall.WEXITED|syscall.WNOWAIT, 0, 0)
-		if errno != syscall.EINTR {
-			return errno == 0
+		err := unix.Waitid(unix.P_PID, p.Pid, &info, unix.WEXITED|unix.WNOWAIT, nil)
+		if err != unix.EINTR {
+			return err == nil
 		}
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // procAttr is how scripts are started: in a process group of their own,
@@ -55,7 +57,7 @@ func (p procAttr) sysProcAttr() (*syscall.SysProcAttr, error) {
 // killGroup kills every process in the script's process group. The group
 // is the script's pid, which cannot be reused while any member lives.
 func killGroup(p *os.Process) {
-	syscall.Kill(-p.Pid, syscall.SIGKILL)
+	unix.Kill(-p.Pid, unix.SIGKILL)
 }
 
 // lookPath finds an interpreter in the server's PATH. When scripts run as

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+
+	"github.com/pyhttp/httpserver/internal/errorpage"
 )
 
 // maxLocalRedirects bounds a chain of local redirects, so that a script
@@ -23,16 +25,14 @@ type redirectDepth struct{}
 // and the cancellation of the original, but no router state: chi, for
 // one, would otherwise take its route context from the first dispatch
 // and treat itself as a sub-router.
-func (h *Handler) redirect(w http.ResponseWriter, r *http.Request, loc string) {
+func (h *Handler) redirect(w http.ResponseWriter, r *http.Request, loc string) error {
 	depth, _ := r.Context().Value(redirectDepth{}).(int)
 	if depth >= maxLocalRedirects {
-		h.fail(w, r, &statusError{http.StatusInternalServerError, "", errors.New("cgihandler: too many local redirects")})
-		return
+		return errorpage.Errorf(http.StatusInternalServerError, "", errors.New("cgihandler: too many local redirects"))
 	}
 	u, err := url.Parse(loc)
 	if err != nil || u.Scheme != "" || u.Host != "" {
-		h.fail(w, r, &statusError{http.StatusInternalServerError, "", errors.New("cgihandler: bad local redirect")})
-		return
+		return errorpage.Errorf(http.StatusInternalServerError, "", errors.New("cgihandler: bad local redirect"))
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -62,4 +62,5 @@ func (h *Handler) redirect(w http.ResponseWriter, r *http.Request, loc string) {
 		next = h
 	}
 	next.ServeHTTP(w, r2)
+	return nil
 }

@@ -2,6 +2,7 @@ package cgihandler
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"net/http"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/pyhttp/httpserver/internal/errorpage"
 	"github.com/pyhttp/httpserver/internal/safepath"
 )
 
@@ -20,63 +22,33 @@ type script struct {
 	argv     []string // what to exec: file, or an interpreter and file
 }
 
-// openRoot is the served root, opened once, with the real path of its
-// directory (every symlink resolved).
-type openRoot struct {
-	*os.Root
-	real string
-}
-
-// openedRoot returns the root, opening it if no request has yet.
-func (h *Handler) openedRoot() (*openRoot, error) {
-	if r := h.root.Load(); r != nil {
-		return r, nil
-	}
-	real, err := filepath.EvalSymlinks(h.dir)
-	if err != nil {
-		return nil, err
-	}
-	root, err := os.OpenRoot(real)
-	if err != nil {
-		return nil, err
-	}
-	r := &openRoot{root, real}
-	if !h.root.CompareAndSwap(nil, r) {
-		root.Close() // another request opened it first
-		return h.root.Load(), nil
-	}
-	return r, nil
-}
-
 // resolve finds the script that the clean path names below the CGI
 // directory dir, as Python's run_cgi does: directories below dir are
 // walked, the first element that is not a directory is the script and the
 // rest is PATH_INFO. Every lookup goes through an os.Root, so ".." and
 // symlinks cannot lead out of the served directory.
 func (h *Handler) resolve(clean, dir string) (*script, error) {
-	root, err := h.openedRoot()
-	if err != nil {
-		return nil, &statusError{http.StatusNotFound, msgNoScript, err}
+	if h.rootErr != nil {
+		return nil, h.rootErr
 	}
-
-	name, pathInfo, fi, linked, err := walk(root.Root, clean, dir)
+	name, pathInfo, fi, linked, err := walk(h.root, clean, dir)
 	if err != nil {
 		return nil, err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, &statusError{http.StatusForbidden, msgNotPlain, nil}
+		return nil, errorpage.Errorf(http.StatusForbidden, msgNotPlain, nil)
 	}
-	file := filepath.Join(root.real, filepath.FromSlash(safepath.Name(name)))
+	file := filepath.Join(h.real, filepath.FromSlash(safepath.Name(name)))
 	if linked {
-		if file, err = realPath(root.real, file); err != nil {
-			return nil, &statusError{http.StatusNotFound, msgNoScript, err}
+		if file, err = realPath(h.real, file); err != nil {
+			return nil, errorpage.Errorf(http.StatusNotFound, msgNoScript, err)
 		}
 	}
 	s := &script{name: name, pathInfo: pathInfo, file: file, argv: []string{file}}
 	if fi.Mode().Perm()&0o111 == 0 {
 		interp, ok := h.interp[strings.ToLower(path.Ext(name))]
 		if !ok {
-			return nil, &statusError{http.StatusForbidden, msgNotExecutable, nil}
+			return nil, errorpage.Errorf(http.StatusForbidden, msgNotExecutable, nil)
 		}
 		s.argv = append(append([]string(nil), interp...), file)
 	}
@@ -93,7 +65,7 @@ func walk(root *os.Root, clean, dir string) (name, pathInfo string, fi fs.FileIn
 		if elem == "" {
 			// A CGI directory, or a directory below it, asked for with a
 			// trailing slash: Python answers 403, and so do we.
-			return "", "", nil, false, &statusError{http.StatusForbidden, msgNotPlain, nil}
+			return "", "", nil, false, errorpage.Errorf(http.StatusForbidden, msgNotPlain, nil)
 		}
 		cand := dir + "/" + elem
 		fi, err = root.Lstat(safepath.Name(cand))
@@ -103,11 +75,11 @@ func walk(root *os.Root, clean, dir string) (name, pathInfo string, fi fs.FileIn
 		}
 		if err != nil {
 			if errors.Is(err, fs.ErrPermission) {
-				return "", "", nil, false, &statusError{http.StatusForbidden, msgNotPlain, err}
+				return "", "", nil, false, errorpage.Errorf(http.StatusForbidden, msgNotPlain, err)
 			}
 			// Missing, or a symlink that leads out of the root: both are
 			// "no such script" to the client.
-			return "", "", nil, false, &statusError{http.StatusNotFound, msgNoScript, nil}
+			return "", "", nil, false, errorpage.Errorf(http.StatusNotFound, msgNoScript, nil)
 		}
 		if fi.IsDir() && more {
 			dir, rest = cand, "/"+after
@@ -118,6 +90,33 @@ func walk(root *os.Root, clean, dir string) (name, pathInfo string, fi fs.FileIn
 		}
 		return cand, pathInfo, fi, linked, nil
 	}
+}
+
+// rootPaths returns the paths of root's directory: dir, absolute, as the
+// caller named it (for PATH_TRANSLATED), and real, with every symlink
+// resolved (the scripts' paths to exec are below it). err, if not nil, is
+// the error every request is answered with: the directory is gone, or
+// its name no longer leads to it, and then the path to exec could lead to
+// files the root never vetted.
+func rootPaths(root *os.Root) (dir, real string, err error) {
+	dir = root.Name()
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	real, err = filepath.EvalSymlinks(dir)
+	if err != nil {
+		return dir, dir, errorpage.Errorf(http.StatusNotFound, msgNoScript, err)
+	}
+	opened, err := root.Stat(".")
+	if err != nil {
+		return dir, real, errorpage.Errorf(http.StatusNotFound, msgNoScript, err)
+	}
+	named, err := os.Stat(real)
+	if err != nil || !os.SameFile(opened, named) {
+		return dir, real, errorpage.Errorf(http.StatusInternalServerError, "",
+			fmt.Errorf("cgihandler: %s no longer names the directory of the root", root.Name()))
+	}
+	return dir, real, nil
 }
 
 // realPath returns file, the OS path of a script reached through a

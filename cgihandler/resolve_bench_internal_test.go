@@ -16,7 +16,7 @@ func BenchmarkResolve(b *testing.B) {
 	if err := os.WriteFile(filepath.Join(dir, "cgi-bin", "hello.sh"), []byte("#!/bin/sh\n"), 0o755); err != nil {
 		b.Fatal(err)
 	}
-	h := New(dir, Options{})
+	h := New(OpenRoot(b, dir), Options{})
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := h.resolve("/cgi-bin/hello.sh", "/cgi-bin"); err != nil {

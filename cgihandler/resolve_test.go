@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pyhttp/httpserver/internal/errorpage"
 	"github.com/pyhttp/httpserver/internal/safepath"
 )
 
@@ -59,7 +60,7 @@ func FuzzResolve(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	h := New(root, Options{})
+	h := New(OpenRoot(f, root), Options{})
 	f.Fuzz(func(t *testing.T, p string) {
 		// What net/http would hand us for this raw path, if it accepts
 		// it, and the raw string itself as if already decoded.
@@ -84,8 +85,8 @@ func FuzzResolve(f *testing.F) {
 			}
 			s, err := h.resolve(clean, dir)
 			if err != nil {
-				if _, ok := err.(*statusError); !ok {
-					t.Fatalf("%q: error %v is not a statusError", p, err)
+				if _, ok := err.(*errorpage.Error); !ok {
+					t.Fatalf("%q: error %v is not an *errorpage.Error", p, err)
 				}
 				continue
 			}
@@ -103,7 +104,7 @@ func FuzzResolve(f *testing.F) {
 	})
 }
 
-// referenceMatch is match without its fast filter: clean, then compare.
+// referenceMatch is match written plainly: clean, lower-case, compare.
 // below is a CGI request; bare is a CGI directory itself, without its
 // slash, below no other.
 func referenceMatch(p string, dirs []string) (below, bare bool) {
@@ -128,7 +129,7 @@ func referenceMatch(p string, dirs []string) (below, bare bool) {
 
 func TestResolveFixture(t *testing.T) {
 	root := resolveFixture(t)
-	h := New(root, Options{})
+	h := New(OpenRoot(t, root), Options{})
 	realRoot, err := filepath.EvalSymlinks(root)
 	if err != nil {
 		t.Fatal(err)
@@ -154,7 +155,7 @@ func TestResolveFixture(t *testing.T) {
 		}
 		s, err := h.resolve(clean, dir)
 		if tt.code != 0 {
-			if se, ok := err.(*statusError); !ok || se.code != tt.code {
+			if se, ok := err.(*errorpage.Error); !ok || se.Code != tt.code {
 				t.Errorf("resolve(%q) = %v; want status %d", tt.path, err, tt.code)
 			}
 			continue
@@ -169,26 +170,43 @@ func TestResolveFixture(t *testing.T) {
 	}
 }
 
-// TestResolveRootAppearsLater checks that a root missing when the first
-// requests come is not remembered as missing: it is opened once it
-// exists, and kept.
-func TestResolveRootAppearsLater(t *testing.T) {
-	root := filepath.Join(t.TempDir(), "later")
-	h := New(root, Options{})
-	if _, err := h.resolve("/cgi-bin/a.sh", "/cgi-bin"); err == nil {
-		t.Fatal("resolve in a missing root: no error")
-	} else if se, ok := err.(*statusError); !ok || se.code != 404 {
-		t.Fatalf("resolve in a missing root = %v; want 404", err)
-	}
-	if err := os.MkdirAll(filepath.Join(root, "cgi-bin"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(root, "cgi-bin", "a.sh"), []byte("#!/bin/sh\n"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for range 2 {
-		if s, err := h.resolve("/cgi-bin/a.sh", "/cgi-bin"); err != nil || s.name != "/cgi-bin/a.sh" {
-			t.Fatalf("resolve once the root exists = %+v, %v", s, err)
+// TestRootPaths: the path to exec comes from root.Name(), made absolute
+// and real; a name that no longer leads to the root's directory is
+// refused for every request rather than exec'd, and a removed one is 404.
+func TestRootPaths(t *testing.T) {
+	top := t.TempDir()
+	for _, d := range []string{"a/cgi-bin", "b/cgi-bin"} {
+		if err := os.MkdirAll(filepath.Join(top, d), 0o755); err != nil {
+			t.Fatal(err)
 		}
+	}
+	realTop, err := filepath.EvalSymlinks(top)
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(top, "link")
+	if err := os.Symlink("a", link); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(top)
+
+	for _, name := range []string{"a", link} {
+		h := New(OpenRoot(t, name), Options{})
+		if h.rootErr != nil || h.dir != filepath.Join(top, name) && h.dir != name || h.real != filepath.Join(realTop, "a") {
+			t.Errorf("New(%q): dir %q, real %q, %v; want %q real, no error", name, h.dir, h.real, h.rootErr, filepath.Join(realTop, "a"))
+		}
+	}
+
+	moved := OpenRoot(t, link)
+	if err := os.Remove(link); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("b", link); err != nil {
+		t.Fatal(err)
+	}
+	h := New(moved, Options{})
+	_, err = h.resolve("/cgi-bin/x", "/cgi-bin")
+	if e, ok := err.(*errorpage.Error); !ok || e.Code != 500 {
+		t.Errorf("root whose name leads elsewhere: resolve = %v; want 500", err)
 	}
 }

@@ -77,7 +77,12 @@ func Example_chiApp() {
 	r := chi.NewRouter()
 	r.Use(accessLog.Handler)
 	r.With(basicAuth("ada", "lovelace")).Handle("/static/*", fileserver.New(fileserver.RootFS(root), fileserver.Options{}))
-	r.Handle("/cgi-bin/*", cgihandler.New(dir, cgihandler.Options{}))
+	site, err := os.OpenRoot(dir)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer site.Close()
+	r.Handle("/cgi-bin/*", cgihandler.New(site, cgihandler.Options{}))
 
 	for _, auth := range []bool{false, true} {
 		req := httptest.NewRequest("GET", "/static/app.css", nil)

@@ -134,7 +134,7 @@ func corsHandler(origins []string) func(http.Handler) http.Handler {
 // that it can reach files and other scripts alike.
 func withCGI(cfg Config, root *os.Root, files http.Handler, errLog *slog.Logger) http.Handler {
 	var dispatch http.HandlerFunc
-	cgi := cgihandler.New(root.Name(), cgihandler.Options{
+	cgi := cgihandler.New(root, cgihandler.Options{
 		Dirs:           cfg.CGIDirs,
 		InheritEnv:     cfg.CGIEnv,
 		Timeout:        cfg.CGITimeout,
