@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -73,6 +74,7 @@ func run(interrupts <-chan os.Signal, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", addr, unwrapOp(err))
 	}
+	cfg.GuardHosts = guardHosts(ln.Addr(), cfg.AllowedHosts)
 	ln = app.Listener(ln, tlsConf != nil)
 
 	// Every log line (access, errors, net/http's own) goes through one
@@ -100,6 +102,23 @@ func run(interrupts <-chan os.Signal, args []string, stdout, stderr io.Writer) e
 	case <-interrupts:
 	}
 	return shutdown(srv, interrupts, &inflight, cfg.shutdownGrace, stdout)
+}
+
+// guardHosts reports whether the DNS-rebinding guard is on for a server
+// listening on addr: when that is a loopback address (what -b 127.0.0.1,
+// -b ::1 or -b localhost give), or when --allowed-host named hosts, and
+// never when one of them is "*". Bound to every interface or to another
+// address, the server is meant to be reached by other names, which only
+// the user knows.
+func guardHosts(addr net.Addr, allowed []string) bool {
+	if slices.Contains(allowed, "*") {
+		return false
+	}
+	if len(allowed) > 0 {
+		return true
+	}
+	a, ok := addr.(*net.TCPAddr)
+	return ok && a.AddrPort().Addr().Unmap().IsLoopback()
 }
 
 // counted counts the requests under way in n, for the shutdown message.

@@ -50,6 +50,13 @@ type Config struct {
 	LogFormat      middleware.LogFormat
 	Quiet          bool // no access log
 
+	// The DNS-rebinding guard: with GuardHosts, a request whose Host is
+	// not localhost, a loopback IP or one of AllowedHosts (--allowed-host)
+	// gets 403. The command sets GuardHosts when it listens only on
+	// loopback or AllowedHosts names any host, and never with "*".
+	GuardHosts   bool
+	AllowedHosts []string
+
 	// Connections.
 	Protocol          string // "HTTP/1.0" closes every connection, as Python's default
 	H2C               bool   // HTTP/2 without TLS
@@ -103,6 +110,9 @@ func Handler(cfg Config, root *os.Root, errLog *slog.Logger, accessLog io.Writer
 		smuggle.Guard,
 		middleware.Limits(middleware.LimitsOptions{}),
 	)
+	if cfg.GuardHosts {
+		r.Use(middleware.AllowedHosts(middleware.AllowedHostsOptions{Names: cfg.AllowedHosts, Message: hostRefusal}))
+	}
 	if len(cfg.CORSOrigins) > 0 {
 		r.Use(corsHandler(cfg.CORSOrigins))
 	}
@@ -114,6 +124,15 @@ func Handler(cfg Config, root *os.Root, errLog *slog.Logger, accessLog io.Writer
 	r.MethodNotAllowed(files.ServeHTTP)
 	r.NotFound(files.ServeHTTP)
 	return r
+}
+
+// hostRefusal is the message of the guard's 403 page: which flag would
+// let the request's host in.
+func hostRefusal(name string) string {
+	if name == "" {
+		return "Missing or malformed Host; to allow any, restart the server with --allowed-host '*'"
+	}
+	return "Host " + name + " is not allowed; to serve it, restart the server with --allowed-host " + name
 }
 
 // corsHandler answers CORS preflights for GET and HEAD with 204, and lets
