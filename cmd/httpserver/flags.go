@@ -15,6 +15,7 @@ import (
 
 	"github.com/pyhttp/httpserver/internal/app"
 	"github.com/pyhttp/httpserver/listing"
+	"github.com/pyhttp/httpserver/livereload"
 )
 
 // config is the parsed command line: what is served and how (app.Config),
@@ -29,6 +30,7 @@ type config struct {
 	tlsPasswordFile string
 	shutdownGrace   time.Duration
 	noBanner        bool // only Python's line, no URLs under it
+	liveReload      bool // app.Config.LiveReload is made by run
 }
 
 // usageError is a mistake on the command line: exit status 2, as argparse.
@@ -98,6 +100,7 @@ func newFlagSet(cfg *config, v *flagValues) *pflag.FlagSet {
 	fl.StringVar(&v.listingFormat, "listing", "modern", "directory listing page: modern (sizes, dates, sorting, JSON) or python (CPython's page, byte for byte)")
 	fl.BoolVar(&cfg.DirsFirst, "dirs-first", false, "list directories before files")
 	fl.BoolVar(&cfg.HideDotfiles, "hide-dotfiles", false, "answer 404 for paths with a dot-element (.git, .env) and leave them out of listings")
+	fl.BoolVar(&cfg.liveReload, "live-reload", false, "reload the pages a browser has open when files under the directory change (dot-paths aside); pages get a small script, served under /.httpserver/")
 	fl.StringVar(&v.etag, "etag", "mtime", "ETags from the file's modification time and size (mtime), or from a hash of its content (content), which replicas serving the same bytes agree on")
 	fl.DurationVar(&cfg.ReadHeaderTimeout, "read-header-timeout", d.ReadHeaderTimeout, "close connections that take longer to send request headers (slowloris)")
 	fl.DurationVar(&cfg.IdleTimeout, "idle-timeout", d.IdleTimeout, "close keep-alive connections idle for longer")
@@ -253,6 +256,9 @@ func (cfg *config) check(fl *pflag.FlagSet) error {
 	for _, d := range cfg.CGIDirs {
 		if !strings.HasPrefix(d, "/") || d == "/" {
 			return usagef("argument --cgi-dir: %q is not a URL path below /, like /cgi-bin", d)
+		}
+		if cfg.liveReload && strings.Contains(strings.ToLower(d)+"/", "/"+livereload.Dir+"/") {
+			return usagef("argument --cgi-dir: %s is reserved by --live-reload", d)
 		}
 	}
 	return nil

@@ -20,6 +20,7 @@ import (
 	"github.com/pyhttp/httpserver/internal/app"
 	"github.com/pyhttp/httpserver/internal/logwriter"
 	"github.com/pyhttp/httpserver/internal/tlsconfig"
+	"github.com/pyhttp/httpserver/livereload"
 	"github.com/pyhttp/httpserver/middleware"
 )
 
@@ -83,9 +84,22 @@ func run(interrupts <-chan os.Signal, args []string, stdout, stderr io.Writer) e
 	logw := logwriter.New(stderr)
 	defer logw.Close()
 	errLog := slog.New(slog.NewTextHandler(logw, nil))
+	if cfg.liveReload {
+		lr, err := livereload.New(root.Name(), livereload.Options{ErrorLog: errLog})
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("--live-reload: cannot watch %q: %w", cfg.directory, err)
+		}
+		defer lr.Close()
+		cfg.LiveReload = lr
+	}
 	var inflight atomic.Int64
 	h := app.Handler(cfg.Config, root, errLog, logw)
 	srv := app.Server(cfg.Config, counted(h, &inflight), log.New(logw, "", 0), tlsConf)
+	if cfg.LiveReload != nil {
+		// Open streams must not hold Shutdown for its grace period.
+		srv.RegisterOnShutdown(func() { cfg.LiveReload.Close() })
+	}
 
 	writeBanner(stdout, cfg, ln.Addr(), tlsConf != nil)
 	served := make(chan error, 1)

@@ -54,6 +54,7 @@ func TestParseArgs(t *testing.T) {
 			return c.CGI && len(c.CGIDirs) == 1 && c.CGIDirs[0] == "/scripts" && c.CGIEnv[0] == "TZ" && c.CGITimeout == 5*time.Second && c.CGIMaxBody == 1024
 		}},
 		{[]string{"--listing", "python", "--dirs-first"}, func(c config) bool { return c.Listing == listing.Python && c.DirsFirst }},
+		{[]string{"--live-reload"}, func(c config) bool { return c.liveReload && c.LiveReload == nil }}, // made by run
 		{[]string{"--allowed-host", "myapp.test", "--allowed-host=.corp.test", "--allowed-host", "*", "--allowed-host", "::1"}, func(c config) bool {
 			return slices.Equal(c.AllowedHosts, []string{"myapp.test", ".corp.test", "*", "::1"}) && !c.GuardHosts // decided once listening
 		}},
@@ -100,6 +101,8 @@ func TestParseArgsErrors(t *testing.T) {
 		{[]string{"--cgi", "--cgi-timeout", "0s"}, "must be positive"},
 		{[]string{"--cgi", "--cgi-max-body", "0"}, "must be positive"},
 		{[]string{"--cgi", "--cgi-max-body", "-1"}, "must be positive"},
+		{[]string{"--cgi", "--live-reload", "--cgi-dir", "/.httpserver/bin"}, "is reserved by --live-reload"},
+		{[]string{"--cgi", "--live-reload", "--cgi-dir", "/a/.HTTPSERVER"}, "is reserved by --live-reload"},
 		{[]string{"--allowed-host", "http://myapp.test"}, `"http://myapp.test" is not * or a host name`},
 		{[]string{"--allowed-host", "a b"}, "is not * or a host name"},
 		{[]string{"--allowed-host", ""}, "is not * or a host name"},

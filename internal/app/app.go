@@ -24,6 +24,7 @@ import (
 	"github.com/pyhttp/httpserver/internal/errorpage"
 	"github.com/pyhttp/httpserver/internal/smuggle"
 	"github.com/pyhttp/httpserver/listing"
+	"github.com/pyhttp/httpserver/livereload"
 	"github.com/pyhttp/httpserver/middleware"
 )
 
@@ -57,6 +58,11 @@ type Config struct {
 	GuardHosts   bool
 	AllowedHosts []string
 
+	// LiveReload, when not nil (--live-reload), serves its reserved
+	// paths before anything else and adds its script to the pages of the
+	// file server, not to CGI responses. The caller closes it.
+	LiveReload *livereload.Reloader
+
 	// Connections.
 	Protocol          string // "HTTP/1.0" closes every connection, as Python's default
 	H2C               bool   // HTTP/2 without TLS
@@ -79,7 +85,8 @@ func Defaults() Config {
 
 // Handler returns what the command serves from root: the file server and,
 // with CGI, the CGI handler, behind the middleware that make it answer
-// like Python's BaseHTTPRequestHandler. Errors go to errLog and the
+// like Python's BaseHTTPRequestHandler, and with live reload its paths
+// in front of both. Errors go to errLog and the
 // access log to accessLog.
 //
 // chi routes GET, HEAD and (with CGI) POST to one dispatch function, and
@@ -94,9 +101,16 @@ func Handler(cfg Config, root *os.Root, errLog *slog.Logger, accessLog io.Writer
 		Listing:          listing.Options{Format: cfg.Listing, DirsFirst: cfg.DirsFirst},
 		ErrorLog:         errLog,
 	})
-	var serve http.Handler = files
+	var pages http.Handler = files
+	if cfg.LiveReload != nil {
+		pages = cfg.LiveReload.Inject(files)
+	}
+	serve := pages
 	if cfg.CGI {
-		serve = withCGI(cfg, root, files, errLog)
+		serve = withCGI(cfg, root, pages, errLog)
+	}
+	if cfg.LiveReload != nil {
+		serve = cfg.LiveReload.Routes(serve)
 	}
 
 	r := chi.NewRouter()
