@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pyhttp/httpserver/fileserver"
 )
 
 // quiet is the error log of tests that expect nothing worth reading.
@@ -44,6 +46,20 @@ func writeFiles(t testing.TB, dir string, m map[string]string) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// served writes files into a new directory and returns it with a file
+// server of it, through an os.Root closed when the test ends.
+func served(t testing.TB, files map[string]string) (dir string, h http.Handler) {
+	t.Helper()
+	dir = t.TempDir()
+	writeFiles(t, dir, files)
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { root.Close() })
+	return dir, fileserver.New(fileserver.RootFS(root), fileserver.Options{ErrorLog: quiet})
 }
 
 // stream is a client of an event stream.
@@ -114,23 +130,28 @@ func server(t testing.TB, h http.Handler) *httptest.Server {
 	return srv
 }
 
-// get fetches url with the header fields given as name, value pairs.
+// get fetches url with the header fields given as name, value pairs,
+// without following redirects, within the time a test waits.
 func get(t testing.TB, method, url string, header ...string) (*http.Response, string) {
 	t.Helper()
-	req, err := http.NewRequest(method, url, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), within)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, method, url, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Add(header[i], header[i+1])
 	}
-	client := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.Do(req)
+	resp, err := http.DefaultTransport.RoundTrip(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return resp, string(b)
 }
 

@@ -15,8 +15,6 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
-
-	"github.com/pyhttp/httpserver/fileserver"
 )
 
 const tag = `<script src=".httpserver/live.js"></script>`
@@ -190,14 +188,7 @@ func FuzzInject(f *testing.F) {
 // page cached without it (before live reload was on) never does, and
 // assets keep their 304s.
 func TestInjectValidators(t *testing.T) {
-	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"index.html": "<body>v1</body>", "style.css": "p{}"})
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer root.Close()
-	files := fileserver.New(fileserver.RootFS(root), fileserver.Options{ErrorLog: quiet})
+	dir, files := served(t, map[string]string{"index.html": "<body>v1</body>", "style.css": "p{}"})
 	l := newReloader(t, dir, Options{})
 	live := server(t, l.Handler(files))
 	plain := server(t, files)
@@ -313,15 +304,8 @@ func (w *readFromRecorder) ReadFrom(src io.Reader) (int64, error) {
 // with StripPrefix (ServeMux and chi), and under a chi Mount without
 // StripPrefix, and checks that the script each page names is found.
 func TestInjectUnderMount(t *testing.T) {
-	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"index.html": "<body>root</body>", "sub/page.html": "<body>page</body>"})
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer root.Close()
+	dir, files := served(t, map[string]string{"index.html": "<body>root</body>", "sub/page.html": "<body>page</body>"})
 	l := newReloader(t, dir, Options{})
-	files := fileserver.New(fileserver.RootFS(root), fileserver.Options{ErrorLog: quiet})
 
 	mux := http.NewServeMux()
 	mux.Handle("/app/", http.StripPrefix("/app", l.Handler(files)))

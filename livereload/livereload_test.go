@@ -18,8 +18,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/pyhttp/httpserver/fileserver"
 )
 
 // within is how long a test waits for an event that must come; far more
@@ -310,8 +308,7 @@ func TestNewErrors(t *testing.T) {
 // read.
 func TestReservedPaths(t *testing.T) {
 	const secret = "RESERVED-SECRET-7f3a"
-	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{
+	dir, files := served(t, map[string]string{
 		"index.html":                    "<body>home</body>",
 		Dir + "/live.js":                secret,
 		Dir + "/events":                 secret,
@@ -323,13 +320,7 @@ func TestReservedPaths(t *testing.T) {
 		"sub/page.html":                 "<body>page</body>",
 		Dir + "/sub/" + Dir + "/x.html": secret,
 	})
-	root, err := os.OpenRoot(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer root.Close()
 	l := newReloader(t, dir, Options{})
-	files := fileserver.New(fileserver.RootFS(root), fileserver.Options{ErrorLog: quiet})
 	srv := server(t, l.Handler(files))
 	addr := srv.Listener.Addr().String()
 

@@ -29,15 +29,7 @@ func liveSite(t *testing.T) string {
 		".httpserver/events":      "LIVE-SECRET",
 		".httpserver/secret.html": "LIVE-SECRET",
 	} {
-		p := filepath.Join(dir, name)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		mode := os.FileMode(0o644)
-		if strings.HasSuffix(name, ".sh") {
-			mode = 0o755
-		}
-		if err := os.WriteFile(p, []byte(data), mode); err != nil {
-			t.Fatal(err)
-		}
+		writeSiteFile(t, dir, name, data)
 	}
 	return dir
 }

@@ -83,17 +83,24 @@ func site(t *testing.T) string {
 		"cgi-bin/upload.py":  "print('Content-Type: text/plain')\nprint()\nprint('RAN' + '-PY')\n", // 0644, as an upload lands
 		"cgi-bin/to-file.sh": "#!/bin/sh\nprintf 'Location: /hello.txt\\r\\n\\r\\n'\n",
 	} {
-		p := filepath.Join(dir, name)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		mode := os.FileMode(0o644)
-		if strings.HasSuffix(name, ".sh") {
-			mode = 0o755
-		}
-		if err := os.WriteFile(p, []byte(data), mode); err != nil {
-			t.Fatal(err)
-		}
+		writeSiteFile(t, dir, name, data)
 	}
 	return dir
+}
+
+// writeSiteFile writes a file of a test site, executable when its name
+// ends in .sh.
+func writeSiteFile(t *testing.T, dir, name, data string) {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	os.MkdirAll(filepath.Dir(p), 0o755)
+	mode := os.FileMode(0o644)
+	if strings.HasSuffix(name, ".sh") {
+		mode = 0o755
+	}
+	if err := os.WriteFile(p, []byte(data), mode); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestOptionsThroughTheServer(t *testing.T) {
