@@ -119,7 +119,13 @@ func (g *hostGuard) check(host string) (name string, ok bool) {
 	case !ok:
 		return "", false
 	case ip.IsValid():
-		return name, ip.IsLoopback() || g.names[name]
+		if ip.IsLoopback() {
+			return name, true
+		}
+		if name == "" {
+			name = ip.String()
+		}
+		return name, g.names[name]
 	case name == "localhost" || strings.HasSuffix(name, ".localhost") || g.names[name]:
 		return name, true
 	}
@@ -137,7 +143,9 @@ const maxHostLen = 300
 
 // parseHost splits a Host value, uri-host [":" port] (RFC 9110 §7.2,
 // RFC 3986 §3.2.2), into its host name, lower case and without brackets or
-// one trailing dot, and the IP address it is, if it is one. It is strict:
+// one trailing dot, and the IP address it is, if it is one; the name of
+// an IPv6 address is left empty, for the caller to spell when it needs
+// to. It is strict:
 // an IPv6 address must be bracketed and have no zone, a port must be
 // digits, and a name may hold only letters, digits, '-' and '_' in
 // non-empty dot-separated labels. Anything else, percent-encoding
@@ -161,7 +169,6 @@ func parseHost(host string) (name string, ip netip.Addr, ok bool) {
 			return "", ip, false
 		}
 		ip, port = a.Unmap(), strings.TrimPrefix(rest, ":")
-		name = ip.String()
 	} else {
 		name = host
 		if i := strings.LastIndexByte(host, ':'); i >= 0 {
@@ -171,8 +178,10 @@ func parseHost(host string) (name string, ip netip.Addr, ok bool) {
 		if !validName(name) {
 			return "", ip, false
 		}
-		if a, err := netip.ParseAddr(name); err == nil {
-			ip = a
+		if dotted(name) {
+			if a, err := netip.ParseAddr(name); err == nil {
+				ip = a
+			}
 		}
 	}
 	for i := 0; i < len(port); i++ {
@@ -181,6 +190,18 @@ func parseHost(host string) (name string, ip netip.Addr, ok bool) {
 		}
 	}
 	return name, ip, true
+}
+
+// dotted reports whether name has only digits and dots, the only names
+// that may be IPv4 addresses (a failed netip.ParseAddr costs an
+// allocation).
+func dotted(name string) bool {
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c != '.' && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // validName reports whether name, in lower case, is non-empty

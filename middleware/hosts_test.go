@@ -194,7 +194,7 @@ func FuzzAllowedHosts(f *testing.F) {
 		}
 		h := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
 		if ip, err := netip.ParseAddr(h); err == nil {
-			if !ip.Unmap().IsLoopback() || ip.Unmap().String() != name {
+			if !ip.Unmap().IsLoopback() || name != "" && ip.Unmap().String() != name {
 				t.Fatalf("check(%q) allowed %q; net/url sees address %v", host, name, ip)
 			}
 			return
