@@ -11,15 +11,19 @@
 // scripts from its own origin. On a change the page reloads; when only
 // stylesheets changed, it swaps them in place and keeps its state.
 //
+//	root, err := os.OpenRoot("site")
+//	if err != nil {
+//		log.Fatal(err)
+//	}
 //	lr, err := livereload.New("site", livereload.Options{})
 //	if err != nil {
 //		log.Fatal(err)
 //	}
 //	defer lr.Close()
-//	root, _ := os.OpenRoot("site")
-//	srv := &http.Server{Addr: "127.0.0.1:8000",
-//		Handler: lr.Handler(fileserver.New(fileserver.RootFS(root), fileserver.Options{}))}
+//	files := fileserver.New(fileserver.RootFS(root), fileserver.Options{})
+//	srv := &http.Server{Addr: "127.0.0.1:8000", Handler: lr.Handler(files)}
 //	srv.RegisterOnShutdown(func() { lr.Close() }) // streams must not hold Shutdown
+//	log.Fatal(srv.ListenAndServe())
 //
 // # Reserved paths
 //
@@ -56,6 +60,11 @@
 // buffers. The access log sees a 200 at once. Over HTTP/2 the handler
 // stays with its stream. A stream gets a comment line now and then, and
 // one whose client stopped reading is dropped.
+//
+// Each open page holds its stream's connection, and a browser opens only
+// a handful of HTTP/1.1 connections to one host: with more tabs of one
+// site open than that, the next page waits. Over HTTP/2 (with TLS) the
+// streams share one connection.
 //
 // # Shutting down
 //

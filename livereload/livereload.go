@@ -59,8 +59,8 @@ const writeTimeout = 10 * time.Second
 // ago, and such a client loses its stream.
 const connWriteTimeout = 100 * time.Millisecond
 
-// retryMillis is how soon a browser reconnects a lost stream; the reserved
-// path's answer, not a tuning knob.
+// retryMillis is how soon, in milliseconds, a browser reconnects a lost
+// stream: soon, since the server it lost is usually back at once.
 const retryMillis = "500"
 
 // Options configure a [Reloader]. The zero value watches the whole tree
