@@ -2,7 +2,8 @@
 // BaseHTTPRequestHandler gives every server: an access log line per
 // request, a Server header and extra response headers, Python's request
 // limits (414 and 431), uniform error pages, recovery from panics and a
-// hook for "Expect: 100-continue".
+// hook for "Expect: 100-continue"; and, for a server bound to loopback, a
+// guard against DNS rebinding ([AllowedHosts]).
 //
 // Each middleware is a func(http.Handler) http.Handler, or a value whose
 // Handler method is one, so it goes into chi's Router.Use as it is and
@@ -21,9 +22,9 @@
 // Put the access log outermost, so that it sees the final status, the
 // bytes sent and the error line of everything inside it. Recover goes
 // inside it (its 500 is then logged like any error) and inside
-// ErrorPages (its 500 then uses the app's page). Limits goes before the
-// handlers it protects. Expect100 goes innermost, next to the handlers
-// whose bodies it guards.
+// ErrorPages (its 500 then uses the app's page). Limits and AllowedHosts
+// go before the handlers they protect, AllowedHosts before CORS.
+// Expect100 goes innermost, next to the handlers whose bodies it guards.
 //
 // The error page and Python's error line travel in the request's context,
 // not in a wrapper of the ResponseWriter, so wrappers of other packages

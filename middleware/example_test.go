@@ -267,3 +267,27 @@ func ExampleHeaders() {
 	// / * max-age=60
 	// /live * no-store
 }
+
+// A server for local development, bound to loopback, guarded against DNS
+// rebinding: a page whose name was rebound to 127.0.0.1 still sends its
+// own name in Host, and is refused.
+func ExampleAllowedHosts() {
+	files := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "secret\n") })
+	guard := middleware.AllowedHosts(middleware.AllowedHostsOptions{Names: []string{"myapp.test"}})
+	h := guard(files)
+	for _, host := range []string{"localhost:8000", "127.0.0.1:8000", "[::1]:8000", "app.localhost", "MyApp.test", "evil.example:8000", "localhost.evil.example"} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Host = host
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		fmt.Println(host, rec.Code)
+	}
+	// Output:
+	// localhost:8000 200
+	// 127.0.0.1:8000 200
+	// [::1]:8000 200
+	// app.localhost 200
+	// MyApp.test 200
+	// evil.example:8000 403
+	// localhost.evil.example 403
+}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
@@ -85,4 +86,57 @@ func TestBrowserListing(t *testing.T) {
 		t.Errorf("screenshot: %v (%d bytes)", err, len(png))
 	}
 	t.Log("screenshot:", shot)
+}
+
+// TestBrowserLiveReload opens a page served with --live-reload in a real
+// Chromium and edits its files: an edit to the page reloads it (the DOM
+// shows the new text, and a mark left on the old page is gone), and an
+// edit to its stylesheet restyles it without a reload.
+func TestBrowserLiveReload(t *testing.T) {
+	bctx := browsertest.Start(t, 800, 600)
+	dir := liveSite(t)
+	s := start(t, "0", "-b", "127.0.0.1", "-d", dir, "--live-reload")
+	index := filepath.Join(dir, "index.html")
+
+	browsertest.Do(t, bctx, "open the page", chromedp.Navigate(s.base+"/"), chromedp.WaitVisible(chromedp.CSS("#v")))
+	// The script has connected once the stream's line is in the log.
+	deadline := time.Now().Add(browsertest.StepTimeout)
+	for !strings.Contains(s.stderr.String(), `"GET /.httpserver/events HTTP/1.1" 200`) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the page never opened its event stream; log:\n%s", s.stderr)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	color := func() string {
+		return browsertest.Run(t, bctx, "read the color", chromedp.Evaluate[string](`getComputedStyle(document.getElementById("v")).color`))
+	}
+	if c := color(); c != "rgb(0, 0, 255)" {
+		t.Fatalf("color before the edit: %q", c)
+	}
+
+	// A stylesheet edit: restyled in place, the page's state kept.
+	browsertest.Run(t, bctx, "mark the page", chromedp.Evaluate[bool](`window.mark = true`))
+	if err := os.WriteFile(filepath.Join(dir, "style.css"), []byte("h1 { color: rgb(255, 0, 0) }"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.Run(t, bctx, "wait for the new color", chromedp.Poll[bool](
+		`getComputedStyle(document.getElementById("v")).color === "rgb(255, 0, 0)"`, chromedp.WithPollingTimeout(10*time.Second)))
+	if !browsertest.Run(t, bctx, "read the mark", chromedp.Evaluate[bool](`window.mark === true`)) {
+		t.Error("a stylesheet edit reloaded the page")
+	}
+
+	// A page edit: reloaded.
+	began := time.Now()
+	browsertest.Run(t, bctx, "edit the page and wait for the reload",
+		chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Func(func(context.Context, *chromedp.Target) error {
+			return os.WriteFile(index, []byte("<!DOCTYPE html><html><head><link rel=stylesheet href=style.css></head><body><h1 id=v>2</h1></body></html>"), 0o644)
+		})))
+	reloaded := time.Since(began)
+	if text := browsertest.Run(t, bctx, "read the heading", chromedp.Text(chromedp.CSS("#v"))); text != "2" {
+		t.Errorf("after the edit the heading says %q; want 2", text)
+	}
+	if browsertest.Run(t, bctx, "read the mark", chromedp.Evaluate[bool](`window.mark === true`)) {
+		t.Error("the page was not reloaded: the mark is still there")
+	}
+	t.Logf("edit → page reloaded in Chromium: %v", reloaded.Round(time.Millisecond))
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/pyhttp/httpserver/internal/app"
 	"github.com/pyhttp/httpserver/listing"
+	"github.com/pyhttp/httpserver/livereload"
 )
 
 // config is the parsed command line: what is served and how (app.Config),
@@ -29,6 +30,7 @@ type config struct {
 	tlsPasswordFile string
 	shutdownGrace   time.Duration
 	noBanner        bool // only Python's line, no URLs under it
+	liveReload      bool // app.Config.LiveReload is made by run
 }
 
 // usageError is a mistake on the command line: exit status 2, as argparse.
@@ -91,12 +93,14 @@ func newFlagSet(cfg *config, v *flagValues) *pflag.FlagSet {
 	fl.StringArrayVar(&v.headers, "header", nil, "add 'Name: value' to every response (repeatable), e.g. for caching")
 	fl.StringArrayVar(&cfg.CORSOrigins, "cors", nil, "let pages from this origin (default: any, *) read responses, preflights for GET and HEAD answered (repeatable)")
 	fl.Lookup("cors").NoOptDefVal = "*"
+	fl.StringArrayVar(&cfg.AllowedHosts, "allowed-host", nil, "also answer requests for this host name (.NAME: and its subdomains), which the DNS-rebinding guard otherwise refuses; on when bound only to loopback, or with this flag; * turns it off (repeatable)")
 	fl.StringVar(&v.logFormat, "log-format", "python", "access log format: python, common, combined or json")
 	fl.BoolVarP(&cfg.Quiet, "quiet", "q", false, "write no access log")
 	fl.BoolVar(&cfg.NoListing, "no-listing", false, "answer 404 for a directory without an index file instead of listing it")
 	fl.StringVar(&v.listingFormat, "listing", "modern", "directory listing page: modern (sizes, dates, sorting, JSON) or python (CPython's page, byte for byte)")
 	fl.BoolVar(&cfg.DirsFirst, "dirs-first", false, "list directories before files")
 	fl.BoolVar(&cfg.HideDotfiles, "hide-dotfiles", false, "answer 404 for paths with a dot-element (.git, .env) and leave them out of listings")
+	fl.BoolVar(&cfg.liveReload, "live-reload", false, "reload the pages a browser has open when files under the directory change (dot-paths aside); pages get a small script, served under /.httpserver/")
 	fl.StringVar(&v.etag, "etag", "mtime", "ETags from the file's modification time and size (mtime), or from a hash of its content (content), which replicas serving the same bytes agree on")
 	fl.DurationVar(&cfg.ReadHeaderTimeout, "read-header-timeout", d.ReadHeaderTimeout, "close connections that take longer to send request headers (slowloris)")
 	fl.DurationVar(&cfg.IdleTimeout, "idle-timeout", d.IdleTimeout, "close keep-alive connections idle for longer")
@@ -244,9 +248,17 @@ func (cfg *config) check(fl *pflag.FlagSet) error {
 			return usagef("argument --cors: %q is not * or an origin like https://example.com", o)
 		}
 	}
+	for _, h := range cfg.AllowedHosts {
+		if h != "*" && !plausibleHost(h) {
+			return usagef("argument --allowed-host: %q is not * or a host name like example.test or .example.test", h)
+		}
+	}
 	for _, d := range cfg.CGIDirs {
 		if !strings.HasPrefix(d, "/") || d == "/" {
 			return usagef("argument --cgi-dir: %q is not a URL path below /, like /cgi-bin", d)
+		}
+		if cfg.liveReload && strings.Contains(strings.ToLower(d)+"/", "/"+livereload.Dir+"/") {
+			return usagef("argument --cgi-dir: %s is reserved by --live-reload", d)
 		}
 	}
 	return nil
@@ -258,7 +270,7 @@ var metavars = map[string]string{
 	"tls-cert": "PATH", "tls-key": "PATH", "tls-password-file": "PATH",
 	"header": "'NAME: VALUE'", "log-format": "FORMAT", "etag": "mtime|content", "listing": "modern|python",
 	"read-header-timeout": "DURATION", "idle-timeout": "DURATION", "shutdown-grace": "DURATION",
-	"max-header-bytes": "N", "port": "PORT", "cors": "[ORIGIN]", "cgi-dir": "PATH", "cgi-env": "NAME", "cgi-timeout": "DURATION", "cgi-max-body": "BYTES",
+	"max-header-bytes": "N", "port": "PORT", "allowed-host": "NAME", "cors": "[ORIGIN]", "cgi-dir": "PATH", "cgi-env": "NAME", "cgi-timeout": "DURATION", "cgi-max-body": "BYTES",
 }
 
 // writeHelp prints help shaped like argparse's: each option, its
@@ -309,6 +321,13 @@ func validHeaderValue(s string) bool {
 		}
 	}
 	return true
+}
+
+// plausibleHost refuses what is surely not a host name or IP address: a
+// URL, a path, white space, an empty value. middleware.AllowedHosts
+// parses what it is given; a name it cannot read matches nothing.
+func plausibleHost(s string) bool {
+	return s != "" && s != "." && !strings.ContainsAny(s, "/\\@%?#*, \t")
 }
 
 // validOrigin reports whether s is a serialized origin, scheme://host[:port]

@@ -150,7 +150,7 @@ func TestHostileTraversal(t *testing.T) {
 			"/.env",
 			"/docs/%2e%2e/.env",
 		} {
-			got, closed := s.exchange(t, "GET "+target+" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+			got, closed := s.exchange(t, "GET "+target+" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
 			if !closed {
 				t.Errorf("%v GET %s: no answer within 5 s", args, target)
 			}
@@ -181,7 +181,7 @@ func TestHostileRedirects(t *testing.T) {
 		"/docs/..//evil.example",
 		"/docs",
 	} {
-		got, _ := s.exchange(t, "GET "+target+" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+		got, _ := s.exchange(t, "GET "+target+" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
 		resp, err := http.ReadResponse(bufio.NewReader(strings.NewReader(got)), nil)
 		if err != nil {
 			t.Errorf("GET %s: %v in %q", target, err, got)
@@ -235,7 +235,7 @@ func TestHostileFileNames(t *testing.T) {
 			"/docs/lf%0AX-Injected:%201.txt",
 			"/docs/%3Cscript%3Ealert(1)%3C.txt",
 		} {
-			got, closed := s.exchange(t, "GET "+target+" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+			got, closed := s.exchange(t, "GET "+target+" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
 			if !closed {
 				t.Errorf("%s GET %s: no answer within 5 s", format, target)
 			}
@@ -277,41 +277,41 @@ func TestHostileRequests(t *testing.T) {
 		code   int  // 0: the connection is closed without an answer
 		closed bool // the server must close the connection after answering
 	}{
-		{"request line over 64 KiB", "GET /" + strings.Repeat("a", 70000) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 414, false},
-		{"101 headers", "GET /hello.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + many.String() + "\r\n", 431, false},
-		{"request line of 64 KiB with its CRLF", "GET /" + strings.Repeat("a", 65536-len("GET / HTTP/1.1\r\n")) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 404, true},
-		{"request line one byte over 64 KiB", "GET /" + strings.Repeat("a", 65537-len("GET / HTTP/1.1\r\n")) + " HTTP/1.1\r\nHost: x\r\n\r\n", 414, true},
-		{"header line of 64 KiB with its CRLF", "GET /hello.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Big: " + strings.Repeat("b", 65536-len("X-Big: \r\n")) + "\r\n\r\n", 200, true},
-		{"header line one byte over 64 KiB", "GET /hello.txt HTTP/1.1\r\nHost: x\r\nX-Big: " + strings.Repeat("b", 65537-len("X-Big: \r\n")) + "\r\n\r\n", 431, true},
-		{"a fragment in the target is dropped, as Python does", "GET /hello.txt#top HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 200, true},
-		{"a 2 MiB header (net/http's MaxHeaderBytes)", "GET /hello.txt HTTP/1.1\r\nHost: x\r\nX-Big: " + strings.Repeat("b", 2<<20) + "\r\n\r\n", 431, true},
-		{"HTTP/1.2 is read as HTTP/1.x (net/http)", "GET /hello.txt HTTP/1.2\r\nHost: x\r\nConnection: close\r\n\r\n", 200, true},
-		{"HTTP/2.0 over HTTP/1 (net/http)", "GET /hello.txt HTTP/2.0\r\nHost: x\r\n\r\n", 505, true},
-		{"HTTP/3.0 (net/http)", "GET /hello.txt HTTP/3.0\r\nHost: x\r\n\r\n", 505, true},
-		{"HTTP/1.10 (net/http)", "GET /hello.txt HTTP/1.10\r\nHost: x\r\n\r\n", 400, true},
+		{"request line over 64 KiB", "GET /" + strings.Repeat("a", 70000) + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", 414, false},
+		{"101 headers", "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n" + many.String() + "\r\n", 431, false},
+		{"request line of 64 KiB with its CRLF", "GET /" + strings.Repeat("a", 65536-len("GET / HTTP/1.1\r\n")) + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", 404, true},
+		{"request line one byte over 64 KiB", "GET /" + strings.Repeat("a", 65537-len("GET / HTTP/1.1\r\n")) + " HTTP/1.1\r\nHost: localhost\r\n\r\n", 414, true},
+		{"header line of 64 KiB with its CRLF", "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nX-Big: " + strings.Repeat("b", 65536-len("X-Big: \r\n")) + "\r\n\r\n", 200, true},
+		{"header line one byte over 64 KiB", "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\nX-Big: " + strings.Repeat("b", 65537-len("X-Big: \r\n")) + "\r\n\r\n", 431, true},
+		{"a fragment in the target is dropped, as Python does", "GET /hello.txt#top HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", 200, true},
+		{"a 2 MiB header (net/http's MaxHeaderBytes)", "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\nX-Big: " + strings.Repeat("b", 2<<20) + "\r\n\r\n", 431, true},
+		{"HTTP/1.2 is read as HTTP/1.x (net/http)", "GET /hello.txt HTTP/1.2\r\nHost: localhost\r\nConnection: close\r\n\r\n", 200, true},
+		{"HTTP/2.0 over HTTP/1 (net/http)", "GET /hello.txt HTTP/2.0\r\nHost: localhost\r\n\r\n", 505, true},
+		{"HTTP/3.0 (net/http)", "GET /hello.txt HTTP/3.0\r\nHost: localhost\r\n\r\n", 505, true},
+		{"HTTP/1.10 (net/http)", "GET /hello.txt HTTP/1.10\r\nHost: localhost\r\n\r\n", 400, true},
 		{"no version, HTTP/0.9 (net/http)", "GET /hello.txt\r\n\r\n", 400, true},
-		{"garbage version (net/http)", "GET /hello.txt FOO/1.1\r\nHost: x\r\n\r\n", 400, true},
-		{"lower-case version (net/http)", "GET /hello.txt http/1.1\r\nHost: x\r\n\r\n", 400, true},
-		{"unknown method", "BREW /hello.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 501, true},
-		{"method that is not a token (net/http)", "G(T /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n", 400, true},
-		{"bare LF line endings are accepted (net/http)", "GET /hello.txt HTTP/1.1\nHost: x\nConnection: close\n\n", 200, true},
-		{"bare CR inside a header value (net/http)", "GET /hello.txt HTTP/1.1\r\nHost: x\r\nX-A: a\rb\r\n\r\n", 400, true},
+		{"garbage version (net/http)", "GET /hello.txt FOO/1.1\r\nHost: localhost\r\n\r\n", 400, true},
+		{"lower-case version (net/http)", "GET /hello.txt http/1.1\r\nHost: localhost\r\n\r\n", 400, true},
+		{"unknown method", "BREW /hello.txt HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", 501, true},
+		{"method that is not a token (net/http)", "G(T /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n", 400, true},
+		{"bare LF line endings are accepted (net/http)", "GET /hello.txt HTTP/1.1\nHost: localhost\nConnection: close\n\n", 200, true},
+		{"bare CR inside a header value (net/http)", "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\nX-A: a\rb\r\n\r\n", 400, true},
 		{"missing Host on HTTP/1.1 (net/http)", "GET /hello.txt HTTP/1.1\r\n\r\n", 400, true},
-		{"two Host headers (net/http)", "GET /hello.txt HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n", 400, true},
-		{"missing Host on HTTP/1.0 is fine", "GET /hello.txt HTTP/1.0\r\n\r\n", 200, true},
-		{"space before the colon (net/http)", "GET /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length : 0\r\n\r\n", 400, true},
+		{"two Host headers (net/http)", "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\nHost: y\r\n\r\n", 400, true},
+		{"missing Host on HTTP/1.0: the rebinding guard, on for loopback, refuses it", "GET /hello.txt HTTP/1.0\r\n\r\n", 403, true},
+		{"space before the colon (net/http)", "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\nContent-Length : 0\r\n\r\n", 400, true},
 		// RFC 9112 §5.2 lets a server replace obs-fold with a space, as net/http does.
-		{"obsolete line folding is unfolded (net/http)", "GET /hello.txt HTTP/1.1\r\nHost: x\r\nX-A: a\r\n b\r\nConnection: close\r\n\r\n", 200, true},
-		{"NUL in the path", "GET /hello.txt\x00 HTTP/1.1\r\nHost: x\r\n\r\n", 400, true},
-		{"CL+TE smuggling", "POST /cgi-bin/hello.sh HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n", 400, true},
-		{"TE+CL smuggling, TE first", "POST /cgi-bin/hello.sh HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 0\r\n\r\n5\r\nGET /\r\n0\r\n\r\n", 400, true},
-		{"TE gzip, chunked with CL (net/http)", "POST /cgi-bin/hello.sh HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n", 501, true},
-		{"TE identity (net/http)", "POST /cgi-bin/hello.sh HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: identity\r\nContent-Length: 0\r\n\r\n", 501, true},
-		{"duplicate Content-Length (net/http)", "POST /cgi-bin/hello.sh HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400, true},
-		{"list Content-Length (net/http)", "POST /cgi-bin/hello.sh HTTP/1.1\r\nHost: x\r\nContent-Length: 1, 2\r\n\r\nab", 400, true},
-		{"negative Content-Length (net/http)", "POST /cgi-bin/hello.sh HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n", 400, true},
-		{"signed Content-Length (net/http)", "POST /cgi-bin/hello.sh HTTP/1.1\r\nHost: x\r\nContent-Length: +5\r\n\r\nhello", 400, true},
-		{"huge Content-Length (net/http)", "POST /cgi-bin/hello.sh HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999\r\n\r\n", 400, true},
+		{"obsolete line folding is unfolded (net/http)", "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\nX-A: a\r\n b\r\nConnection: close\r\n\r\n", 200, true},
+		{"NUL in the path", "GET /hello.txt\x00 HTTP/1.1\r\nHost: localhost\r\n\r\n", 400, true},
+		{"CL+TE smuggling", "POST /cgi-bin/hello.sh HTTP/1.1\r\nHost: localhost\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: localhost\r\n\r\n", 400, true},
+		{"TE+CL smuggling, TE first", "POST /cgi-bin/hello.sh HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\nContent-Length: 0\r\n\r\n5\r\nGET /\r\n0\r\n\r\n", 400, true},
+		{"TE gzip, chunked with CL (net/http)", "POST /cgi-bin/hello.sh HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: gzip, chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n", 501, true},
+		{"TE identity (net/http)", "POST /cgi-bin/hello.sh HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: identity\r\nContent-Length: 0\r\n\r\n", 501, true},
+		{"duplicate Content-Length (net/http)", "POST /cgi-bin/hello.sh HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400, true},
+		{"list Content-Length (net/http)", "POST /cgi-bin/hello.sh HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1, 2\r\n\r\nab", 400, true},
+		{"negative Content-Length (net/http)", "POST /cgi-bin/hello.sh HTTP/1.1\r\nHost: localhost\r\nContent-Length: -5\r\n\r\n", 400, true},
+		{"signed Content-Length (net/http)", "POST /cgi-bin/hello.sh HTTP/1.1\r\nHost: localhost\r\nContent-Length: +5\r\n\r\nhello", 400, true},
+		{"huge Content-Length (net/http)", "POST /cgi-bin/hello.sh HTTP/1.1\r\nHost: localhost\r\nContent-Length: 99999999999999999999\r\n\r\n", 400, true},
 	} {
 		began := time.Now()
 		got, closed := s.exchange(t, tt.raw)
@@ -406,7 +406,7 @@ func TestSlowloris(t *testing.T) {
 	wg.Go(func() {
 		// Trickle "GET /hello.txt HTTP/1.1\r\nX-a: aaaa…" a byte per
 		// connection every 50 ms, never finishing the headers.
-		msg := "GET /hello.txt HTTP/1.1\r\nHost: x\r\nX-Slow: " + strings.Repeat("a", 1000)
+		msg := "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\nX-Slow: " + strings.Repeat("a", 1000)
 		tick := time.NewTicker(50 * time.Millisecond)
 		defer tick.Stop()
 		for i := 0; i < len(msg); i++ {
@@ -451,7 +451,7 @@ func TestIdleKeepAlive(t *testing.T) {
 	const idle = 500 * time.Millisecond
 	s := start(t, "0", "-b", "127.0.0.1", "-d", site(t), "--idle-timeout", idle.String())
 	c := s.conn(t, 10*time.Second)
-	io.WriteString(c, "GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+	io.WriteString(c, "GET /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n")
 	br := bufio.NewReader(c)
 	resp, err := http.ReadResponse(br, nil)
 	if err != nil {

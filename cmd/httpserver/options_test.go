@@ -83,17 +83,24 @@ func site(t *testing.T) string {
 		"cgi-bin/upload.py":  "print('Content-Type: text/plain')\nprint()\nprint('RAN' + '-PY')\n", // 0644, as an upload lands
 		"cgi-bin/to-file.sh": "#!/bin/sh\nprintf 'Location: /hello.txt\\r\\n\\r\\n'\n",
 	} {
-		p := filepath.Join(dir, name)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		mode := os.FileMode(0o644)
-		if strings.HasSuffix(name, ".sh") {
-			mode = 0o755
-		}
-		if err := os.WriteFile(p, []byte(data), mode); err != nil {
-			t.Fatal(err)
-		}
+		writeSiteFile(t, dir, name, data)
 	}
 	return dir
+}
+
+// writeSiteFile writes a file of a test site, executable when its name
+// ends in .sh.
+func writeSiteFile(t *testing.T, dir, name, data string) {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	os.MkdirAll(filepath.Dir(p), 0o755)
+	mode := os.FileMode(0o644)
+	if strings.HasSuffix(name, ".sh") {
+		mode = 0o755
+	}
+	if err := os.WriteFile(p, []byte(data), mode); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestOptionsThroughTheServer(t *testing.T) {
@@ -325,7 +332,7 @@ func TestCGIDirectoryWithoutSlash(t *testing.T) {
 // of its own, and returns the response and its body.
 func (s *started) raw(t *testing.T, method, target string) (*http.Response, string) {
 	t.Helper()
-	got, _ := s.exchange(t, method+" "+target+" HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+	got, _ := s.exchange(t, method+" "+target+" HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
 	resp, err := http.ReadResponse(bufio.NewReader(strings.NewReader(got)), &http.Request{Method: method})
 	if err != nil {
 		t.Fatalf("%s %s: %v in %q", method, target, err, got)
@@ -390,7 +397,7 @@ func TestExpectContinue(t *testing.T) {
 	}
 	defer conn.Close()
 	conn.SetDeadline(time.Now().Add(10 * time.Second))
-	io.WriteString(conn, "POST /cgi-bin/count.sh HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000\r\nExpect: 100-continue\r\n\r\n")
+	io.WriteString(conn, "POST /cgi-bin/count.sh HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000000000\r\nExpect: 100-continue\r\n\r\n")
 	status := make([]byte, 12)
 	if _, err := io.ReadFull(conn, status); err != nil || string(status) != "HTTP/1.1 413" {
 		t.Errorf("1 GB POST with Expect: first response %q, %v; want HTTP/1.1 413 before any body", status, err)
@@ -416,9 +423,9 @@ func TestSmuggling(t *testing.T) {
 	dir := site(t)
 	s := start(t, "0", "-b", "127.0.0.1", "-d", dir, "--cgi")
 	for _, raw := range []string{
-		"POST /cgi-bin/hello.sh HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 6\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n",
-		"POST /cgi-bin/hello.sh HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
-		"POST /cgi-bin/hello.sh HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
+		"POST /cgi-bin/hello.sh HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\nContent-Length: 6\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: localhost\r\n\r\n",
+		"POST /cgi-bin/hello.sh HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+		"POST /cgi-bin/hello.sh HTTP/1.1\r\nHost: localhost\r\nContent-Length: -5\r\n\r\n",
 		"GET /hello.txt HTTP/1.1\r\n\r\n",
 	} {
 		conn, err := net.DialTimeout("tcp", strings.TrimPrefix(s.base, "http://"), 5*time.Second)

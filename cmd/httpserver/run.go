@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -19,6 +20,7 @@ import (
 	"github.com/pyhttp/httpserver/internal/app"
 	"github.com/pyhttp/httpserver/internal/logwriter"
 	"github.com/pyhttp/httpserver/internal/tlsconfig"
+	"github.com/pyhttp/httpserver/livereload"
 	"github.com/pyhttp/httpserver/middleware"
 )
 
@@ -73,6 +75,7 @@ func run(interrupts <-chan os.Signal, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", addr, unwrapOp(err))
 	}
+	cfg.GuardHosts = guardHosts(ln.Addr(), cfg.AllowedHosts)
 	ln = app.Listener(ln, tlsConf != nil)
 
 	// Every log line (access, errors, net/http's own) goes through one
@@ -81,9 +84,22 @@ func run(interrupts <-chan os.Signal, args []string, stdout, stderr io.Writer) e
 	logw := logwriter.New(stderr)
 	defer logw.Close()
 	errLog := slog.New(slog.NewTextHandler(logw, nil))
+	if cfg.liveReload {
+		lr, err := livereload.New(root.Name(), livereload.Options{ErrorLog: errLog})
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("--live-reload: cannot watch %q: %w", cfg.directory, err)
+		}
+		defer lr.Close()
+		cfg.LiveReload = lr
+	}
 	var inflight atomic.Int64
 	h := app.Handler(cfg.Config, root, errLog, logw)
 	srv := app.Server(cfg.Config, counted(h, &inflight), log.New(logw, "", 0), tlsConf)
+	if cfg.LiveReload != nil {
+		// Open streams must not hold Shutdown for its grace period.
+		srv.RegisterOnShutdown(func() { cfg.LiveReload.Close() })
+	}
 
 	writeBanner(stdout, cfg, ln.Addr(), tlsConf != nil)
 	served := make(chan error, 1)
@@ -100,6 +116,23 @@ func run(interrupts <-chan os.Signal, args []string, stdout, stderr io.Writer) e
 	case <-interrupts:
 	}
 	return shutdown(srv, interrupts, &inflight, cfg.shutdownGrace, stdout)
+}
+
+// guardHosts reports whether the DNS-rebinding guard is on for a server
+// listening on addr: when that is a loopback address (what -b 127.0.0.1,
+// -b ::1 or -b localhost give), or when --allowed-host named hosts, and
+// never when one of them is "*". Bound to every interface or to another
+// address, the server is meant to be reached by other names, which only
+// the user knows.
+func guardHosts(addr net.Addr, allowed []string) bool {
+	if slices.Contains(allowed, "*") {
+		return false
+	}
+	if len(allowed) > 0 {
+		return true
+	}
+	a, ok := addr.(*net.TCPAddr)
+	return ok && a.AddrPort().Addr().Unmap().IsLoopback()
 }
 
 // counted counts the requests under way in n, for the shutdown message.

@@ -54,6 +54,10 @@ func TestParseArgs(t *testing.T) {
 			return c.CGI && len(c.CGIDirs) == 1 && c.CGIDirs[0] == "/scripts" && c.CGIEnv[0] == "TZ" && c.CGITimeout == 5*time.Second && c.CGIMaxBody == 1024
 		}},
 		{[]string{"--listing", "python", "--dirs-first"}, func(c config) bool { return c.Listing == listing.Python && c.DirsFirst }},
+		{[]string{"--live-reload"}, func(c config) bool { return c.liveReload && c.LiveReload == nil }}, // made by run
+		{[]string{"--allowed-host", "myapp.test", "--allowed-host=.corp.test", "--allowed-host", "*", "--allowed-host", "::1"}, func(c config) bool {
+			return slices.Equal(c.AllowedHosts, []string{"myapp.test", ".corp.test", "*", "::1"}) && !c.GuardHosts // decided once listening
+		}},
 		{[]string{"--read-header-timeout", "2s", "--idle-timeout", "1m", "--max-header-bytes", "8192"}, func(c config) bool {
 			return c.ReadHeaderTimeout == 2*time.Second && c.IdleTimeout == time.Minute && c.MaxHeaderBytes == 8192
 		}},
@@ -97,6 +101,12 @@ func TestParseArgsErrors(t *testing.T) {
 		{[]string{"--cgi", "--cgi-timeout", "0s"}, "must be positive"},
 		{[]string{"--cgi", "--cgi-max-body", "0"}, "must be positive"},
 		{[]string{"--cgi", "--cgi-max-body", "-1"}, "must be positive"},
+		{[]string{"--cgi", "--live-reload", "--cgi-dir", "/.httpserver/bin"}, "is reserved by --live-reload"},
+		{[]string{"--cgi", "--live-reload", "--cgi-dir", "/a/.HTTPSERVER"}, "is reserved by --live-reload"},
+		{[]string{"--allowed-host", "http://myapp.test"}, `"http://myapp.test" is not * or a host name`},
+		{[]string{"--allowed-host", "a b"}, "is not * or a host name"},
+		{[]string{"--allowed-host", ""}, "is not * or a host name"},
+		{[]string{"--allowed-host", "*.corp.test"}, "is not * or a host name like example.test or .example.test"},
 	} {
 		_, err := parseArgs(tt.args, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), tt.want) || exitCode(err) != 2 {

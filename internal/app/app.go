@@ -24,6 +24,7 @@ import (
 	"github.com/pyhttp/httpserver/internal/errorpage"
 	"github.com/pyhttp/httpserver/internal/smuggle"
 	"github.com/pyhttp/httpserver/listing"
+	"github.com/pyhttp/httpserver/livereload"
 	"github.com/pyhttp/httpserver/middleware"
 )
 
@@ -50,6 +51,18 @@ type Config struct {
 	LogFormat      middleware.LogFormat
 	Quiet          bool // no access log
 
+	// The DNS-rebinding guard: with GuardHosts, a request whose Host is
+	// not localhost, a loopback IP or one of AllowedHosts (--allowed-host)
+	// gets 403. The command sets GuardHosts when it listens only on
+	// loopback or AllowedHosts names any host, and never with "*".
+	GuardHosts   bool
+	AllowedHosts []string
+
+	// LiveReload, when not nil (--live-reload), serves its reserved
+	// paths before anything else and adds its script to the pages of the
+	// file server, not to CGI responses. The caller closes it.
+	LiveReload *livereload.Reloader
+
 	// Connections.
 	Protocol          string // "HTTP/1.0" closes every connection, as Python's default
 	H2C               bool   // HTTP/2 without TLS
@@ -72,7 +85,8 @@ func Defaults() Config {
 
 // Handler returns what the command serves from root: the file server and,
 // with CGI, the CGI handler, behind the middleware that make it answer
-// like Python's BaseHTTPRequestHandler. Errors go to errLog and the
+// like Python's BaseHTTPRequestHandler, and with live reload its paths
+// in front of both. Errors go to errLog and the
 // access log to accessLog.
 //
 // chi routes GET, HEAD and (with CGI) POST to one dispatch function, and
@@ -87,9 +101,16 @@ func Handler(cfg Config, root *os.Root, errLog *slog.Logger, accessLog io.Writer
 		Listing:          listing.Options{Format: cfg.Listing, DirsFirst: cfg.DirsFirst},
 		ErrorLog:         errLog,
 	})
-	var serve http.Handler = files
+	var pages http.Handler = files
+	if cfg.LiveReload != nil {
+		pages = cfg.LiveReload.Inject(files)
+	}
+	serve := pages
 	if cfg.CGI {
-		serve = withCGI(cfg, root, files, errLog)
+		serve = withCGI(cfg, root, pages, errLog)
+	}
+	if cfg.LiveReload != nil {
+		serve = cfg.LiveReload.Routes(serve)
 	}
 
 	r := chi.NewRouter()
@@ -103,6 +124,9 @@ func Handler(cfg Config, root *os.Root, errLog *slog.Logger, accessLog io.Writer
 		smuggle.Guard,
 		middleware.Limits(middleware.LimitsOptions{}),
 	)
+	if cfg.GuardHosts {
+		r.Use(middleware.AllowedHosts(middleware.AllowedHostsOptions{Names: cfg.AllowedHosts, Message: hostRefusal}))
+	}
 	if len(cfg.CORSOrigins) > 0 {
 		r.Use(corsHandler(cfg.CORSOrigins))
 	}
@@ -114,6 +138,15 @@ func Handler(cfg Config, root *os.Root, errLog *slog.Logger, accessLog io.Writer
 	r.MethodNotAllowed(files.ServeHTTP)
 	r.NotFound(files.ServeHTTP)
 	return r
+}
+
+// hostRefusal is the message of the guard's 403 page: which flag would
+// let the request's host in.
+func hostRefusal(name string) string {
+	if name == "" {
+		return "Missing or malformed Host; to allow any, restart the server with --allowed-host '*'"
+	}
+	return "Host " + name + " is not allowed; to serve it, restart the server with --allowed-host " + name
 }
 
 // corsHandler answers CORS preflights for GET and HEAD with 204, and lets
