@@ -35,7 +35,9 @@ type AllowedHostsOptions struct {
 // refused with 403 and the error page. net/http gives the Host of an
 // absolute-form request target ("GET http://host/ HTTP/1.1") precedence
 // over the Host header, as RFC 9112 requires, and so does the check. A
-// request without a Host (HTTP/1.0 allows that) is refused.
+// request without a Host (HTTP/1.0 allows that) passes, as in Python: a
+// browser always sends one, so such a request cannot come from a
+// rebinding page.
 //
 // # Why
 //
@@ -64,8 +66,9 @@ func AllowedHosts(opts AllowedHostsOptions) func(http.Handler) http.Handler {
 	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			name, ok := g.check(r.Host)
-			if !ok {
+			// No browser sends a request without a Host, so one
+			// cannot be a rebinding page's; HTTP/1.0 clients may.
+			if name, ok := g.check(r.Host); !ok && r.Host != "" {
 				errorpage.Write(w, r, http.StatusForbidden, g.message(name))
 				return
 			}

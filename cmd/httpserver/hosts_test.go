@@ -27,7 +27,7 @@ func TestAllowedHost(t *testing.T) {
 		{def, "GET /hello.txt HTTP/1.1\r\nHost: evil.example:" + port + "\r\nConnection: close\r\n\r\n", 403, "Host evil.example is not allowed"},
 		{def, "GET /hello.txt HTTP/1.1\r\nHost: localhost.evil.example\r\nConnection: close\r\n\r\n", 403, "--allowed-host localhost.evil.example"},
 		{def, "GET /hello.txt HTTP/1.1\r\nHost: 127.0.0.1.nip.io\r\nConnection: close\r\n\r\n", 403, "--allowed-host 127.0.0.1.nip.io"},
-		{def, "GET /hello.txt HTTP/1.0\r\n\r\n", 403, "--allowed-host '*'"},
+		{def, "GET /hello.txt HTTP/1.0\r\n\r\n", 200, "hello\n"}, // no Host: not a browser's, as in Python
 		{def, "GET http://evil.example/hello.txt HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", 403, "evil.example"},
 		{def, "GET /hello.txt HTTP/1.1\r\nHost: localhost:" + port + "\r\nConnection: close\r\n\r\n", 200, "hello\n"},
 		{def, "GET /hello.txt HTTP/1.1\r\nHost: LOCALHOST.:" + port + "\r\nConnection: close\r\n\r\n", 200, "hello\n"},
