@@ -80,6 +80,7 @@ func newFlagSet(cfg *config, v *flagValues) *pflag.FlagSet {
 	fl.StringVar(&cfg.tlsPasswordFile, "tls-password-file", "", "read the password of an encrypted --tls-key from this file")
 	fl.BoolVar(&cfg.H2C, "h2c", false, "also accept HTTP/2 without TLS (prior knowledge)")
 	fl.StringArrayVar(&v.headers, "header", nil, "add 'Name: value' to every response (repeatable), e.g. for CORS or caching")
+	fl.BoolVar(&cfg.Compress, "compress", false, "compress text responses of 1 KiB and more (HTML, CSS, JavaScript, JSON, listings) with br, zstd or gzip, as the client accepts")
 	fl.StringVar(&v.logFormat, "log-format", "python", "access log format: python, common, combined or json")
 	fl.BoolVarP(&cfg.Quiet, "quiet", "q", false, "write no access log")
 	fl.BoolVar(&cfg.NoListing, "no-listing", false, "answer 404 for a directory without an index file instead of listing it")

@@ -26,7 +26,7 @@ func TestParseArgs(t *testing.T) {
 		check func(config) bool
 	}{
 		{nil, func(c config) bool {
-			return c.port == 8000 && c.bind == "" && c.directory == "." && c.Protocol == "HTTP/1.1" && !c.CGI && !c.Quiet &&
+			return c.port == 8000 && c.bind == "" && c.directory == "." && c.Protocol == "HTTP/1.1" && !c.CGI && !c.Quiet && !c.Compress &&
 				c.IdleTimeout == 30*time.Second // Python has none; nginx 75 s with a connection cap, Apache 5 s
 		}},
 		{[]string{"8080"}, func(c config) bool { return c.port == 8080 }},
@@ -49,6 +49,7 @@ func TestParseArgs(t *testing.T) {
 			return c.CGI && len(c.CGIDirs) == 1 && c.CGIDirs[0] == "/scripts" && c.CGIEnv[0] == "TZ" && c.CGITimeout == 5*time.Second && c.CGIMaxBody == 1024
 		}},
 		{[]string{"--listing", "python", "--dirs-first"}, func(c config) bool { return c.Listing == listing.Python && c.DirsFirst }},
+		{[]string{"--compress"}, func(c config) bool { return c.Compress }},
 		{[]string{"--read-header-timeout", "2s", "--idle-timeout", "1m", "--max-header-bytes", "8192"}, func(c config) bool {
 			return c.ReadHeaderTimeout == 2*time.Second && c.IdleTimeout == time.Minute && c.MaxHeaderBytes == 8192
 		}},
