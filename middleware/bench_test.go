@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -111,11 +112,91 @@ func BenchmarkAllowedHosts(b *testing.B) {
 		b.Run(host, func(b *testing.B) {
 			r := benchRequest()
 			r.Host = host
-			w := nopWriter{h: http.Header{}}
+			w := &statusWriter{h: http.Header{}}
 			b.ReportAllocs()
 			for b.Loop() {
+				w.code = 0
 				h.ServeHTTP(w, r)
 			}
+			if want := map[bool]int{true: 403, false: 200}[strings.HasPrefix(host, "evil")]; w.code != want {
+				b.Fatalf("Host %s: status %d; want %d", host, w.code, want)
+			}
 		})
+	}
+}
+
+// statusWriter is a ResponseWriter that costs little, like nopWriter, and
+// records the status and the body's size, so that a benchmark can check
+// it measured the answer it meant to.
+type statusWriter struct {
+	h     http.Header
+	code  int
+	bytes int
+}
+
+func (w *statusWriter) Header() http.Header { return w.h }
+func (w *statusWriter) WriteHeader(code int) {
+	if w.code == 0 {
+		w.code = code
+	}
+}
+func (w *statusWriter) Write(p []byte) (int, error) {
+	if w.code == 0 {
+		w.code = http.StatusOK
+	}
+	w.bytes += len(p)
+	return len(p), nil
+}
+
+// ReadFrom stands for net/http's sendfile path.
+func (w *statusWriter) ReadFrom(src io.Reader) (int64, error) {
+	if w.code == 0 {
+		w.code = http.StatusOK
+	}
+	n, err := io.Copy(io.Discard, src)
+	w.bytes += int(n)
+	return n, err
+}
+
+// BenchmarkCompress is one response through Compress: a 20 KiB text file
+// (served as fileserver serves one) in each coding and as it is, a small
+// one (left as it is), and an image (not compressed, so a ReadFrom).
+func BenchmarkCompress(b *testing.B) {
+	c := NewCompress(CompressOptions{})
+	for _, tt := range []struct {
+		name, ae, coding string
+		h                http.Handler
+	}{
+		{"text/identity", "", "", serveContent("text/javascript", bigText)},
+		{"text/br", "gzip, deflate, br, zstd", "br", serveContent("text/javascript", bigText)},
+		{"text/zstd", "zstd, gzip", "zstd", serveContent("text/javascript", bigText)},
+		{"text/gzip", "gzip", "gzip", serveContent("text/javascript", bigText)},
+		{"small/br", "gzip, deflate, br, zstd", "", serveContent("text/javascript", smallText)},
+		{"image/br", "gzip, deflate, br, zstd", "", serveContent("image/png", bigImage)},
+	} {
+		for _, wrapped := range []bool{false, true} {
+			name := tt.name + "/bare"
+			h := tt.h
+			if wrapped {
+				name = tt.name + "/compress"
+				h = c.Handler(h)
+			}
+			b.Run(name, func(b *testing.B) {
+				r := httptest.NewRequest("GET", "/app.js", nil)
+				if tt.ae != "" {
+					r.Header.Set("Accept-Encoding", tt.ae)
+				}
+				b.ReportAllocs()
+				var w *statusWriter
+				for b.Loop() {
+					w = &statusWriter{h: make(http.Header, 8)}
+					h.ServeHTTP(w, r)
+				}
+				if w.code != http.StatusOK || w.h.Get("Content-Encoding") != tt.coding && wrapped {
+					b.Fatalf("status %d, Content-Encoding %q; want 200, %q", w.code, w.h.Get("Content-Encoding"), tt.coding)
+				}
+				b.ReportMetric(float64(w.bytes), "B/resp")
+			})
+		}
 	}
 }

@@ -291,3 +291,45 @@ func ExampleAllowedHosts() {
 	// evil.example:8000 403
 	// localhost.evil.example 403
 }
+
+// Compress picks a coding per request from Accept-Encoding, gives the
+// compressed body its own ETag, and still matches a conditional request
+// that sends that ETag back.
+func ExampleNewCompress() {
+	page := strings.Repeat("<li>a line of a page that compresses well</li>\n", 100)
+	files := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("ETag", `"v1"`)
+		http.ServeContent(w, r, "page.html", time.Time{}, strings.NewReader(page))
+	})
+	h := middleware.NewCompress(middleware.CompressOptions{}).Handler(files)
+
+	for _, req := range []struct{ acceptEncoding, ifNoneMatch string }{
+		{"", ""},
+		{"gzip, deflate, br, zstd", ""},
+		{"gzip", ""},
+		{"gzip", `"v1-gzip"`},
+		{"gzip", `"v1"`},
+	} {
+		r := httptest.NewRequest("GET", "/page.html", nil)
+		r.Header.Set("Accept-Encoding", req.acceptEncoding)
+		r.Header.Set("If-None-Match", req.ifNoneMatch)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		sent := "all of it"
+		switch {
+		case w.Body.Len() == 0:
+			sent = "nothing"
+		case w.Body.Len() < len(page)/10:
+			sent = "under a tenth"
+		}
+		fmt.Printf("%q %s: %d %q, ETag %s, Vary %s, body %s\n", req.acceptEncoding, req.ifNoneMatch,
+			w.Code, w.Header().Get("Content-Encoding"), w.Header().Get("ETag"), w.Header().Get("Vary"), sent)
+	}
+	// Output:
+	// "" : 200 "", ETag "v1", Vary Accept-Encoding, body all of it
+	// "gzip, deflate, br, zstd" : 200 "br", ETag "v1-br", Vary Accept-Encoding, body under a tenth
+	// "gzip" : 200 "gzip", ETag "v1-gzip", Vary Accept-Encoding, body under a tenth
+	// "gzip" "v1-gzip": 304 "", ETag "v1-gzip", Vary Accept-Encoding, body nothing
+	// "gzip" "v1": 304 "", ETag "v1", Vary Accept-Encoding, body nothing
+}

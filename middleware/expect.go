@@ -2,7 +2,6 @@ package middleware
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/pyhttp/httpserver/internal/errorpage"
 )
@@ -48,12 +47,5 @@ func Expect100(policy func(r *http.Request) (status int, ok bool)) func(http.Han
 // expectsContinue reports whether h asks for 100-continue, matching the
 // token case-insensitively as net/http does (RFC 9110 §10.1.1).
 func expectsContinue(h http.Header) bool {
-	for _, v := range h.Values("Expect") {
-		for _, t := range strings.Split(v, ",") {
-			if strings.EqualFold(strings.TrimSpace(t), "100-continue") {
-				return true
-			}
-		}
-	}
-	return false
+	return hasToken(h.Values("Expect"), "100-continue")
 }

@@ -27,7 +27,7 @@ func TestParseArgs(t *testing.T) {
 		check func(config) bool
 	}{
 		{nil, func(c config) bool {
-			return c.port == 8000 && c.bind == "" && c.directory == "." && c.Protocol == "HTTP/1.1" && !c.CGI && !c.Quiet &&
+			return c.port == 8000 && c.bind == "" && c.directory == "." && c.Protocol == "HTTP/1.1" && !c.CGI && !c.Quiet && !c.Compress &&
 				c.IdleTimeout == 30*time.Second // Python has none; nginx 75 s with a connection cap, Apache 5 s
 		}},
 		{[]string{"8080"}, func(c config) bool { return c.port == 8080 }},
@@ -58,6 +58,7 @@ func TestParseArgs(t *testing.T) {
 		{[]string{"--allowed-host", "myapp.test", "--allowed-host=.corp.test", "--allowed-host", "*", "--allowed-host", "::1"}, func(c config) bool {
 			return slices.Equal(c.AllowedHosts, []string{"myapp.test", ".corp.test", "*", "::1"}) && !c.GuardHosts // decided once listening
 		}},
+		{[]string{"--compress"}, func(c config) bool { return c.Compress }},
 		{[]string{"--read-header-timeout", "2s", "--idle-timeout", "1m", "--max-header-bytes", "8192"}, func(c config) bool {
 			return c.ReadHeaderTimeout == 2*time.Second && c.IdleTimeout == time.Minute && c.MaxHeaderBytes == 8192
 		}},

@@ -45,6 +45,7 @@ type Config struct {
 	CGIMaxBody int64
 
 	// Every response.
+	Compress       bool        // --compress: compress responses on the fly
 	Headers        http.Header // --header, added to every response
 	CORSOrigins    []string    // --cors: origins allowed to read responses ("*": any); none: no CORS
 	ServerSoftware string      // the Server header and SERVER_SOFTWARE
@@ -129,6 +130,14 @@ func Handler(cfg Config, root *os.Root, errLog *slog.Logger, accessLog io.Writer
 	}
 	if len(cfg.CORSOrigins) > 0 {
 		r.Use(corsHandler(cfg.CORSOrigins))
+	}
+	if cfg.Compress {
+		// Inside the access log, which then counts the bytes sent, and
+		// Recover, which also guards the encoders; after Limits and the
+		// smuggling guard, so that a refused request costs no
+		// negotiation, and after --header, whose fields (a Cache-Control:
+		// no-transform, say) it then sees.
+		r.Use(middleware.NewCompress(middleware.CompressOptions{}).Handler)
 	}
 	r.Method(http.MethodGet, "/*", serve)
 	r.Method(http.MethodHead, "/*", serve)
