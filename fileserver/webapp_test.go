@@ -20,8 +20,7 @@ import (
 // assets, a 404 page, and pages for clean URLs, some of them shadowed by a
 // file or a directory of the same name.
 func appFS() fstest.MapFS {
-	file := func(s string) *fstest.MapFile { return &fstest.MapFile{Data: []byte(s), ModTime: modtime, Mode: 0o644} }
-	dir := &fstest.MapFile{Mode: fs.ModeDir | 0o755, ModTime: modtime}
+	file, dir := mapFile, mapDir()
 	return fstest.MapFS{
 		"index.html":                file("<!doctype html><title>app</title>APP SHELL"),
 		"404.html":                  file("<!doctype html><h1>CUSTOM 404</h1>"),
