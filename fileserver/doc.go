@@ -40,6 +40,28 @@
 // .git/ and .env are served and listed, as Python does, unless
 // [Options].HideDotfiles is set.
 //
+// # Serving a web app
+//
+// Four options serve a built single-page app or static site the way its
+// users expect (see [Options] for each): SPAFallback answers a
+// client-side route (/settings/profile, reloaded) with the app's
+// index.html; NotFoundPage replaces Python's 404 page with the site's
+// own, still with status 404; CleanURLs serves about.html at /about; and
+// Immutable, from [Globs] patterns such as "assets/*", lets browsers
+// cache fingerprinted assets for a year. Like Caddy's try_files, the
+// fallback and clean URLs are internal rewrites: the file that answers
+// goes through the same path as any other, with its own ETag,
+// conditional and range requests, and through whatever middleware wraps
+// the handler, compression included. A missing asset (anything whose
+// last segment has an extension) stays 404, so it is never cached as
+// the app's HTML. The fallback and the 404 page are found through the FS
+// on every request, so they are confined as any file is (under [RootFS],
+// a symlink out of the root is refused) and never stale. The
+// Cache-Control these options set (no-cache for the fallback and the 404
+// page) replaces one set before the handler runs, such as
+// middleware.Headers'. Requests that none of them concerns take the
+// same path as without them.
+//
 // # Names that are not UTF-8
 //
 // A file name is served byte for byte, whatever it holds. A name with

@@ -55,6 +55,51 @@ type Options struct {
 	// more gets the whole file. Default (0): 32.
 	MaxRanges int
 
+	// SPAFallback names a file of the FS ("index.html") that answers,
+	// with status 200 and Cache-Control: no-cache, a GET or HEAD that
+	// matched nothing, whose last path segment has no extension and whose
+	// Accept header names text/html: a client-side route of a
+	// single-page app, such as a reloaded /settings/profile. A missing
+	// asset (app.js, logo.png, anything with an extension) and a request
+	// that does not ask for HTML (fetch's "*/*") still get 404. The file
+	// is found through the FS on every request, so it is confined as any
+	// request is and never stale, and is served as any file is: its own
+	// ETag, conditional and range requests, HEAD. Where it is mounted
+	// does not matter: the name is the FS's. If it is missing or not a
+	// regular file, the request gets 404 and ErrorLog says why. Default
+	// (""): no fallback.
+	SPAFallback string
+
+	// NotFoundPage names a file of the FS ("404.html") whose content
+	// answers what is not there, instead of Python's page: status 404
+	// (never 200), Content-Type from its name, Cache-Control: no-cache,
+	// and no validators, whatever the request's conditional or Range
+	// headers, so a 404 never turns into a 304 or 206. With SPAFallback,
+	// it answers what the fallback does not take. If it is missing or not
+	// a regular file, Python's page is sent and ErrorLog says why.
+	// Default (""): Python's page.
+	NotFoundPage string
+
+	// CleanURLs serves about.html for /about when there is no file or
+	// directory "about" (or "about" is a directory without an index
+	// file), and redirects /about.html to "about" and /blog/index.html to
+	// "./" (301, relative, query kept) so that each page has one URL.
+	// /blog/ still serves blog/index.html. Default: false.
+	CleanURLs bool
+
+	// Immutable reports whether the file name (an FS name such as
+	// "assets/app-1a2b3c.js") is fingerprinted: its content never
+	// changes under that name. Such a file, asked for by its own name,
+	// is sent with Cache-Control: public, max-age=31536000, immutable,
+	// so browsers stop revalidating it. Index files, clean-URL pages,
+	// the fallback and the 404 page are never immutable, nor is anything
+	// missing. [Globs] builds one from patterns like "assets/*". Default
+	// (nil): no Cache-Control is set.
+	//
+	// The Cache-Control that these options set replaces one set before
+	// the handler runs, such as middleware.Headers'.
+	Immutable func(name string) bool
+
 	// ErrorLog receives the causes of errors that the client is only
 	// shown a status for, such as a failed read. Default: slog.Default().
 	// Error pages are Python's; wrap the Handler in
@@ -82,6 +127,7 @@ type Handler struct {
 	cache     *fileCache
 	maxRanges int
 	log       *slog.Logger
+	web       *webApp // nil unless a web-app option is set (webapp.go)
 }
 
 // New returns a Handler serving fsys. To serve a directory of the local
@@ -98,6 +144,7 @@ func New(fsys fs.FS, opts Options) *Handler {
 		log:       opts.ErrorLog,
 		hashETags: opts.ContentHashETags,
 		cache:     newFileCache(),
+		web:       newWebApp(opts),
 	}
 	if h.index == nil {
 		h.index = []string{"index.html", "index.htm"}
@@ -124,6 +171,9 @@ var errNotFound = errorpage.Errorf(http.StatusNotFound, "File not found", nil)
 // ServeHTTP serves the file or directory named by the request path.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := h.serve(w, r); err != nil {
+		if h.web != nil && h.serveMissing(w, r, err) {
+			return
+		}
 		errorpage.Fail(w, r, h.log, err)
 	}
 }
@@ -139,6 +189,11 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound
 	}
 	info, err := fs.Stat(h.fsys, name)
+	if h.web != nil {
+		if done, err := h.route(w, r, name, wantDir, info, err); done {
+			return err
+		}
+	}
 	if err != nil {
 		return openError(err)
 	}

@@ -17,8 +17,7 @@ import (
 var modtime = time.Date(2026, 11, 23, 18, 53, 0, 0, time.UTC)
 
 func testFS() fstest.MapFS {
-	file := func(s string) *fstest.MapFile { return &fstest.MapFile{Data: []byte(s), ModTime: modtime, Mode: 0o644} }
-	dir := &fstest.MapFile{Mode: fs.ModeDir | 0o755, ModTime: modtime}
+	file, dir := mapFile, mapDir()
 	return fstest.MapFS{
 		"hello.txt":              file("Hello, world!\n"),
 		"page.html":              file("<h1>hi</h1>"),

@@ -7,13 +7,16 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 
+	"github.com/pyhttp/httpserver/fileserver"
 	"github.com/pyhttp/httpserver/internal/app"
+	"github.com/pyhttp/httpserver/internal/safepath"
 	"github.com/pyhttp/httpserver/listing"
 	"github.com/pyhttp/httpserver/livereload"
 )
@@ -65,6 +68,7 @@ const usageLine = "usage: httpserver [-h] [--cgi] [-b ADDRESS] [-d DIRECTORY] [-
 // parsing, and help and version.
 type flagValues struct {
 	headers                        []string
+	immutable                      []string // --immutable globs
 	logFormat, etag, listingFormat string
 	port                           int // --port, which npm's serve and http-server users type
 	help, version                  bool
@@ -102,6 +106,11 @@ func newFlagSet(cfg *config, v *flagValues) *pflag.FlagSet {
 	fl.BoolVar(&cfg.DirsFirst, "dirs-first", false, "list directories before files")
 	fl.BoolVar(&cfg.HideDotfiles, "hide-dotfiles", false, "answer 404 for paths with a dot-element (.git, .env) and leave them out of listings")
 	fl.BoolVar(&cfg.liveReload, "live-reload", false, "reload the pages a browser has open when files under the directory change (dot-paths aside); pages get a small script, served under /.httpserver/")
+	fl.StringVar(&cfg.SPAFallback, "spa", "", "serve a single-page app: a GET asking for HTML whose path matches nothing and has no extension gets FILE (default: index.html) with 200; missing assets stay 404")
+	fl.Lookup("spa").NoOptDefVal = "index.html"
+	fl.StringVar(&cfg.NotFoundPage, "404", "", "answer what is missing with this file of the served directory, status 404, instead of Python's page")
+	fl.BoolVar(&cfg.CleanURLs, "clean-urls", false, "serve about.html at /about, and redirect /about.html to /about")
+	fl.StringArrayVar(&v.immutable, "immutable", nil, "files matching this glob ('assets/*'; '**' for any depth) are fingerprinted: Cache-Control: public, max-age=31536000, immutable, over --header's (repeatable)")
 	fl.StringVar(&v.etag, "etag", "mtime", "ETags from the file's modification time and size (mtime), or from a hash of its content (content), which replicas serving the same bytes agree on")
 	fl.DurationVar(&cfg.ReadHeaderTimeout, "read-header-timeout", d.ReadHeaderTimeout, "close connections that take longer to send request headers (slowloris)")
 	fl.DurationVar(&cfg.IdleTimeout, "idle-timeout", d.IdleTimeout, "close keep-alive connections idle for longer")
@@ -120,7 +129,7 @@ func parseArgs(args []string, stdout io.Writer) (config, error) {
 	cfg.ServerSoftware = serverSoftware
 	var v flagValues
 	fl := newFlagSet(&cfg, &v)
-	if err := fl.Parse(joinCORS(args)); err != nil {
+	if err := fl.Parse(joinOptional(args)); err != nil {
 		return cfg, usagef("%v", err)
 	}
 	if v.help {
@@ -147,17 +156,26 @@ func parseArgs(args []string, stdout io.Writer) (config, error) {
 	return cfg, cfg.check(fl)
 }
 
-// joinCORS joins "--cors ORIGIN" into "--cors=ORIGIN": --cors takes an
-// optional value, which pflag otherwise reads only in the joined form, and
-// the port that may follow a bare --cors is never an origin.
-func joinCORS(args []string) []string {
+// optionalValues are the options whose value may be left out, each with
+// a test of whether the argument after it is its value: for a bare
+// --cors or --spa, the port may come next, and a port is never an origin
+// nor a file with an extension.
+var optionalValues = map[string]func(next string) bool{
+	"--cors": func(s string) bool { return s == "*" || strings.Contains(s, "://") },
+	"--spa":  func(s string) bool { return !strings.HasPrefix(s, "-") && path.Ext(s) != "" },
+}
+
+// joinOptional joins "--cors ORIGIN" into "--cors=ORIGIN", and "--spa
+// FILE" likewise: pflag reads an optional value only in the joined form.
+// ("--spa FILE" for a FILE without an extension must be joined by hand.)
+func joinOptional(args []string) []string {
 	out := make([]string, 0, len(args))
 	for i := 0; i < len(args); i++ {
 		if args[i] == "--" {
 			return append(out, args[i:]...)
 		}
-		if args[i] == "--cors" && i+1 < len(args) && (args[i+1] == "*" || strings.Contains(args[i+1], "://")) {
-			out = append(out, "--cors="+args[i+1])
+		if isValue := optionalValues[args[i]]; isValue != nil && i+1 < len(args) && isValue(args[i+1]) {
+			out = append(out, args[i]+"="+args[i+1])
 			i++
 			continue
 		}
@@ -218,6 +236,11 @@ func (cfg *config) convert(v flagValues) error {
 		}
 		cfg.Headers.Add(name, value)
 	}
+	immutable, err := fileserver.Globs(v.immutable...)
+	if err != nil {
+		return usagef("argument --immutable: %v", err)
+	}
+	cfg.Immutable = immutable
 	return nil
 }
 
@@ -254,6 +277,11 @@ func (cfg *config) check(fl *pflag.FlagSet) error {
 			return usagef("argument --allowed-host: %q is not * or a host name like example.test or .example.test", h)
 		}
 	}
+	for _, f := range [...]struct{ flag, name string }{{"spa", cfg.SPAFallback}, {"404", cfg.NotFoundPage}} {
+		if fl.Changed(f.flag) && !validRootName(f.name) {
+			return usagef("argument --%s: %q is not a file name inside the served directory, like index.html", f.flag, f.name)
+		}
+	}
 	for _, d := range cfg.CGIDirs {
 		if !strings.HasPrefix(d, "/") || d == "/" {
 			return usagef("argument --cgi-dir: %q is not a URL path below /, like /cgi-bin", d)
@@ -272,6 +300,7 @@ var metavars = map[string]string{
 	"header": "'NAME: VALUE'", "log-format": "FORMAT", "etag": "mtime|content", "listing": "modern|python",
 	"read-header-timeout": "DURATION", "idle-timeout": "DURATION", "shutdown-grace": "DURATION",
 	"max-header-bytes": "N", "port": "PORT", "allowed-host": "NAME", "cors": "[ORIGIN]", "cgi-dir": "PATH", "cgi-env": "NAME", "cgi-timeout": "DURATION", "cgi-max-body": "BYTES",
+	"spa": "[FILE]", "404": "FILE", "immutable": "GLOB",
 }
 
 // writeHelp prints help shaped like argparse's: each option, its
@@ -329,6 +358,13 @@ func validHeaderValue(s string) bool {
 // parses what it is given; a name it cannot read matches nothing.
 func plausibleHost(s string) bool {
 	return s != "" && s != "." && !strings.ContainsAny(s, "/\\@%?#*, \t")
+}
+
+// validRootName reports whether name, with one leading slash dropped,
+// names a file inside the served directory: no "..", no empty element.
+func validRootName(name string) bool {
+	name = strings.TrimPrefix(name, "/")
+	return name != "." && safepath.ValidName(name)
 }
 
 // validOrigin reports whether s is a serialized origin, scheme://host[:port]

@@ -50,7 +50,15 @@ func start(t *testing.T, args ...string) *started {
 
 func get(t *testing.T, url string, header ...string) (*http.Response, string) {
 	t.Helper()
-	req, err := http.NewRequest("GET", url, nil)
+	return send(t, "GET", url, header...)
+}
+
+// send sends a request with no body, and the header fields given as
+// name, value pairs, and returns the response and its body; it never
+// follows a redirect.
+func send(t *testing.T, method, url string, header ...string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,6 +37,12 @@ type Config struct {
 	Listing      listing.Format // --listing
 	DirsFirst    bool
 
+	// A built web app (fileserver.Options' fields of the same names).
+	SPAFallback  string                 // --spa: FS name of the file for client-side routes
+	NotFoundPage string                 // --404: FS name of the page for what is missing
+	CleanURLs    bool                   // --clean-urls
+	Immutable    func(name string) bool // --immutable, from fileserver.Globs
+
 	// CGI, off unless CGI is set.
 	CGI        bool
 	CGIDirs    []string
@@ -100,6 +106,10 @@ func Handler(cfg Config, root *os.Root, errLog *slog.Logger, accessLog io.Writer
 		HideDotfiles:     cfg.HideDotfiles,
 		ContentHashETags: cfg.ContentETags,
 		Listing:          listing.Options{Format: cfg.Listing, DirsFirst: cfg.DirsFirst},
+		SPAFallback:      cfg.SPAFallback,
+		NotFoundPage:     cfg.NotFoundPage,
+		CleanURLs:        cfg.CleanURLs,
+		Immutable:        cfg.Immutable,
 		ErrorLog:         errLog,
 	})
 	var pages http.Handler = files

@@ -52,12 +52,21 @@ func Status(err error) (code int, message string) {
 }
 
 // Fail answers r with the status and page for err (see [Status] and
-// [Write]) and logs err's cause to log, once: at level Error for a 5xx
+// [Write]), once [Report] has logged err's cause.
+func Fail(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	code, message := Report(r, log, err)
+	Write(w, r, code, message)
+}
+
+// Report is the first half of [Fail], for a handler that answers err with
+// a body of its own (fileserver's custom 404 page): it returns the status
+// and message for err ([Status]), records them in r's [Note] as [Write]
+// does, and logs err's cause to log, once: at level Error for a 5xx
 // status, Warn otherwise, with the keys method, path, status and error. A
 // cause that is only fs.ErrNotExist, and an [*Error] without a cause, are
 // the client's business and are not logged. A nil log logs nothing.
-func Fail(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
-	code, message := Status(err)
+func Report(r *http.Request, log *slog.Logger, err error) (code int, message string) {
+	code, message = Status(err)
 	if log != nil && logged(err) {
 		level := slog.LevelWarn
 		if code >= 500 {
@@ -69,7 +78,12 @@ func Fail(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 			slog.Int("status", code),
 			slog.Any("error", err))
 	}
-	Write(w, r, code, message)
+	noted := message
+	if noted == "" {
+		noted, _ = Text(code)
+	}
+	note(r, code, noted)
+	return code, message
 }
 
 // logged reports whether err carries a cause worth the error log.

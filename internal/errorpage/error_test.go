@@ -116,3 +116,31 @@ func TestWriter(t *testing.T) {
 		t.Error("Flush did not reach the recorder through Unwrap")
 	}
 }
+
+// TestReport checks the first half of Fail on its own: status, message,
+// the Note for the access log, and one log line for a cause worth it.
+func TestReport(t *testing.T) {
+	for _, tt := range []struct {
+		err           error
+		code          int
+		message, note string
+		logged        bool
+	}{
+		{Errorf(404, "File not found", fs.ErrNotExist), 404, "File not found", "File not found", false},
+		{Errorf(404, "File not found", syscall.ELOOP), 404, "File not found", "File not found", true},
+		{Errorf(403, "", nil), 403, "", "Forbidden", false},
+		{errors.New("disk on fire"), 500, "", "Internal Server Error", true},
+	} {
+		var log bytes.Buffer
+		var n Note
+		r := httptest.NewRequest("GET", "/a", nil)
+		r = r.WithContext(WithNote(r.Context(), &n))
+		code, message := Report(r, slog.New(slog.NewTextHandler(&log, nil)), tt.err)
+		if code != tt.code || message != tt.message || n.Code != tt.code || n.Message != tt.note {
+			t.Errorf("Report(%v) = %d %q, note %+v; want %d %q, note %q", tt.err, code, message, n, tt.code, tt.message, tt.note)
+		}
+		if got := strings.Count(log.String(), "\n"); got != map[bool]int{false: 0, true: 1}[tt.logged] {
+			t.Errorf("Report(%v) logged %q", tt.err, log.String())
+		}
+	}
+}

@@ -41,8 +41,22 @@ func RedirectToDir(w http.ResponseWriter, r *http.Request) {
 	if base == "/" {
 		base = "."
 	}
-	target := (&url.URL{Path: base + "/"}).EscapedPath()
-	if strings.HasPrefix(target, "/") || strings.Contains(base, ":") {
+	redirect(w, r, base+"/")
+}
+
+// RedirectToSibling answers r with 301 to name, a file in the directory
+// r's URL path ends in, query kept: "about" for /site/about.html, or "./",
+// the directory itself, for an empty name. name is one path segment. The
+// Location is relative and as safe as [RedirectToDir]'s.
+func RedirectToSibling(w http.ResponseWriter, r *http.Request, name string) {
+	redirect(w, r, name)
+}
+
+// redirect answers r with 301 to ref, one path segment with or without a
+// trailing slash, relative to r's URL, query kept.
+func redirect(w http.ResponseWriter, r *http.Request, ref string) {
+	target := (&url.URL{Path: ref}).EscapedPath()
+	if target == "" || strings.HasPrefix(target, "/") || strings.Contains(ref, ":") {
 		target = "./" + target
 	}
 	if r.URL.RawQuery != "" {
