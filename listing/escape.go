@@ -51,7 +51,7 @@ func hrefLen(name string) int {
 }
 
 // escapedLen is the length of s after appendHTMLEscaped (quotes true) or
-// appendPyEscaped (quotes false).
+// htmlesc.Append (quotes false).
 func escapedLen(s string, quotes bool) int {
 	n := len(s)
 	for i := 0; i < len(s); i++ {
@@ -74,31 +74,22 @@ func escapedLen(s string, quotes bool) int {
 // appendHTMLEscaped appends s escaped as html/template's
 // [template.HTMLEscapeString] escapes it, which makes it safe both as
 // element text and inside a double-quoted attribute.
-func appendHTMLEscaped(b []byte, s string) []byte { return appendEscaped(b, s, true) }
-
-// appendPyEscaped appends s escaped as Python's html.escape(s,
-// quote=False) escapes it: only &, < and >.
-func appendPyEscaped(b []byte, s string) []byte { return appendEscaped(b, s, false) }
-
-// appendEscaped escapes &, < and >, and with all also quotes and NUL.
-func appendEscaped(b []byte, s string, all bool) []byte {
+func appendHTMLEscaped(b []byte, s string) []byte {
 	last := 0
 	for i := 0; i < len(s); i++ {
 		var esc string
-		switch c := s[i]; {
-		case c == '&':
+		switch s[i] {
+		case '&':
 			esc = "&amp;"
-		case c == '<':
+		case '<':
 			esc = "&lt;"
-		case c == '>':
+		case '>':
 			esc = "&gt;"
-		case !all:
-			continue
-		case c == '"':
+		case '"':
 			esc = "&#34;"
-		case c == '\'':
+		case '\'':
 			esc = "&#39;"
-		case c == 0:
+		case 0:
 			esc = "\uFFFD"
 		default:
 			continue

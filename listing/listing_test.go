@@ -18,6 +18,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/pyhttp/httpserver/internal/htmlesc"
 )
 
 var (
@@ -684,7 +686,7 @@ func TestEscapedLengths(t *testing.T) {
 		if got, want := escapedLen(name, true), len(appendHTMLEscaped(nil, name)); got != want {
 			t.Errorf("escapedLen(%q, true) = %d; want %d", name, got, want)
 		}
-		if got, want := escapedLen(name, false), len(appendPyEscaped(nil, name)); got != want {
+		if got, want := escapedLen(name, false), len(htmlesc.Append(nil, name)); got != want {
 			t.Errorf("escapedLen(%q, false) = %d; want %d", name, got, want)
 		}
 		es := []Entry{{Name: name, Size: 1 << 62, ModTime: time.Date(9999, 12, 31, 23, 59, 59, 999, time.UTC)}}

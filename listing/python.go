@@ -3,6 +3,8 @@ package listing
 import (
 	"bytes"
 	"unicode/utf8"
+
+	"github.com/pyhttp/httpserver/internal/htmlesc"
 )
 
 // renderPython writes the page CPython 3.14's
@@ -22,7 +24,7 @@ import (
 // makes the page invalid under its own charset=utf-8. Its link still
 // carries the byte itself, percent-encoded.
 func renderPython(b *bytes.Buffer, l *Listing) {
-	title := "Directory listing for " + string(appendPyEscaped(nil, pyDecoded(l.Path)))
+	title := "Directory listing for " + string(htmlesc.Append(nil, pyDecoded(l.Path)))
 	size := 400 + 2*len(title)
 	for i := range l.Entries {
 		e := &l.Entries[i]
@@ -47,7 +49,7 @@ func renderPython(b *bytes.Buffer, l *Listing) {
 		row = append(row, "<li><a href=\""...)
 		row = appendHref(row, e.Name, e.IsDir)
 		row = append(row, "\">"...)
-		row = appendPyEscaped(row, pyDecoded(e.Name))
+		row = htmlesc.Append(row, pyDecoded(e.Name))
 		switch {
 		case e.IsSymlink:
 			// A link to a directory displays "name@" but links "name/".

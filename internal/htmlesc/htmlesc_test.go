@@ -1,0 +1,44 @@
+package htmlesc
+
+import (
+	"strings"
+	"testing"
+)
+
+// python is html.escape(s, quote=False), as CPython writes it.
+var python = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+var seeds = []string{
+	"", "plain", "a&b", "<script>alert(1)</script>", `quote"and'apos`, "&amp;", "<<>>&&",
+	"naïve 日本", "bad\xff\xfe", "nul\x00", "trailing&", "&leading",
+}
+
+func TestAppend(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"", ""},
+		{"plain.txt", "plain.txt"},
+		{`<a href="x">&'</a>`, `&lt;a href="x"&gt;&amp;'&lt;/a&gt;`},
+		{"&amp;", "&amp;amp;"},
+		{"bad\xff<", "bad\xff&lt;"},
+	} {
+		if got := string(Append(nil, tc.in)); got != tc.want {
+			t.Errorf("Append(nil, %q) = %q; want %q", tc.in, got, tc.want)
+		}
+	}
+	if got := string(Append([]byte("keep:"), "<")); got != "keep:&lt;" {
+		t.Errorf("Append(keep:, <) = %q; want the prefix kept", got)
+	}
+}
+
+// FuzzAppend checks Append against Python's definition, three
+// replacements and nothing else.
+func FuzzAppend(f *testing.F) {
+	for _, s := range seeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := string(Append(nil, s)), python.Replace(s); got != want {
+			t.Errorf("Append(nil, %q) = %q; want %q", s, got, want)
+		}
+	})
+}
