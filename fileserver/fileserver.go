@@ -76,7 +76,7 @@ type Handler struct {
 	index     []string
 	noListing bool
 	hideDots  bool
-	listing   *listing.Handler
+	listing   *listing.Renderer
 	types     *mime.Types
 	hashETags bool // ETags from content for every file, not only undated ones
 	cache     *fileCache

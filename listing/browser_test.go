@@ -25,7 +25,7 @@ import (
 // browserHandler is the smallest file server around ServeDir: a listing
 // for a directory, the file otherwise. It is mounted under /files/ with
 // StripPrefix, so the page must work below a prefix.
-func browserHandler(fsys fs.FS, lh *Handler) http.Handler {
+func browserHandler(fsys fs.FS, lh *Renderer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name, _, ok := safepath.Resolve(r.URL.Path)
 		if !ok {

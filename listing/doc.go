@@ -1,7 +1,7 @@
 // Package listing reads a directory of an [io/fs.FS] into a [Listing] and
 // renders it as a web page or as JSON. It does no routing: package
 // fileserver decides when a directory is listed and calls
-// [Handler.ServeDir].
+// [Renderer.ServeDir].
 //
 //	root, err := os.OpenRoot("/srv/share")
 //	if err != nil {
@@ -72,7 +72,7 @@
 // a strong ETag over the entries and the rendering choice, and answers
 // If-None-Match and If-Modified-Since with 304.
 //
-// On Linux, a [Handler] keeps the names of the large directories it lists
+// On Linux, a [Renderer] keeps the names of the large directories it lists
 // (1,024 entries or more), sorted, so that listing one again costs no
 // getdents and no sort. They are used only while the directory's device,
 // inode, link count and modification and change times are what they

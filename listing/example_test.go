@@ -21,7 +21,7 @@ var exampleFS = fstest.MapFS{
 }
 
 // The Python page, as python -m http.server writes it.
-func ExampleHandler_ServeDir() {
+func ExampleRenderer_ServeDir() {
 	h := listing.New(listing.Options{Format: listing.Python, HideDotfiles: true})
 	w := httptest.NewRecorder()
 	r := httptest.NewRequest(http.MethodGet, "/shared/", nil)
@@ -48,7 +48,7 @@ func ExampleHandler_ServeDir() {
 }
 
 // A client that prefers JSON gets the listing as data, sorted as asked.
-func ExampleHandler_ServeDir_json() {
+func ExampleRenderer_ServeDir_json() {
 	h := listing.New(listing.Options{})
 	w := httptest.NewRecorder()
 	r := httptest.NewRequest(http.MethodGet, "/Photos/?sort=size&order=desc", nil)

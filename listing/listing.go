@@ -34,7 +34,7 @@ type Entry struct {
 // (and custom templates) work from.
 type Listing struct {
 	// Path is the directory's path as the client sees it, for titles:
-	// "/docs/". [Handler.ServeDir] sets it from the request.
+	// "/docs/". [Renderer.ServeDir] sets it from the request.
 	Path string
 	// Name is the io/fs name the listing was read from ("." for the root).
 	Name string

@@ -49,7 +49,7 @@ type result struct {
 	body   string
 }
 
-func serve(t *testing.T, h *Handler, fsys fs.FS, name, method, target string, hdr ...string) result {
+func serve(t *testing.T, h *Renderer, fsys fs.FS, name, method, target string, hdr ...string) result {
 	t.Helper()
 	r := httptest.NewRequest(method, target, nil)
 	for i := 0; i+1 < len(hdr); i += 2 {

@@ -27,7 +27,7 @@ const (
 	Python
 )
 
-// Options configure a [Handler]. The zero value is the modern page, in
+// Options configure a [Renderer]. The zero value is the modern page, in
 // Python's order (by name, case-insensitively), dotfiles listed.
 type Options struct {
 	// Format chooses the built-in page. Default: Modern.
@@ -48,10 +48,13 @@ type Options struct {
 	HideDotfiles bool
 }
 
-// Handler renders directory listings. Build one with [New]; it is safe
-// for concurrent use. Its options never change; it keeps the names of
-// large directories between requests (see the package doc's Caching).
-type Handler struct {
+// Renderer answers a request for a directory with its listing, as a web
+// page or as JSON. It is not an [http.Handler]: the caller decides which
+// directory to list and calls [Renderer.ServeDir]. Build one with [New];
+// it is safe for concurrent use. Its options never change; it keeps the
+// names of large directories between requests (see the package doc's
+// Caching).
+type Renderer struct {
 	opts Options
 	tmpl *template.Template // the page; for the built-in page, up to its rows
 	tail *template.Template // the built-in page after its rows; nil for a custom one
@@ -61,34 +64,34 @@ type Handler struct {
 //go:embed modern.html
 var modernHTML string
 
-// New returns a Handler with opts.
-func New(opts Options) *Handler {
-	h := &Handler{opts: opts, tmpl: opts.Template, dirs: newDirCache()}
-	if h.tmpl == nil && opts.Format == Modern {
+// New returns a Renderer with opts.
+func New(opts Options) *Renderer {
+	rd := &Renderer{opts: opts, tmpl: opts.Template, dirs: newDirCache()}
+	if rd.tmpl == nil && opts.Format == Modern {
 		// Parsing a constant template cannot fail; Must is a setup-time
 		// assertion, never reached by a request.
 		// The rows are written between the two halves, straight into
 		// the response buffer: as a template.HTML value they would be
 		// copied through fmt once more.
 		head, tail, _ := strings.Cut(modernHTML, "{{/* rows */}}")
-		h.tmpl = template.Must(template.New("modern").Parse(head))
-		h.tail = template.Must(template.New("modern-tail").Parse(tail))
+		rd.tmpl = template.Must(template.New("modern").Parse(head))
+		rd.tail = template.Must(template.New("modern-tail").Parse(tail))
 	}
-	return h
+	return rd
 }
 
 // renderPage writes the HTML page: the built-in one as its head, its rows
 // and its tail, into a buffer sized once; a custom template as it is.
-func (h *Handler) renderPage(b *bytes.Buffer, p *Page) error {
-	if h.tail == nil {
-		return h.tmpl.Execute(b, p)
+func (rd *Renderer) renderPage(b *bytes.Buffer, p *Page) error {
+	if rd.tail == nil {
+		return rd.tmpl.Execute(b, p)
 	}
 	b.Grow(4096 + rowsSize(p.Listing.Entries))
-	if err := h.tmpl.Execute(b, p); err != nil {
+	if err := rd.tmpl.Execute(b, p); err != nil {
 		return err
 	}
 	b.Write(appendRows(b.AvailableBuffer(), p.Listing.Entries))
-	return h.tail.Execute(b, p)
+	return rd.tail.Execute(b, p)
 }
 
 // query is what a request asks of a listing through its query string.
@@ -106,8 +109,8 @@ type query struct {
 // ?order=asc|desc and ?dirs=first|mixed, and the Accept header. Unknown
 // values are ignored rather than refused: a listing is a page to browse,
 // and a stale bookmark should still show it.
-func (h *Handler) parseQuery(r *http.Request) query {
-	q := query{dirsFirst: h.opts.DirsFirst, defaultDirsFirst: h.opts.DirsFirst}
+func (rd *Renderer) parseQuery(r *http.Request) query {
+	q := query{dirsFirst: rd.opts.DirsFirst, defaultDirsFirst: rd.opts.DirsFirst}
 	v := r.URL.Query()
 	switch v.Get("format") {
 	case "json":
@@ -159,20 +162,20 @@ func (h *Handler) parseQuery(r *http.Request) query {
 // If the directory cannot be read, ServeDir writes nothing and returns
 // the error, for the caller to map (Python answers 404 "No permission to
 // list directory").
-func (h *Handler) ServeDir(w http.ResponseWriter, r *http.Request, fsys fs.FS, name string) error {
-	q := h.parseQuery(r)
-	pythonPage := !q.json && h.tmpl == nil
+func (rd *Renderer) ServeDir(w http.ResponseWriter, r *http.Request, fsys fs.FS, name string) error {
+	q := rd.parseQuery(r)
+	pythonPage := !q.json && rd.tmpl == nil
 	// Python's page shows names only, so it needs no stat per entry: the
 	// directory entries say which are directories and symlinks. A 10,000
 	// entry directory is then read as Go's FileServer reads it.
-	l, err := read(fsys, name, h.opts, !pythonPage, h.dirs)
+	l, err := read(fsys, name, rd.opts, !pythonPage, rd.dirs)
 	if err != nil {
 		return err
 	}
 	l.Path = displayPath(r.RequestURI, r.URL.Path)
 	if pythonPage {
 		// The Python page ignores the query, as Python does.
-		q = query{dirsFirst: h.opts.DirsFirst, defaultDirsFirst: h.opts.DirsFirst}
+		q = query{dirsFirst: rd.opts.DirsFirst, defaultDirsFirst: rd.opts.DirsFirst}
 	}
 	if q.sorted {
 		l.Sort(q.key, q.desc, q.dirsFirst)
@@ -182,7 +185,7 @@ func (h *Handler) ServeDir(w http.ResponseWriter, r *http.Request, fsys fs.FS, n
 	if q.json {
 		ctype = "application/json"
 	}
-	tag := etag(l, q, h.opts.Format, ctype)
+	tag := etag(l, q, rd.opts.Format, ctype)
 	if notModified(r, tag) {
 		// Skip rendering what the client already has; for a large
 		// directory that is most of the work.
@@ -201,8 +204,8 @@ func (h *Handler) ServeDir(w http.ResponseWriter, r *http.Request, fsys fs.FS, n
 	switch {
 	case q.json:
 		err = writeJSON(b, l, q)
-	case h.tmpl != nil:
-		err = h.renderPage(b, newPage(l, q, name, h.tail == nil))
+	case rd.tmpl != nil:
+		err = rd.renderPage(b, newPage(l, q, name, rd.tail == nil))
 	default:
 		renderPython(b, l)
 	}
@@ -216,7 +219,7 @@ func (h *Handler) ServeDir(w http.ResponseWriter, r *http.Request, fsys fs.FS, n
 	hd.Add("Vary", "Accept")
 	hd.Set("Content-Type", ctype)
 	hd.Set("X-Content-Type-Options", "nosniff")
-	if h.opts.Template == nil && !q.json {
+	if rd.opts.Template == nil && !q.json {
 		// The built-in pages need no script, no frame and nothing from
 		// another origin: a name that slipped past escaping could do
 		// nothing.
