@@ -173,7 +173,7 @@ func readNames(fd int) ([]Entry, error) {
 		})
 	}
 	l := Listing{Entries: entries}
-	l.Sort(ByName, false, false)
+	l.Sort(Order{})
 	return entries, nil
 }
 

@@ -113,7 +113,7 @@ func ExampleRead() {
 		fmt.Println(err)
 		return
 	}
-	l.Sort(listing.ByTime, true, false) // newest first; ties by name, reversed too
+	l.Sort(listing.Order{By: listing.ByTime, Desc: true}) // newest first; ties by name, reversed too
 	for _, e := range l.Entries {
 		fmt.Printf("%-14q dir=%-5v size=%d\n", e.Name, e.IsDir, e.Size)
 	}

@@ -59,6 +59,18 @@ const (
 	ByTime
 )
 
+// Order is an order of a listing's entries. The zero Order is Python's:
+// by name, ascending, directories mixed with files.
+type Order struct {
+	// By is the sort key. Default: ByName.
+	By SortKey
+	// Desc reverses the order. Default: ascending.
+	Desc bool
+	// DirsFirst puts directories before files, whatever By and Desc.
+	// Default: mixed with files, like Python.
+	DirsFirst bool
+}
+
 // String returns the key's query-parameter spelling: "name", "size" or
 // "time".
 func (k SortKey) String() string {
@@ -127,7 +139,7 @@ func read(fsys fs.FS, name string, opts Options, withInfo bool, c *dirCache) (*L
 	l := &Listing{Name: name, ModTime: info.ModTime(), Entries: entries}
 	switch {
 	case !byName:
-		l.Sort(ByName, false, opts.DirsFirst)
+		l.Sort(Order{DirsFirst: opts.DirsFirst})
 	case opts.DirsFirst:
 		// Following a symlink may have made it a directory.
 		l.Entries = dirsFirst(entries)
@@ -137,7 +149,7 @@ func read(fsys fs.FS, name string, opts Options, withInfo bool, c *dirCache) (*L
 
 // dirsFirst returns the entries, sorted by name, with the directories
 // moved before the files and each kind left in its order: what Sort
-// makes of them with ByName and dirsFirst.
+// makes of them with Order{DirsFirst: true}.
 func dirsFirst(entries []Entry) []Entry {
 	out := make([]Entry, 0, len(entries))
 	for _, e := range entries {
@@ -185,10 +197,10 @@ func readFS(fsys fs.FS, name string, withInfo, hideDot bool) ([]Entry, error) {
 	return entries, nil
 }
 
-// Sort sorts the entries by key, in descending order if desc, with
-// directories before files if dirsFirst (whatever the order). The sort is
-// total, so the same entries always come out in the same order.
-func (l *Listing) Sort(key SortKey, desc, dirsFirst bool) {
+// Sort puts the entries in the order o. The sort is total: ties on o.By
+// are broken by name, so the same entries always come out in the same
+// order.
+func (l *Listing) Sort(o Order) {
 	// Sort small items that point at the entries, with Python's sort key,
 	// name.lower(), computed once per entry in a form that compares with
 	// a plain byte comparison; then put the entries in that order.
@@ -225,14 +237,14 @@ func (l *Listing) Sort(key SortKey, desc, dirsFirst bool) {
 	}
 	slices.SortFunc(items, func(a, b item) int {
 		ea, eb := &es[a.i], &es[b.i]
-		if dirsFirst && ea.IsDir != eb.IsDir {
+		if o.DirsFirst && ea.IsDir != eb.IsDir {
 			if ea.IsDir {
 				return -1
 			}
 			return 1
 		}
 		c := 0
-		switch key {
+		switch o.By {
 		case BySize:
 			c = cmp.Compare(ea.Size, eb.Size)
 		case ByTime:
@@ -244,7 +256,7 @@ func (l *Listing) Sort(key SortKey, desc, dirsFirst bool) {
 		if c == 0 {
 			c = strings.Compare(ea.Name, eb.Name)
 		}
-		if desc {
+		if o.Desc {
 			c = -c
 		}
 		return c

@@ -377,14 +377,14 @@ func TestSortCodePoints(t *testing.T) {
 	// Python compares name.lower() code point by code point; a byte that
 	// is not UTF-8 is a surrogate, U+DCxx, which sorts before U+E000.
 	l := &Listing{Entries: []Entry{{Name: "b\ue000"}, {Name: "b\xff"}, {Name: "B"}, {Name: "a"}, {Name: "b"}, {Name: "É"}, {Name: "e"}}}
-	l.Sort(ByName, false, false)
+	l.Sort(Order{})
 	var got []string
 	for _, e := range l.Entries {
 		got = append(got, e.Name)
 	}
 	want := []string{"a", "B", "b", "b\xff", "b\ue000", "e", "É"}
 	if !slices.Equal(got, want) {
-		t.Errorf("Sort(ByName) = %q; want %q", got, want)
+		t.Errorf("Sort(Order{}) = %q; want %q", got, want)
 	}
 }
 

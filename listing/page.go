@@ -61,9 +61,9 @@ func newPage(l *Listing, q query, name string, withRows bool) *Page {
 	p := &Page{
 		Listing:          l,
 		Title:            "Directory listing for " + visible(l.Path),
-		Sort:             q.key.String(),
-		Order:            order(q.desc),
-		DirsFirst:        q.dirsFirst,
+		Sort:             q.order.By.String(),
+		Order:            direction(q.order.Desc),
+		DirsFirst:        q.order.DirsFirst,
 		defaultDirsFirst: q.defaultDirsFirst,
 	}
 	if name != "." {

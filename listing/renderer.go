@@ -96,13 +96,17 @@ func (rd *Renderer) renderPage(b *bytes.Buffer, p *Page) error {
 
 // query is what a request asks of a listing through its query string.
 type query struct {
-	json      bool
-	key       SortKey
-	desc      bool
-	dirsFirst bool
-	sorted    bool // the request chose a sort key, order or grouping
+	json   bool
+	order  Order
+	sorted bool // the request chose a sort key, order or grouping
 
 	defaultDirsFirst bool // Options.DirsFirst
+}
+
+// defaultQuery is the query of a request that asks for nothing: HTML in
+// Options' order.
+func (rd *Renderer) defaultQuery() query {
+	return query{order: Order{DirsFirst: rd.opts.DirsFirst}, defaultDirsFirst: rd.opts.DirsFirst}
 }
 
 // parseQuery reads ?format=json|html, ?sort=name|size|time,
@@ -110,7 +114,7 @@ type query struct {
 // values are ignored rather than refused: a listing is a page to browse,
 // and a stale bookmark should still show it.
 func (rd *Renderer) parseQuery(r *http.Request) query {
-	q := query{dirsFirst: rd.opts.DirsFirst, defaultDirsFirst: rd.opts.DirsFirst}
+	q := rd.defaultQuery()
 	v := r.URL.Query()
 	switch v.Get("format") {
 	case "json":
@@ -121,23 +125,23 @@ func (rd *Renderer) parseQuery(r *http.Request) query {
 	}
 	switch v.Get("sort") {
 	case "name":
-		q.key, q.sorted = ByName, true
+		q.order.By, q.sorted = ByName, true
 	case "size":
-		q.key, q.sorted = BySize, true
+		q.order.By, q.sorted = BySize, true
 	case "time":
-		q.key, q.sorted = ByTime, true
+		q.order.By, q.sorted = ByTime, true
 	}
 	switch v.Get("order") {
 	case "desc":
-		q.desc, q.sorted = true, true
+		q.order.Desc, q.sorted = true, true
 	case "asc":
 		q.sorted = true
 	}
 	switch v.Get("dirs") {
 	case "first":
-		q.dirsFirst, q.sorted = true, true
+		q.order.DirsFirst, q.sorted = true, true
 	case "mixed":
-		q.dirsFirst, q.sorted = false, true
+		q.order.DirsFirst, q.sorted = false, true
 	}
 	return q
 }
@@ -175,10 +179,10 @@ func (rd *Renderer) ServeDir(w http.ResponseWriter, r *http.Request, fsys fs.FS,
 	l.Path = displayPath(r.RequestURI, r.URL.Path)
 	if pythonPage {
 		// The Python page ignores the query, as Python does.
-		q = query{dirsFirst: rd.opts.DirsFirst, defaultDirsFirst: rd.opts.DirsFirst}
+		q = rd.defaultQuery()
 	}
 	if q.sorted {
-		l.Sort(q.key, q.desc, q.dirsFirst)
+		l.Sort(q.order)
 	}
 
 	ctype := "text/html; charset=utf-8"
@@ -318,12 +322,12 @@ func etag(l *Listing, q query, f Format, ctype string) string {
 	str(ctype)
 	str(l.Path)
 	num(int64(f))
-	num(int64(q.key))
+	num(int64(q.order.By))
 	flags := int64(0)
-	if q.desc {
+	if q.order.Desc {
 		flags |= 1
 	}
-	if q.dirsFirst {
+	if q.order.DirsFirst {
 		flags |= 2
 	}
 	num(flags)
@@ -375,7 +379,7 @@ type JSONEntry struct {
 }
 
 func writeJSON(b *bytes.Buffer, l *Listing, q query) error {
-	out := JSONListing{Path: l.Path, Sort: q.key.String(), Order: order(q.desc), Entries: make([]JSONEntry, len(l.Entries))}
+	out := JSONListing{Path: l.Path, Sort: q.order.By.String(), Order: direction(q.order.Desc), Entries: make([]JSONEntry, len(l.Entries))}
 	for i, e := range l.Entries {
 		je := JSONEntry{Name: e.Name, URL: href(e.Name, e.IsDir), IsDir: e.IsDir, IsSymlink: e.IsSymlink, Size: e.Size}
 		if !e.ModTime.IsZero() {
@@ -389,7 +393,8 @@ func writeJSON(b *bytes.Buffer, l *Listing, q query) error {
 	return enc.Encode(out)
 }
 
-func order(desc bool) string {
+// direction is the spelling of ?order=: "asc" or "desc".
+func direction(desc bool) string {
 	if desc {
 		return "desc"
 	}
