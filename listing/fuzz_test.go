@@ -107,7 +107,7 @@ func FuzzRenderName(f *testing.F) {
 		if !utf8.Valid(b.Bytes()) {
 			t.Errorf("JSON for %q: not valid UTF-8", name)
 		}
-		var jl JSONListing
+		var jl jsonListing
 		if err := json.Unmarshal(b.Bytes(), &jl); err != nil || len(jl.Entries) != 1 {
 			t.Fatalf("JSON for %q: %v, %d entries", name, err, len(jl.Entries))
 		}

@@ -250,11 +250,11 @@ func TestHead(t *testing.T) {
 func TestJSON(t *testing.T) {
 	h := New(Options{DirsFirst: true, HideDotfiles: true})
 	got := serve(t, h, testFS(), "zdir", http.MethodGet, "/zdir/?sort=size&order=desc", "Accept", "application/json")
-	var l JSONListing
+	var l jsonListing
 	if err := json.Unmarshal([]byte(got.body), &l); err != nil {
 		t.Fatalf("GET /zdir/ as JSON: %v\n%s", err, got.body)
 	}
-	want := JSONListing{Path: "/zdir/", Sort: "size", Order: "desc", Entries: []JSONEntry{
+	want := jsonListing{Path: "/zdir/", Sort: "size", Order: "desc", Entries: []jsonEntry{
 		{Name: "y", URL: "y/", IsDir: true, ModTime: nil},
 		{Name: "x", URL: "x", Size: 1, ModTime: &t0},
 	}}
@@ -550,7 +550,7 @@ func TestOSRoot(t *testing.T) {
 		t.Errorf("GET / (python): body lacks %q", want)
 	}
 	js := serve(t, New(Options{}), r.FS(), ".", http.MethodGet, "/?format=json")
-	var jl JSONListing
+	var jl jsonListing
 	if err := json.Unmarshal([]byte(js.body), &jl); err != nil {
 		t.Fatalf("GET /?format=json: %v", err)
 	}

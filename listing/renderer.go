@@ -359,17 +359,17 @@ func encodeHex(b []byte) string {
 	return string(s)
 }
 
-// JSONListing is the JSON form of a listing (see the package
-// documentation for the schema).
-type JSONListing struct {
+// jsonListing is the JSON form of a listing: the schema the package
+// documentation gives.
+type jsonListing struct {
 	Path    string      `json:"path"`
 	Sort    string      `json:"sort"`
 	Order   string      `json:"order"`
-	Entries []JSONEntry `json:"entries"`
+	Entries []jsonEntry `json:"entries"`
 }
 
-// JSONEntry is one entry of a [JSONListing].
-type JSONEntry struct {
+// jsonEntry is one entry of a jsonListing.
+type jsonEntry struct {
 	Name      string     `json:"name"`
 	URL       string     `json:"url"`
 	IsDir     bool       `json:"is_dir"`
@@ -379,9 +379,9 @@ type JSONEntry struct {
 }
 
 func writeJSON(b *bytes.Buffer, l *Listing, q query) error {
-	out := JSONListing{Path: l.Path, Sort: q.order.By.String(), Order: direction(q.order.Desc), Entries: make([]JSONEntry, len(l.Entries))}
+	out := jsonListing{Path: l.Path, Sort: q.order.By.String(), Order: direction(q.order.Desc), Entries: make([]jsonEntry, len(l.Entries))}
 	for i, e := range l.Entries {
-		je := JSONEntry{Name: e.Name, URL: href(e.Name, e.IsDir), IsDir: e.IsDir, IsSymlink: e.IsSymlink, Size: e.Size}
+		je := jsonEntry{Name: e.Name, URL: href(e.Name, e.IsDir), IsDir: e.IsDir, IsSymlink: e.IsSymlink, Size: e.Size}
 		if !e.ModTime.IsZero() {
 			t := e.ModTime.UTC()
 			je.ModTime = &t
