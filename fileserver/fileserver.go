@@ -34,8 +34,8 @@ type Options struct {
 	// listings. Default: served and listed, as in Python.
 	HideDotfiles bool
 
-	// Listing chooses and configures the listing page. Its HideDotfiles is
-	// forced on when the Handler's is. Default: the modern page.
+	// Listing chooses and configures the listing page; which entries it
+	// lists is HideDotfiles' business. Default: the modern page.
 	Listing listing.Options
 
 	// Types maps file names to Content-Types. Default: mime.New with
@@ -111,9 +111,7 @@ func New(fsys fs.FS, opts Options) *Handler {
 	if h.log == nil {
 		h.log = slog.Default()
 	}
-	lo := opts.Listing
-	lo.HideDotfiles = lo.HideDotfiles || opts.HideDotfiles
-	h.listing = listing.New(lo)
+	h.listing = listing.New(opts.Listing)
 	return h
 }
 
@@ -170,7 +168,8 @@ func (h *Handler) serveDir(w http.ResponseWriter, r *http.Request, name string) 
 	if h.noListing {
 		return errNotFound
 	}
-	if err := h.listing.ServeDir(w, withoutInvalidRange(r), h.fsys, name); err != nil {
+	ro := listing.ReadOptions{HideDotfiles: h.hideDots}
+	if err := h.listing.ServeDir(w, withoutInvalidRange(r), h.fsys, name, ro); err != nil {
 		code := http.StatusNotFound
 		if errors.Is(err, fs.ErrPermission) {
 			code = http.StatusForbidden

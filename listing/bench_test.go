@@ -62,7 +62,7 @@ func BenchmarkServeDir10k(b *testing.B) {
 			r := httptest.NewRequest(http.MethodGet, bc.target, nil)
 			if bc.name == "modern-304" {
 				w := &discard{h: http.Header{}}
-				if err := h.ServeDir(w, r, fsys, "big"); err != nil {
+				if err := h.ServeDir(w, r, fsys, "big", ReadOptions{}); err != nil {
 					b.Fatal(err)
 				}
 				r.Header.Set("If-None-Match", w.h.Get("ETag"))
@@ -70,7 +70,7 @@ func BenchmarkServeDir10k(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				w := &discard{h: http.Header{}}
-				if err := h.ServeDir(w, r, fsys, "big"); err != nil {
+				if err := h.ServeDir(w, r, fsys, "big", ReadOptions{}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -83,7 +83,7 @@ func BenchmarkRead10k(b *testing.B) {
 	fsys := bigFS(10000)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Read(fsys, "big", Options{}); err != nil {
+		if _, err := Read(fsys, "big", ReadOptions{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -111,7 +111,7 @@ func BenchmarkServeDir10kOSRoot(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				w := &discard{h: http.Header{}}
-				if err := h.ServeDir(w, r, root.FS(), "."); err != nil {
+				if err := h.ServeDir(w, r, root.FS(), ".", ReadOptions{}); err != nil {
 					b.Fatal(err)
 				}
 			}

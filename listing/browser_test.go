@@ -37,7 +37,7 @@ func browserHandler(fsys fs.FS, lh *Renderer) http.Handler {
 		case err != nil:
 			http.NotFound(w, r)
 		case info.IsDir():
-			if err := lh.ServeDir(w, r, fsys, name); err != nil {
+			if err := lh.ServeDir(w, r, fsys, name, ReadOptions{}); err != nil {
 				http.NotFound(w, r)
 			}
 		default:

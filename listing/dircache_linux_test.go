@@ -57,9 +57,9 @@ func names(l *Listing) []string {
 	return s
 }
 
-func mustRead(t *testing.T, r *os.Root, opts Options, c *dirCache) *Listing {
+func mustRead(t *testing.T, r *os.Root, opts ReadOptions, c *dirCache) *Listing {
 	t.Helper()
-	l, err := read(r.FS(), ".", opts, true, c)
+	l, err := read(r.FS(), ".", opts, false, true, c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,8 +81,8 @@ func TestReadFastPathCached(t *testing.T) {
 	c := newDirCache()
 	for round := range 2 {
 		for _, withInfo := range []bool{false, true} {
-			for _, opts := range []Options{{}, {HideDotfiles: true, DirsFirst: true}} {
-				checkFastPath(t, r, opts, withInfo, c)
+			for _, rc := range readCases {
+				checkFastPath(t, r, rc, withInfo, c)
 			}
 		}
 		if round == 0 && len(c.dirs) == 0 {
@@ -99,7 +99,7 @@ func TestDirCacheChanges(t *testing.T) {
 	dir, r := cachingDir(t, 5)
 	c := newDirCache()
 	want := []string{"f000.txt", "f001.txt", "f002.txt", "f003.txt", "f004.txt"}
-	if got := names(mustRead(t, r, Options{}, c)); !slices.Equal(got, want) {
+	if got := names(mustRead(t, r, ReadOptions{}, c)); !slices.Equal(got, want) {
 		t.Fatalf("first listing: %q; want %q", got, want)
 	}
 	if len(c.dirs) != 1 {
@@ -110,7 +110,7 @@ func TestDirCacheChanges(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "f002.txt"), []byte("longer"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	l := mustRead(t, r, Options{}, c)
+	l := mustRead(t, r, ReadOptions{}, c)
 	if e := l.Entries[2]; e.Name != "f002.txt" || e.Size != 6 {
 		t.Errorf("after the write, entry 2 is %+v; want f002.txt of 6 bytes", e)
 	}
@@ -134,14 +134,14 @@ func TestDirCacheChanges(t *testing.T) {
 			t.Fatal(err)
 		}
 		// At once, within the margin: read from the directory, not kept.
-		if got := names(mustRead(t, r, Options{}, c)); !slices.Equal(got, ch.want) {
+		if got := names(mustRead(t, r, ReadOptions{}, c)); !slices.Equal(got, ch.want) {
 			t.Errorf("right after %s: %q; want %q", ch.what, got, ch.want)
 		}
 		// Once the change is old enough to be kept, and again from the
 		// cache.
 		time.Sleep(50 * time.Millisecond)
 		for range 2 {
-			if got := names(mustRead(t, r, Options{}, c)); !slices.Equal(got, ch.want) {
+			if got := names(mustRead(t, r, ReadOptions{}, c)); !slices.Equal(got, ch.want) {
 				t.Errorf("after %s: %q; want %q", ch.what, got, ch.want)
 			}
 		}
@@ -152,10 +152,10 @@ func TestDirCacheChanges(t *testing.T) {
 	}
 	time.Sleep(50 * time.Millisecond)
 	for range 2 {
-		if got := names(mustRead(t, r, Options{}, c)); !slices.Contains(got, ".env") {
+		if got := names(mustRead(t, r, ReadOptions{}, c)); !slices.Contains(got, ".env") {
 			t.Errorf("listing %q lacks .env", got)
 		}
-		if got := names(mustRead(t, r, Options{HideDotfiles: true}, c)); slices.Contains(got, ".env") {
+		if got := names(mustRead(t, r, ReadOptions{HideDotfiles: true}, c)); slices.Contains(got, ".env") {
 			t.Errorf("listing with HideDotfiles %q shows .env", got)
 		}
 	}
@@ -176,7 +176,7 @@ func TestDirCacheKeeps(t *testing.T) {
 			setCacheBounds(t, tc.minEntries, 1<<17, tc.margin)
 			_, r := cachingDir(t, 5)
 			c := newDirCache()
-			mustRead(t, r, Options{}, c)
+			mustRead(t, r, ReadOptions{}, c)
 			if len(c.dirs) != 0 {
 				t.Error("the directory was kept")
 			}
@@ -188,15 +188,15 @@ func TestDirCacheKeeps(t *testing.T) {
 		_, r2 := cachingDir(t, 5)
 		_, r3 := cachingDir(t, 9)
 		c := newDirCache()
-		mustRead(t, r1, Options{}, c)
-		mustRead(t, r2, Options{}, c)
+		mustRead(t, r1, ReadOptions{}, c)
+		mustRead(t, r2, ReadOptions{}, c)
 		if len(c.dirs) != 1 || c.entries != 5 {
 			t.Errorf("two directories of 5 under a bound of 8: %d kept, %d entries; want 1, 5", len(c.dirs), c.entries)
 		}
-		if got := names(mustRead(t, r1, Options{}, c)); len(got) != 5 {
+		if got := names(mustRead(t, r1, ReadOptions{}, c)); len(got) != 5 {
 			t.Errorf("after eviction, listing %q; want 5 names", got)
 		}
-		mustRead(t, r3, Options{}, c)
+		mustRead(t, r3, ReadOptions{}, c)
 		if c.entries > 8 {
 			t.Errorf("cache holds %d entries; want at most 8", c.entries)
 		}
@@ -229,7 +229,7 @@ func BenchmarkReadOSRoot10k(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := read(r.FS(), ".", Options{}, true, bc.c); err != nil {
+				if _, err := read(r.FS(), ".", ReadOptions{}, false, true, bc.c); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -15,7 +15,8 @@
 //		if name == "" {
 //			name = "."
 //		}
-//		if err := lh.ServeDir(w, r, root.FS(), name); err != nil {
+//		hide := listing.ReadOptions{HideDotfiles: true}
+//		if err := lh.ServeDir(w, r, root.FS(), name, hide); err != nil {
 //			http.Error(w, "No permission to list directory", http.StatusNotFound)
 //		}
 //	})

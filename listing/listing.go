@@ -83,23 +83,32 @@ func (k SortKey) String() string {
 	return "name"
 }
 
+// ReadOptions say which entries of a directory [Read] and
+// [Renderer.ServeDir] list. The zero value lists them all, like Python.
+type ReadOptions struct {
+	// HideDotfiles leaves out entries whose names start with a dot.
+	// Default: false, listed like Python. (fileserver sets it from its
+	// own HideDotfiles, which also refuses to serve such names.)
+	HideDotfiles bool
+}
+
 // Read reads the directory name (an io/fs name, "." for the root) of fsys
-// into a Listing sorted by name, directories first when opts.DirsFirst is
-// set, and without dotfiles when opts.HideDotfiles is set. The other
-// fields of opts are ignored.
+// into a Listing in Python's order (the zero [Order]), without the
+// entries opts leaves out.
 //
 // Symlinks are never followed out of fsys: a link is stat'ed through fsys
 // (so an [os.Root]'s FS refuses a target outside the root), and a link
 // that cannot be stat'ed, dangling or leading out, is listed as a plain
 // entry with its own size and time.
-func Read(fsys fs.FS, name string, opts Options) (*Listing, error) {
-	return read(fsys, name, opts, true, nil)
+func Read(fsys fs.FS, name string, opts ReadOptions) (*Listing, error) {
+	return read(fsys, name, opts, false, true, nil)
 }
 
 // read is Read; without withInfo, entries that are not symlinks get no
 // size or time, and cost no stat. c, if not nil, keeps the names of large
 // directories between calls.
-func read(fsys fs.FS, name string, opts Options, withInfo bool, c *dirCache) (*Listing, error) {
+// With dirsFirst, directories come before files.
+func read(fsys fs.FS, name string, opts ReadOptions, dirsFirst, withInfo bool, c *dirCache) (*Listing, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, err
@@ -139,18 +148,18 @@ func read(fsys fs.FS, name string, opts Options, withInfo bool, c *dirCache) (*L
 	l := &Listing{Name: name, ModTime: info.ModTime(), Entries: entries}
 	switch {
 	case !byName:
-		l.Sort(Order{DirsFirst: opts.DirsFirst})
-	case opts.DirsFirst:
+		l.Sort(Order{DirsFirst: dirsFirst})
+	case dirsFirst:
 		// Following a symlink may have made it a directory.
-		l.Entries = dirsFirst(entries)
+		l.Entries = partitionDirs(entries)
 	}
 	return l, nil
 }
 
-// dirsFirst returns the entries, sorted by name, with the directories
+// partitionDirs returns the entries, sorted by name, with the directories
 // moved before the files and each kind left in its order: what Sort
 // makes of them with Order{DirsFirst: true}.
-func dirsFirst(entries []Entry) []Entry {
+func partitionDirs(entries []Entry) []Entry {
 	out := make([]Entry, 0, len(entries))
 	for _, e := range entries {
 		if e.IsDir {

@@ -51,12 +51,18 @@ type result struct {
 
 func serve(t *testing.T, h *Renderer, fsys fs.FS, name, method, target string, hdr ...string) result {
 	t.Helper()
+	return serveWith(t, h, ReadOptions{}, fsys, name, method, target, hdr...)
+}
+
+// serveWith is serve, reading the directory with ro.
+func serveWith(t *testing.T, h *Renderer, ro ReadOptions, fsys fs.FS, name, method, target string, hdr ...string) result {
+	t.Helper()
 	r := httptest.NewRequest(method, target, nil)
 	for i := 0; i+1 < len(hdr); i += 2 {
 		r.Header.Set(hdr[i], hdr[i+1])
 	}
 	w := httptest.NewRecorder()
-	if err := h.ServeDir(w, r, fsys, name); err != nil {
+	if err := h.ServeDir(w, r, fsys, name, ro); err != nil {
 		t.Fatalf("%s %q: ServeDir: %v", method, target, err)
 	}
 	return result{w.Code, w.Result().Header, w.Body.String()}
@@ -76,25 +82,26 @@ func links(body string) []string {
 func TestModernOrder(t *testing.T) {
 	for _, tc := range []struct {
 		opts   Options
+		ro     ReadOptions
 		target string
 		want   []string
 	}{
-		{Options{}, "/", []string{".env", "A.txt", "b.txt", "c.txt", "empty/", "zdir/"}},
-		{Options{}, "/?sort=name&order=desc", []string{"zdir/", "empty/", "c.txt", "b.txt", "A.txt", ".env"}},
-		{Options{}, "/?sort=size", []string{"empty/", "zdir/", ".env", "c.txt", "b.txt", "A.txt"}},
-		{Options{}, "/?sort=size&order=desc", []string{"A.txt", "b.txt", "c.txt", ".env", "zdir/", "empty/"}},
-		{Options{}, "/?sort=time", []string{".env", "b.txt", "empty/", "zdir/", "c.txt", "A.txt"}},
-		{Options{}, "/?sort=time&order=desc", []string{"A.txt", "c.txt", "zdir/", "empty/", "b.txt", ".env"}},
-		{Options{}, "/?sort=bogus&order=sideways", []string{".env", "A.txt", "b.txt", "c.txt", "empty/", "zdir/"}},
-		{Options{DirsFirst: true}, "/", []string{"empty/", "zdir/", ".env", "A.txt", "b.txt", "c.txt"}},
-		{Options{DirsFirst: true}, "/?sort=size&order=desc", []string{"zdir/", "empty/", "A.txt", "b.txt", "c.txt", ".env"}},
-		{Options{DirsFirst: true}, "/?dirs=mixed", []string{".env", "A.txt", "b.txt", "c.txt", "empty/", "zdir/"}},
-		{Options{}, "/?dirs=first", []string{"empty/", "zdir/", ".env", "A.txt", "b.txt", "c.txt"}},
-		{Options{HideDotfiles: true}, "/", []string{"A.txt", "b.txt", "c.txt", "empty/", "zdir/"}},
+		{Options{}, ReadOptions{}, "/", []string{".env", "A.txt", "b.txt", "c.txt", "empty/", "zdir/"}},
+		{Options{}, ReadOptions{}, "/?sort=name&order=desc", []string{"zdir/", "empty/", "c.txt", "b.txt", "A.txt", ".env"}},
+		{Options{}, ReadOptions{}, "/?sort=size", []string{"empty/", "zdir/", ".env", "c.txt", "b.txt", "A.txt"}},
+		{Options{}, ReadOptions{}, "/?sort=size&order=desc", []string{"A.txt", "b.txt", "c.txt", ".env", "zdir/", "empty/"}},
+		{Options{}, ReadOptions{}, "/?sort=time", []string{".env", "b.txt", "empty/", "zdir/", "c.txt", "A.txt"}},
+		{Options{}, ReadOptions{}, "/?sort=time&order=desc", []string{"A.txt", "c.txt", "zdir/", "empty/", "b.txt", ".env"}},
+		{Options{}, ReadOptions{}, "/?sort=bogus&order=sideways", []string{".env", "A.txt", "b.txt", "c.txt", "empty/", "zdir/"}},
+		{Options{DirsFirst: true}, ReadOptions{}, "/", []string{"empty/", "zdir/", ".env", "A.txt", "b.txt", "c.txt"}},
+		{Options{DirsFirst: true}, ReadOptions{}, "/?sort=size&order=desc", []string{"zdir/", "empty/", "A.txt", "b.txt", "c.txt", ".env"}},
+		{Options{DirsFirst: true}, ReadOptions{}, "/?dirs=mixed", []string{".env", "A.txt", "b.txt", "c.txt", "empty/", "zdir/"}},
+		{Options{}, ReadOptions{}, "/?dirs=first", []string{"empty/", "zdir/", ".env", "A.txt", "b.txt", "c.txt"}},
+		{Options{}, ReadOptions{HideDotfiles: true}, "/", []string{"A.txt", "b.txt", "c.txt", "empty/", "zdir/"}},
 	} {
-		got := serve(t, New(tc.opts), testFS(), ".", http.MethodGet, tc.target)
+		got := serveWith(t, New(tc.opts), tc.ro, testFS(), ".", http.MethodGet, tc.target)
 		if l := links(got.body); !slices.Equal(l, tc.want) {
-			t.Errorf("%+v GET %q: links = %q; want %q", tc.opts, tc.target, l, tc.want)
+			t.Errorf("%+v %+v GET %q: links = %q; want %q", tc.opts, tc.ro, tc.target, l, tc.want)
 		}
 	}
 }
@@ -248,8 +255,8 @@ func TestHead(t *testing.T) {
 }
 
 func TestJSON(t *testing.T) {
-	h := New(Options{DirsFirst: true, HideDotfiles: true})
-	got := serve(t, h, testFS(), "zdir", http.MethodGet, "/zdir/?sort=size&order=desc", "Accept", "application/json")
+	h := New(Options{DirsFirst: true})
+	got := serveWith(t, h, ReadOptions{HideDotfiles: true}, testFS(), "zdir", http.MethodGet, "/zdir/?sort=size&order=desc", "Accept", "application/json")
 	var l jsonListing
 	if err := json.Unmarshal([]byte(got.body), &l); err != nil {
 		t.Fatalf("GET /zdir/ as JSON: %v\n%s", err, got.body)
@@ -453,7 +460,7 @@ func TestErrors(t *testing.T) {
 		{"template fails", Options{Template: bad}, ".", nil},
 	} {
 		w := httptest.NewRecorder()
-		err := New(tc.opts).ServeDir(w, httptest.NewRequest(http.MethodGet, "/", nil), testFS(), tc.dir)
+		err := New(tc.opts).ServeDir(w, httptest.NewRequest(http.MethodGet, "/", nil), testFS(), tc.dir, ReadOptions{})
 		if err == nil || tc.want != nil && !errors.Is(err, tc.want) {
 			t.Errorf("%s: ServeDir(%q) = %v; want %v", tc.name, tc.dir, err, tc.want)
 		}
@@ -464,7 +471,7 @@ func TestErrors(t *testing.T) {
 }
 
 func TestReadDirError(t *testing.T) {
-	_, err := Read(errFS{}, ".", Options{})
+	_, err := Read(errFS{}, ".", ReadOptions{})
 	if !errors.Is(err, fs.ErrPermission) {
 		t.Errorf("Read(unreadable) = %v; want fs.ErrPermission", err)
 	}
@@ -497,7 +504,7 @@ func TestOSRoot(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	l, err := Read(r.FS(), ".", Options{})
+	l, err := Read(r.FS(), ".", ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -615,21 +622,29 @@ func TestReadFastPath(t *testing.T) {
 	}
 	defer r.Close()
 	for _, withInfo := range []bool{false, true} {
-		for _, opts := range []Options{{}, {HideDotfiles: true, DirsFirst: true}} {
-			checkFastPath(t, r, opts, withInfo, nil)
+		for _, rc := range readCases {
+			checkFastPath(t, r, rc, withInfo, nil)
 		}
 	}
 }
 
+// readCases are the ways TestReadFastPath reads a directory.
+var readCases = []readCase{{}, {ReadOptions{HideDotfiles: true}, true}}
+
+type readCase struct {
+	opts      ReadOptions
+	dirsFirst bool
+}
+
 // checkFastPath compares read through r, with c, with a read through
 // fs.ReadDir.
-func checkFastPath(t *testing.T, r *os.Root, opts Options, withInfo bool, c *dirCache) {
+func checkFastPath(t *testing.T, r *os.Root, rc readCase, withInfo bool, c *dirCache) {
 	t.Helper()
-	fast, err := read(r.FS(), ".", opts, withInfo, c)
+	fast, err := read(r.FS(), ".", rc.opts, rc.dirsFirst, withInfo, c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	slow, err := read(plainFS{r.FS()}, ".", opts, withInfo, nil)
+	slow, err := read(plainFS{r.FS()}, ".", rc.opts, rc.dirsFirst, withInfo, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -640,7 +655,7 @@ func checkFastPath(t *testing.T, r *os.Root, opts Options, withInfo bool, c *dir
 		return a.Name == b.Name && a.IsDir == b.IsDir && a.IsSymlink == b.IsSymlink &&
 			a.Size == b.Size && a.ModTime.Equal(b.ModTime)
 	}) || !fast.ModTime.Equal(slow.ModTime) {
-		t.Errorf("read(withInfo %v, %+v, cache %v):\ngetdents:   %+v\nfs.ReadDir: %+v", withInfo, opts, c != nil, fast.Entries, slow.Entries)
+		t.Errorf("read(withInfo %v, %+v, cache %v):\ngetdents:   %+v\nfs.ReadDir: %+v", withInfo, rc, c != nil, fast.Entries, slow.Entries)
 	}
 }
 

@@ -28,7 +28,7 @@ const (
 )
 
 // Options configure a [Renderer]. The zero value is the modern page, in
-// Python's order (by name, case-insensitively), dotfiles listed.
+// Python's order (by name, case-insensitively).
 type Options struct {
 	// Format chooses the built-in page. Default: Modern.
 	Format Format
@@ -42,10 +42,6 @@ type Options struct {
 	// order; a request can override it with ?dirs=first or ?dirs=mixed.
 	// Default: false, mixed like Python.
 	DirsFirst bool
-
-	// HideDotfiles leaves out entries whose names start with a dot.
-	// Default: false, listed like Python.
-	HideDotfiles bool
 }
 
 // Renderer answers a request for a directory with its listing, as a web
@@ -147,8 +143,9 @@ func (rd *Renderer) parseQuery(r *http.Request) query {
 }
 
 // ServeDir answers r with the listing of the directory name (an io/fs
-// name, "." for the root) of fsys: HTML, or JSON when the request asks
-// for it with ?format=json or prefers application/json in Accept.
+// name, "." for the root) of fsys, read as [Read] reads it with opts:
+// HTML, or JSON when the request asks for it with ?format=json or prefers
+// application/json in Accept.
 //
 // It handles GET and HEAD (other methods are answered like GET; the
 // caller decides which it allows), sorting from the query
@@ -166,13 +163,13 @@ func (rd *Renderer) parseQuery(r *http.Request) query {
 // If the directory cannot be read, ServeDir writes nothing and returns
 // the error, for the caller to map (Python answers 404 "No permission to
 // list directory").
-func (rd *Renderer) ServeDir(w http.ResponseWriter, r *http.Request, fsys fs.FS, name string) error {
+func (rd *Renderer) ServeDir(w http.ResponseWriter, r *http.Request, fsys fs.FS, name string, opts ReadOptions) error {
 	q := rd.parseQuery(r)
 	pythonPage := !q.json && rd.tmpl == nil
 	// Python's page shows names only, so it needs no stat per entry: the
 	// directory entries say which are directories and symlinks. A 10,000
 	// entry directory is then read as Go's FileServer reads it.
-	l, err := read(fsys, name, rd.opts, !pythonPage, rd.dirs)
+	l, err := read(fsys, name, opts, rd.opts.DirsFirst, !pythonPage, rd.dirs)
 	if err != nil {
 		return err
 	}
