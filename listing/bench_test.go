@@ -3,6 +3,7 @@ package listing
 import (
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -30,15 +31,34 @@ func bigFS(n int) fstest.MapFS {
 	return fsys
 }
 
-// discard is a ResponseWriter that keeps headers and throws the body away,
-// so that the benchmark measures the listing, not a recorder's buffer.
-type discard struct{ h http.Header }
+// discard is a ResponseWriter that keeps the headers and the status and
+// throws the body away, so that the benchmark measures the listing, not a
+// recorder's buffer.
+type discard struct {
+	h    http.Header
+	code int
+}
+
+func newDiscard() *discard { return &discard{h: http.Header{}, code: http.StatusOK} }
 
 func (d *discard) Header() http.Header         { return d.h }
 func (d *discard) Write(b []byte) (int, error) { return len(b), nil }
-func (d *discard) WriteHeader(int)             {}
+func (d *discard) WriteHeader(code int)        { d.code = code }
 
 var _ io.Writer = (*discard)(nil)
+
+// serveBench serves one listing of name into a fresh discard and fails
+// unless the answer is want.
+func serveBench(b *testing.B, h *Renderer, r *http.Request, fsys fs.FS, name string, want int) *discard {
+	w := newDiscard()
+	if err := h.ServeDir(w, r, fsys, name, ReadOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	if w.code != want {
+		b.Fatalf("GET %s: status = %d; want %d", r.URL, w.code, want)
+	}
+	return w
+}
 
 // BenchmarkServeDir10k lists a directory of 10,100 entries: read, sort,
 // render, hash for the ETag. Run:
@@ -60,19 +80,15 @@ func BenchmarkServeDir10k(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			h := New(bc.opts)
 			r := httptest.NewRequest(http.MethodGet, bc.target, nil)
+			want := http.StatusOK
 			if bc.name == "modern-304" {
-				w := &discard{h: http.Header{}}
-				if err := h.ServeDir(w, r, fsys, "big", ReadOptions{}); err != nil {
-					b.Fatal(err)
-				}
+				w := serveBench(b, h, r, fsys, "big", http.StatusOK)
 				r.Header.Set("If-None-Match", w.h.Get("ETag"))
+				want = http.StatusNotModified
 			}
 			b.ReportAllocs()
 			for b.Loop() {
-				w := &discard{h: http.Header{}}
-				if err := h.ServeDir(w, r, fsys, "big", ReadOptions{}); err != nil {
-					b.Fatal(err)
-				}
+				serveBench(b, h, r, fsys, "big", want)
 			}
 		})
 	}
@@ -110,10 +126,7 @@ func BenchmarkServeDir10kOSRoot(b *testing.B) {
 			h := New(Options{Format: f})
 			b.ReportAllocs()
 			for b.Loop() {
-				w := &discard{h: http.Header{}}
-				if err := h.ServeDir(w, r, root.FS(), ".", ReadOptions{}); err != nil {
-					b.Fatal(err)
-				}
+				serveBench(b, h, r, root.FS(), ".", http.StatusOK)
 			}
 		})
 	}
