@@ -1,15 +1,11 @@
 package listing
 
 import (
-	"cmp"
 	"errors"
 	"io/fs"
 	"path"
-	"slices"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 )
 
 // Entry is one name in a directory.
@@ -43,44 +39,6 @@ type Listing struct {
 	// Entries are the directory's entries, in the order set by [Read] or
 	// the last [Listing.Sort].
 	Entries []Entry
-}
-
-// SortKey is the column a listing is sorted by.
-type SortKey int
-
-const (
-	// ByName sorts as Python does: by the lower-cased name, code point by
-	// code point; equal keys fall back to the raw name, so the order is
-	// total and does not depend on the order the FS returns names in.
-	ByName SortKey = iota
-	// BySize sorts by size, then by name.
-	BySize
-	// ByTime sorts by modification time, then by name.
-	ByTime
-)
-
-// Order is an order of a listing's entries. The zero Order is Python's:
-// by name, ascending, directories mixed with files.
-type Order struct {
-	// By is the sort key. Default: ByName.
-	By SortKey
-	// Desc reverses the order. Default: ascending.
-	Desc bool
-	// DirsFirst puts directories before files, whatever By and Desc.
-	// Default: mixed with files, like Python.
-	DirsFirst bool
-}
-
-// String returns the key's query-parameter spelling: "name", "size" or
-// "time".
-func (k SortKey) String() string {
-	switch k {
-	case BySize:
-		return "size"
-	case ByTime:
-		return "time"
-	}
-	return "name"
 }
 
 // ReadOptions say which entries of a directory [Read] and
@@ -204,142 +162,4 @@ func readFS(fsys fs.FS, name string, withInfo, hideDot bool) ([]Entry, error) {
 		entries = append(entries, e)
 	}
 	return entries, nil
-}
-
-// Sort puts the entries in the order o. The sort is total: ties on o.By
-// are broken by name, so the same entries always come out in the same
-// order.
-func (l *Listing) Sort(o Order) {
-	// Sort small items that point at the entries, with Python's sort key,
-	// name.lower(), computed once per entry in a form that compares with
-	// a plain byte comparison; then put the entries in that order.
-	type item struct {
-		lower string
-		i     int
-	}
-	es := l.Entries
-	items := make([]item, len(es))
-	// The keys that differ from their names share one string.
-	ends := make([]int, len(es))
-	size := 0
-	for i := range es {
-		if !isPlainKey(es[i].Name) {
-			size += len(es[i].Name) + len(es[i].Name)/2
-		}
-	}
-	keys := make([]byte, 0, size)
-	for i := range es {
-		if name := es[i].Name; isPlainKey(name) {
-			items[i].lower = name
-		} else {
-			keys = appendSortKey(keys, name)
-		}
-		ends[i] = len(keys)
-	}
-	all, start := string(keys), 0
-	for i := range items {
-		items[i].i = i
-		if ends[i] != start {
-			items[i].lower = all[start:ends[i]]
-			start = ends[i]
-		}
-	}
-	slices.SortFunc(items, func(a, b item) int {
-		ea, eb := &es[a.i], &es[b.i]
-		if o.DirsFirst && ea.IsDir != eb.IsDir {
-			if ea.IsDir {
-				return -1
-			}
-			return 1
-		}
-		c := 0
-		switch o.By {
-		case BySize:
-			c = cmp.Compare(ea.Size, eb.Size)
-		case ByTime:
-			c = ea.ModTime.Compare(eb.ModTime)
-		}
-		if c == 0 {
-			c = strings.Compare(a.lower, b.lower)
-		}
-		if c == 0 {
-			c = strings.Compare(ea.Name, eb.Name)
-		}
-		if o.Desc {
-			c = -c
-		}
-		return c
-	})
-	// Move each entry to its place, one cycle of the permutation at a
-	// time: es[j] takes the entry at items[j].i, and -1 marks a place
-	// done.
-	for i := range items {
-		if items[i].i < 0 {
-			continue
-		}
-		saved := es[i]
-		for j := i; ; {
-			k := items[j].i
-			items[j].i = -1
-			if k == i {
-				es[j] = saved
-				break
-			}
-			es[j] = es[k]
-			j = k
-		}
-	}
-}
-
-// sortKey returns a string whose byte order is the order of Python's
-// name.lower() for a name that os.listdir decoded with surrogateescape.
-//
-// Runes are lower-cased (Python's special casings, final sigma and
-// U+0130, are not reproduced). Python compares str values code point by
-// code point, and UTF-8's byte order is code point order, so valid UTF-8
-// needs nothing more. A byte that is not UTF-8 stands for the lone
-// surrogate U+DC80–U+DCFF that surrogateescape decodes it to; it is
-// written as that surrogate's three-byte encoding, which sorts where the
-// code point does. (strings.ToLower would turn such bytes into U+FFFD and
-// make distinct names compare equal.)
-func sortKey(s string) string {
-	if isPlainKey(s) {
-		return s
-	}
-	return string(appendSortKey(nil, s))
-}
-
-// isPlainKey reports whether s is its own sort key: ASCII without
-// upper-case letters.
-func isPlainKey(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
-			return false
-		}
-	}
-	return true
-}
-
-// appendSortKey appends sortKey(s) to b.
-func appendSortKey(b []byte, s string) []byte {
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			b = append(b, c)
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 {
-			r = 0xDC00 + rune(c)
-			b = append(b, byte(0xE0|r>>12), byte(0x80|(r>>6)&0x3F), byte(0x80|r&0x3F))
-		} else {
-			b = utf8.AppendRune(b, unicode.ToLower(r))
-		}
-		i += n
-	}
-	return b
 }
