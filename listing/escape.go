@@ -39,38 +39,6 @@ func appendHref(b []byte, name string, dir bool) []byte {
 	return b
 }
 
-// hrefLen is len(href(name, false)).
-func hrefLen(name string) int {
-	n := len(name)
-	for i := 0; i < len(name); i++ {
-		if c := name[i]; !unreserved(c) && c != '/' {
-			n += 2
-		}
-	}
-	return n
-}
-
-// escapedLen is the length of s after appendHTMLEscaped (quotes true) or
-// htmlesc.Append (quotes false).
-func escapedLen(s string, quotes bool) int {
-	n := len(s)
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '&', '"', '\'':
-			if quotes || s[i] == '&' {
-				n += 4
-			}
-		case '<', '>':
-			n += 3
-		case 0:
-			if quotes {
-				n += 2
-			}
-		}
-	}
-	return n
-}
-
 // appendHTMLEscaped appends s escaped as html/template's
 // [template.HTMLEscapeString] escapes it, which makes it safe both as
 // element text and inside a double-quoted attribute.

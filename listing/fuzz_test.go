@@ -42,10 +42,8 @@ func FuzzRenderName(f *testing.F) {
 		}
 		render := func(n string) (py, mod string) {
 			l := &Listing{Path: "/mount/dir/", Name: "dir", Entries: []Entry{{Name: n, IsDir: dir, Size: 1, ModTime: time.Unix(0, 0)}}}
+			py = string(appendPython(nil, l))
 			var b bytes.Buffer
-			renderPython(&b, l)
-			py = b.String()
-			b.Reset()
 			if err := modern.renderPage(&b, newPage(l, query{}, "dir", false)); err != nil {
 				t.Fatalf("modern page for %q: %v", n, err)
 			}

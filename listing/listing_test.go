@@ -18,8 +18,6 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/pyhttp/httpserver/internal/htmlesc"
 )
 
 var (
@@ -688,25 +686,5 @@ func TestTableRowsMatchRows(t *testing.T) {
 	}
 	if got := string(p.TableRows()); got != want.String() {
 		t.Errorf("TableRows:\n%s\nwant, from the Rows:\n%s", got, want.String())
-	}
-}
-
-// TestEscapedLengths checks the sizes the pages are allocated by against
-// what is written.
-func TestEscapedLengths(t *testing.T) {
-	for _, name := range append(nameSeeds, `"'&<>`+"\x00", "a b/c%d") {
-		if got, want := hrefLen(name), len(href(name, false)); got != want {
-			t.Errorf("hrefLen(%q) = %d; want %d", name, got, want)
-		}
-		if got, want := escapedLen(name, true), len(appendHTMLEscaped(nil, name)); got != want {
-			t.Errorf("escapedLen(%q, true) = %d; want %d", name, got, want)
-		}
-		if got, want := escapedLen(name, false), len(htmlesc.Append(nil, name)); got != want {
-			t.Errorf("escapedLen(%q, false) = %d; want %d", name, got, want)
-		}
-		es := []Entry{{Name: name, Size: 1 << 62, ModTime: time.Date(9999, 12, 31, 23, 59, 59, 999, time.UTC)}}
-		if got, max := len(appendRows(nil, es)), rowsSize(es); got > max {
-			t.Errorf("appendRows for %q wrote %d bytes; rowsSize said at most %d", name, got, max)
-		}
 	}
 }

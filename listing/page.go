@@ -114,22 +114,7 @@ func newPage(l *Listing, q query, name string, withRows bool) *Page {
 // it safe both as element text and inside a double-quoted attribute, the
 // only two places values go.
 func (p *Page) TableRows() template.HTML {
-	return template.HTML(appendRows(make([]byte, 0, rowsSize(p.Listing.Entries)), p.Listing.Entries))
-}
-
-// rowsSize is at least what appendRows writes for entries with the usual
-// sizes and times (a size of up to 10 bytes, times in years 0–9999): the
-// fixed markup of a row, and its name as a link and as text.
-func rowsSize(entries []Entry) int {
-	n := 0
-	for i := range entries {
-		name := entries[i].Name
-		n += 160 + hrefLen(name) + escapedLen(name, true)
-		if visible(name) != name {
-			n += 6 * len(name) // \xHH for a byte, at most
-		}
-	}
-	return n
+	return template.HTML(appendRows(nil, p.Listing.Entries))
 }
 
 // appendRows appends the built-in page's table rows for entries to b: the

@@ -72,12 +72,11 @@ func New(opts Options) *Renderer {
 }
 
 // renderPage writes the HTML page: the built-in one as its head, its rows
-// and its tail, into a buffer sized once; a custom template as it is.
+// and its tail; a custom template as it is.
 func (rd *Renderer) renderPage(b *bytes.Buffer, p *Page) error {
 	if rd.tail == nil {
 		return rd.tmpl.Execute(b, p)
 	}
-	b.Grow(4096 + rowsSize(p.Listing.Entries))
 	if err := rd.tmpl.Execute(b, p); err != nil {
 		return err
 	}
@@ -151,7 +150,7 @@ func (rd *Renderer) ServeDir(w http.ResponseWriter, r *http.Request, fsys fs.FS,
 	case rd.tmpl != nil:
 		err = rd.renderPage(b, newPage(l, q, name, rd.tail == nil))
 	default:
-		renderPython(b, l)
+		b.Write(appendPython(b.AvailableBuffer(), l))
 	}
 	if err != nil {
 		// Only a custom template can fail; the built-in ones are
