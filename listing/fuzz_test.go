@@ -44,7 +44,7 @@ func FuzzRenderName(f *testing.F) {
 			l := &Listing{Path: "/mount/dir/", Name: "dir", Entries: []Entry{{Name: n, IsDir: dir, Size: 1, ModTime: time.Unix(0, 0)}}}
 			py = string(appendPython(nil, l))
 			var b bytes.Buffer
-			if err := modern.renderPage(&b, newPage(l, query{}, "dir", false)); err != nil {
+			if err := modern.modern.execute(&b, newPage(l, query{}, "dir", false)); err != nil {
 				t.Fatalf("modern page for %q: %v", n, err)
 			}
 			return py, b.String()

@@ -25,6 +25,8 @@ type jsonEntry struct {
 	ModTime   *time.Time `json:"mod_time"`
 }
 
+// writeJSON writes l to b as JSON, in the order q asked for, indented and
+// ending in a newline.
 func writeJSON(b *bytes.Buffer, l *Listing, q query) error {
 	out := jsonListing{Path: l.Path, Sort: q.order.By.String(), Order: direction(q.order.Desc), Entries: make([]jsonEntry, len(l.Entries))}
 	for i, e := range l.Entries {

@@ -2,11 +2,9 @@ package listing
 
 import (
 	"bytes"
-	_ "embed"
 	"html/template"
 	"io/fs"
 	"net/http"
-	"strings"
 	"sync"
 )
 
@@ -46,42 +44,23 @@ type Options struct {
 // names of large directories between requests (see the package doc's
 // Caching).
 type Renderer struct {
-	opts Options
-	tmpl *template.Template // the page; for the built-in page, up to its rows
-	tail *template.Template // the built-in page after its rows; nil for a custom one
-	dirs *dirCache          // the names of large directories, between requests
+	opts   Options
+	modern *modernPage // the built-in modern page; nil if not used
+	dirs   *dirCache   // the names of large directories, between requests
 }
-
-//go:embed modern.html
-var modernHTML string
 
 // New returns a Renderer with opts.
 func New(opts Options) *Renderer {
-	rd := &Renderer{opts: opts, tmpl: opts.Template, dirs: newDirCache()}
-	if rd.tmpl == nil && opts.Format == Modern {
-		// Parsing a constant template cannot fail; Must is a setup-time
-		// assertion, never reached by a request.
-		// The rows are written between the two halves, straight into
-		// the response buffer: as a template.HTML value they would be
-		// copied through fmt once more.
-		head, tail, _ := strings.Cut(modernHTML, "{{/* rows */}}")
-		rd.tmpl = template.Must(template.New("modern").Parse(head))
-		rd.tail = template.Must(template.New("modern-tail").Parse(tail))
+	rd := &Renderer{opts: opts, dirs: newDirCache()}
+	if opts.Template == nil && opts.Format == Modern {
+		rd.modern = newModernPage()
 	}
 	return rd
 }
 
-// renderPage writes the HTML page: the built-in one as its head, its rows
-// and its tail; a custom template as it is.
-func (rd *Renderer) renderPage(b *bytes.Buffer, p *Page) error {
-	if rd.tail == nil {
-		return rd.tmpl.Execute(b, p)
-	}
-	if err := rd.tmpl.Execute(b, p); err != nil {
-		return err
-	}
-	b.Write(appendRows(b.AvailableBuffer(), p.Listing.Entries))
-	return rd.tail.Execute(b, p)
+// pythonPage reports whether HTML listings are Python's page.
+func (rd *Renderer) pythonPage() bool {
+	return rd.opts.Template == nil && rd.opts.Format == Python
 }
 
 // ServeDir answers r with the listing of the directory name (an io/fs
@@ -107,7 +86,7 @@ func (rd *Renderer) renderPage(b *bytes.Buffer, p *Page) error {
 // list directory").
 func (rd *Renderer) ServeDir(w http.ResponseWriter, r *http.Request, fsys fs.FS, name string, opts ReadOptions) error {
 	q := rd.parseQuery(r)
-	pythonPage := !q.json && rd.tmpl == nil
+	pythonPage := !q.json && rd.pythonPage()
 	// Python's page shows names only, so it needs no stat per entry: the
 	// directory entries say which are directories and symlinks. A 10,000
 	// entry directory is then read as Go's FileServer reads it.
@@ -142,17 +121,9 @@ func (rd *Renderer) ServeDir(w http.ResponseWriter, r *http.Request, fsys fs.FS,
 		return nil
 	}
 
-	b := pageBufs.Get().(*bytes.Buffer)
+	b := getPageBuf()
 	defer putPageBuf(b)
-	switch {
-	case q.json:
-		err = writeJSON(b, l, q)
-	case rd.tmpl != nil:
-		err = rd.renderPage(b, newPage(l, q, name, rd.tail == nil))
-	default:
-		b.Write(appendPython(b.AvailableBuffer(), l))
-	}
-	if err != nil {
+	if err := rd.render(b, l, q, name); err != nil {
 		// Only a custom template can fail; the built-in ones are
 		// tested. The caller maps this to an error page.
 		return err
@@ -178,13 +149,31 @@ func (rd *Renderer) ServeDir(w http.ResponseWriter, r *http.Request, fsys fs.FS,
 	return nil
 }
 
-// pageBufs holds the buffers pages are rendered into: a 10,000-entry
-// page is 2 MB or so, and a server busy listing a large directory would
-// otherwise make that much garbage per request.
+// render writes the body that answers q to b: JSON, the HTML template's
+// page or Python's.
+func (rd *Renderer) render(b *bytes.Buffer, l *Listing, q query, name string) error {
+	switch {
+	case q.json:
+		return writeJSON(b, l, q)
+	case rd.pythonPage():
+		b.Write(appendPython(b.AvailableBuffer(), l))
+		return nil
+	case rd.modern != nil:
+		return rd.modern.execute(b, newPage(l, q, name, false))
+	}
+	return rd.opts.Template.Execute(b, newPage(l, q, name, true))
+}
+
+// pageBufs holds the buffers pages are rendered into, for getPageBuf and
+// putPageBuf. A page of a large directory is megabytes; rendered into a
+// fresh buffer, every listing of it would be that much garbage.
 var pageBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// putPageBuf returns b to pageBufs unless it grew past 16 MiB: the pool
-// should not pin the memory of one huge listing.
+// getPageBuf returns an empty buffer to render a page into.
+func getPageBuf() *bytes.Buffer { return pageBufs.Get().(*bytes.Buffer) }
+
+// putPageBuf gives b back to pageBufs, unless it grew past 16 MiB: the
+// pool must not pin the memory of one huge listing.
 func putPageBuf(b *bytes.Buffer) {
 	if b.Cap() <= 16<<20 {
 		b.Reset()
