@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -129,5 +130,42 @@ func BenchmarkServeDir10kOSRoot(b *testing.B) {
 				serveBench(b, h, r, root.FS(), ".", http.StatusOK)
 			}
 		})
+	}
+}
+
+// BenchmarkSort10k sorts the 10,100 entries of bigFS by name, as they
+// come, and by size, descending, with directories first.
+func BenchmarkSort10k(b *testing.B) {
+	l, err := Read(bigFS(10000), "big", ReadOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	orig := l.Entries
+	for _, bc := range []struct {
+		name string
+		o    Order
+	}{
+		{"name", Order{}},
+		{"size-desc-dirs", Order{By: BySize, Desc: true, DirsFirst: true}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				l.Entries = slices.Clone(orig)
+				l.Sort(bc.o)
+			}
+		})
+	}
+}
+
+// BenchmarkETag10k hashes the 10,100 entries of bigFS for the ETag.
+func BenchmarkETag10k(b *testing.B) {
+	l, err := Read(bigFS(10000), "big", ReadOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		etag(l, query{}, Modern, "text/html; charset=utf-8")
 	}
 }
