@@ -49,21 +49,9 @@ func cachingDir(t *testing.T, n int) (string, *os.Root) {
 	return dir, r
 }
 
-func names(l *Listing) []string {
-	var s []string
-	for _, e := range l.Entries {
-		s = append(s, e.Name)
-	}
-	return s
-}
-
 func mustRead(t *testing.T, r *os.Root, opts ReadOptions, c *dirCache) *Listing {
 	t.Helper()
-	l, err := read(r.FS(), ".", opts, false, true, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return l
+	return readIn(t, r.FS(), readCase{opts: opts}, true, c)
 }
 
 // TestReadFastPathCached repeats TestReadFastPath's comparison with a
@@ -229,7 +217,7 @@ func BenchmarkReadOSRoot10k(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := read(r.FS(), ".", ReadOptions{}, false, true, bc.c); err != nil {
+				if _, _, err := read(r.FS(), ".", ReadOptions{}, true, bc.c); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -59,33 +59,38 @@ type ReadOptions struct {
 // that cannot be stat'ed, dangling or leading out, is listed as a plain
 // entry with its own size and time.
 func Read(fsys fs.FS, name string, opts ReadOptions) (*Listing, error) {
-	return read(fsys, name, opts, false, true, nil)
+	l, sorted, err := read(fsys, name, opts, true, nil)
+	if err == nil && !sorted {
+		l.Sort(Order{})
+	}
+	return l, err
 }
 
-// read is Read; without withInfo, entries that are not symlinks get no
-// size or time, and cost no stat. c, if not nil, keeps the names of large
+// read reads the directory name of fsys as Read does, but leaves the
+// order to the caller: sorted reports entries already in Python's order.
+// Without withInfo, entries that are not symlinks may have no size or
+// time, and cost no stat. c, if not nil, keeps the names of large
 // directories between calls.
-// With dirsFirst, directories come before files.
-func read(fsys fs.FS, name string, opts ReadOptions, dirsFirst, withInfo bool, c *dirCache) (*Listing, error) {
+func read(fsys fs.FS, name string, opts ReadOptions, withInfo bool, c *dirCache) (l *Listing, sorted bool, err error) {
 	f, err := fsys.Open(name)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if !info.IsDir() {
-		return nil, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrInvalid}
+		return nil, false, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrInvalid}
 	}
 	entries, err := readOpen(f, info, withInfo, opts.HideDotfiles, c)
-	byName := err == nil // readOpen's entries come sorted by name
+	sorted = err == nil // readOpen's entries come sorted by name
 	if err == errNoFastPath {
 		entries, err = readFS(fsys, name, withInfo, opts.HideDotfiles)
 	}
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	for i := range entries {
 		e := &entries[i]
@@ -103,33 +108,7 @@ func read(fsys fs.FS, name string, opts ReadOptions, dirsFirst, withInfo bool, c
 			e.Size = 0 // a directory's size is the FS's business, not the reader's
 		}
 	}
-	l := &Listing{Name: name, ModTime: info.ModTime(), Entries: entries}
-	switch {
-	case !byName:
-		l.Sort(Order{DirsFirst: dirsFirst})
-	case dirsFirst:
-		// Following a symlink may have made it a directory.
-		l.Entries = partitionDirs(entries)
-	}
-	return l, nil
-}
-
-// partitionDirs returns the entries, sorted by name, with the directories
-// moved before the files and each kind left in its order: what Sort
-// makes of them with Order{DirsFirst: true}.
-func partitionDirs(entries []Entry) []Entry {
-	out := make([]Entry, 0, len(entries))
-	for _, e := range entries {
-		if e.IsDir {
-			out = append(out, e)
-		}
-	}
-	for _, e := range entries {
-		if !e.IsDir {
-			out = append(out, e)
-		}
-	}
-	return out
+	return &Listing{Name: name, ModTime: info.ModTime(), Entries: entries}, sorted, nil
 }
 
 // errNoFastPath is readOpen's answer for a directory it cannot read

@@ -627,25 +627,33 @@ func TestReadFastPath(t *testing.T) {
 }
 
 // readCases are the ways TestReadFastPath reads a directory.
-var readCases = []readCase{{}, {ReadOptions{HideDotfiles: true}, true}}
+var readCases = []readCase{{}, {ReadOptions{HideDotfiles: true}, Order{DirsFirst: true}}}
 
 type readCase struct {
-	opts      ReadOptions
-	dirsFirst bool
+	opts  ReadOptions
+	order Order
+}
+
+// readIn reads the directory "." of fsys with c and puts it in rc's
+// order, as ServeDir does.
+func readIn(t *testing.T, fsys fs.FS, rc readCase, withInfo bool, c *dirCache) *Listing {
+	t.Helper()
+	l, sorted, err := read(fsys, ".", rc.opts, withInfo, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sorted || rc.order != (Order{}) {
+		l.Sort(rc.order)
+	}
+	return l
 }
 
 // checkFastPath compares read through r, with c, with a read through
 // fs.ReadDir.
 func checkFastPath(t *testing.T, r *os.Root, rc readCase, withInfo bool, c *dirCache) {
 	t.Helper()
-	fast, err := read(r.FS(), ".", rc.opts, rc.dirsFirst, withInfo, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	slow, err := read(plainFS{r.FS()}, ".", rc.opts, rc.dirsFirst, withInfo, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	fast := readIn(t, r.FS(), rc, withInfo, c)
+	slow := readIn(t, plainFS{r.FS()}, rc, withInfo, nil)
 	if len(fast.Entries) < 10 {
 		t.Fatalf("read: %d entries; want the whole tree", len(fast.Entries))
 	}
@@ -687,4 +695,13 @@ func TestTableRowsMatchRows(t *testing.T) {
 	if got := string(p.TableRows()); got != want.String() {
 		t.Errorf("TableRows:\n%s\nwant, from the Rows:\n%s", got, want.String())
 	}
+}
+
+// names returns the names of l's entries, in order.
+func names(l *Listing) []string {
+	var s []string
+	for _, e := range l.Entries {
+		s = append(s, e.Name)
+	}
+	return s
 }

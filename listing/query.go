@@ -8,25 +8,19 @@ import (
 
 // query is what a request asks of a listing through its query string.
 type query struct {
-	json   bool
-	order  Order
-	sorted bool // the request chose a sort key, order or grouping
+	json  bool
+	order Order
 
 	defaultDirsFirst bool // Options.DirsFirst
-}
-
-// defaultQuery is the query of a request that asks for nothing: HTML in
-// Options' order.
-func (rd *Renderer) defaultQuery() query {
-	return query{order: Order{DirsFirst: rd.opts.DirsFirst}, defaultDirsFirst: rd.opts.DirsFirst}
 }
 
 // parseQuery reads ?format=json|html, ?sort=name|size|time,
 // ?order=asc|desc and ?dirs=first|mixed, and the Accept header. Unknown
 // values are ignored rather than refused: a listing is a page to browse,
-// and a stale bookmark should still show it.
+// and a stale bookmark should still show it. The Python page ignores all
+// but format, as Python does.
 func (rd *Renderer) parseQuery(r *http.Request) query {
-	q := rd.defaultQuery()
+	q := query{order: Order{DirsFirst: rd.opts.DirsFirst}, defaultDirsFirst: rd.opts.DirsFirst}
 	v := r.URL.Query()
 	switch v.Get("format") {
 	case "json":
@@ -35,25 +29,28 @@ func (rd *Renderer) parseQuery(r *http.Request) query {
 	default:
 		q.json = prefersJSON(r.Header.Values("Accept"))
 	}
+	if !q.json && rd.pythonPage() {
+		return q
+	}
 	switch v.Get("sort") {
 	case "name":
-		q.order.By, q.sorted = ByName, true
+		q.order.By = ByName
 	case "size":
-		q.order.By, q.sorted = BySize, true
+		q.order.By = BySize
 	case "time":
-		q.order.By, q.sorted = ByTime, true
+		q.order.By = ByTime
 	}
 	switch v.Get("order") {
 	case "desc":
-		q.order.Desc, q.sorted = true, true
+		q.order.Desc = true
 	case "asc":
-		q.sorted = true
+		q.order.Desc = false
 	}
 	switch v.Get("dirs") {
 	case "first":
-		q.order.DirsFirst, q.sorted = true, true
+		q.order.DirsFirst = true
 	case "mixed":
-		q.order.DirsFirst, q.sorted = false, true
+		q.order.DirsFirst = false
 	}
 	return q
 }

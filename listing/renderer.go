@@ -86,22 +86,17 @@ func (rd *Renderer) pythonPage() bool {
 // list directory").
 func (rd *Renderer) ServeDir(w http.ResponseWriter, r *http.Request, fsys fs.FS, name string, opts ReadOptions) error {
 	q := rd.parseQuery(r)
-	pythonPage := !q.json && rd.pythonPage()
 	// Python's page shows names only, so it needs no stat per entry: the
-	// directory entries say which are directories and symlinks. A 10,000
-	// entry directory is then read as Go's FileServer reads it.
-	l, err := read(fsys, name, opts, rd.opts.DirsFirst, !pythonPage, rd.dirs)
+	// directory entries say which are directories and symlinks.
+	withInfo := q.json || !rd.pythonPage()
+	l, sorted, err := read(fsys, name, opts, withInfo, rd.dirs)
 	if err != nil {
 		return err
 	}
-	l.Path = displayPath(r.RequestURI, r.URL.Path)
-	if pythonPage {
-		// The Python page ignores the query, as Python does.
-		q = rd.defaultQuery()
-	}
-	if q.sorted {
+	if !sorted || q.order != (Order{}) {
 		l.Sort(q.order)
 	}
+	l.Path = displayPath(r.RequestURI, r.URL.Path)
 
 	ctype := "text/html; charset=utf-8"
 	if q.json {

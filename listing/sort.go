@@ -50,39 +50,14 @@ func (k SortKey) String() string {
 // are broken by name, so the same entries always come out in the same
 // order.
 func (l *Listing) Sort(o Order) {
-	// Sort small items that point at the entries, with Python's sort key,
-	// name.lower(), computed once per entry in a form that compares with
-	// a plain byte comparison; then put the entries in that order.
 	type item struct {
-		lower string
-		i     int
+		key string // sortKey of the entry's name
+		i   int    // the entry's index
 	}
 	es := l.Entries
 	items := make([]item, len(es))
-	// The keys that differ from their names share one string.
-	ends := make([]int, len(es))
-	size := 0
 	for i := range es {
-		if !isPlainKey(es[i].Name) {
-			size += len(es[i].Name) + len(es[i].Name)/2
-		}
-	}
-	keys := make([]byte, 0, size)
-	for i := range es {
-		if name := es[i].Name; isPlainKey(name) {
-			items[i].lower = name
-		} else {
-			keys = appendSortKey(keys, name)
-		}
-		ends[i] = len(keys)
-	}
-	all, start := string(keys), 0
-	for i := range items {
-		items[i].i = i
-		if ends[i] != start {
-			items[i].lower = all[start:ends[i]]
-			start = ends[i]
-		}
+		items[i] = item{sortKey(es[i].Name), i}
 	}
 	slices.SortFunc(items, func(a, b item) int {
 		ea, eb := &es[a.i], &es[b.i]
@@ -100,7 +75,7 @@ func (l *Listing) Sort(o Order) {
 			c = ea.ModTime.Compare(eb.ModTime)
 		}
 		if c == 0 {
-			c = strings.Compare(a.lower, b.lower)
+			c = strings.Compare(a.key, b.key)
 		}
 		if c == 0 {
 			c = strings.Compare(ea.Name, eb.Name)
@@ -110,25 +85,11 @@ func (l *Listing) Sort(o Order) {
 		}
 		return c
 	})
-	// Move each entry to its place, one cycle of the permutation at a
-	// time: es[j] takes the entry at items[j].i, and -1 marks a place
-	// done.
-	for i := range items {
-		if items[i].i < 0 {
-			continue
-		}
-		saved := es[i]
-		for j := i; ; {
-			k := items[j].i
-			items[j].i = -1
-			if k == i {
-				es[j] = saved
-				break
-			}
-			es[j] = es[k]
-			j = k
-		}
+	sorted := make([]Entry, len(es))
+	for k, it := range items {
+		sorted[k] = es[it.i]
 	}
+	copy(es, sorted)
 }
 
 // sortKey returns a string whose byte order is the order of Python's
