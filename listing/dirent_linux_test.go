@@ -9,8 +9,8 @@ import (
 	"testing"
 )
 
-// dirent builds one linux_dirent64 record.
-func dirent(name string, typ byte) []byte {
+// direntRecord builds one linux_dirent64 record.
+func direntRecord(name string, typ byte) []byte {
 	reclen := (direntName + len(name) + 1 + 7) &^ 7
 	rec := make([]byte, reclen)
 	binary.NativeEndian.PutUint16(rec[direntReclen:], uint16(reclen))
@@ -25,7 +25,7 @@ func TestEachDirent(t *testing.T) {
 		name string
 		typ  byte
 	}{{".", 4}, {"..", 4}, {"a", 8}, {".env", 8}, {"dir", 4}, {"a-much-longer-name.txt", 10}} {
-		buf = append(buf, dirent(r.name, r.typ)...)
+		buf = append(buf, direntRecord(r.name, r.typ)...)
 	}
 	var got []string
 	err := eachDirent(buf, func(name []byte, typ byte) { got = append(got, string(name)) })
@@ -36,7 +36,7 @@ func TestEachDirent(t *testing.T) {
 	// A record length that is too short or runs past the buffer is the
 	// kernel's data gone wrong: an error, never a panic or a loop.
 	for _, reclen := range []uint16{0, 1, direntName - 1, 4096} {
-		bad := dirent("x", 8)
+		bad := direntRecord("x", 8)
 		binary.NativeEndian.PutUint16(bad[direntReclen:], reclen)
 		err := eachDirent(bad, func([]byte, byte) {})
 		if !errors.Is(err, syscall.EIO) {
@@ -45,28 +45,28 @@ func TestEachDirent(t *testing.T) {
 	}
 }
 
-// TestReadOpenNotADescriptor checks the fallback: a file with no
-// descriptor is left to fs.ReadDir.
-func TestReadOpenNotADescriptor(t *testing.T) {
+// TestReadFastNotADescriptor checks the fallback: a file with no
+// descriptor is left to readDir.
+func TestReadFastNotADescriptor(t *testing.T) {
 	f, err := testFS().Open(".")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if _, err := readOpen(f, nil, true, false, nil); err != errNoFastPath {
-		t.Errorf("readOpen(MapFS file) = %v; want errNoFastPath", err)
+	if _, err := readFast(f, ReadOptions{}, true); err != errNoFastPath {
+		t.Errorf("readFast(MapFS file) = %v; want errNoFastPath", err)
 	}
 }
 
-// TestReadOpenNotADirectory checks getdents' own error: it is returned,
+// TestReadFastNotADirectory checks getdents' own error: it is returned,
 // not taken for an empty directory.
-func TestReadOpenNotADirectory(t *testing.T) {
+func TestReadFastNotADirectory(t *testing.T) {
 	f, err := os.Open("listing.go")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if _, err := readOpen(f, nil, false, false, nil); !errors.Is(err, syscall.ENOTDIR) {
-		t.Errorf("readOpen(regular file) = %v; want ENOTDIR", err)
+	if _, err := readFast(f, ReadOptions{}, false); !errors.Is(err, syscall.ENOTDIR) {
+		t.Errorf("readFast(regular file) = %v; want ENOTDIR", err)
 	}
 }
