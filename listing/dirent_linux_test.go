@@ -3,7 +3,9 @@ package listing
 import (
 	"encoding/binary"
 	"errors"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 	"syscall"
 	"testing"
@@ -68,5 +70,71 @@ func TestReadFastNotADirectory(t *testing.T) {
 	defer f.Close()
 	if _, err := readFast(f, ReadOptions{}, false); !errors.Is(err, syscall.ENOTDIR) {
 		t.Errorf("readFast(regular file) = %v; want ENOTDIR", err)
+	}
+}
+
+// plainFS hides the *os.File under an fs.FS, so that read takes the
+// generic fs.ReadDir path instead of getdents.
+type plainFS struct{ fs.FS }
+
+func (p plainFS) Open(name string) (fs.File, error) {
+	f, err := p.FS.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	return struct{ fs.ReadDirFile }{f.(fs.ReadDirFile)}, nil
+}
+
+// fastPathTree builds buildTree's tree with a dotfile and a FIFO added.
+func fastPathTree(t *testing.T) string {
+	t.Helper()
+	root, _, _ := buildTree(t)
+	if err := os.WriteFile(filepath.Join(root, ".hidden"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(root, "fifo"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// TestReadFastPath checks that reading a real directory with getdents
+// and fstatat gives what fs.ReadDir gives, for every kind of entry and
+// every way of reading.
+func TestReadFastPath(t *testing.T) {
+	root := fastPathTree(t)
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, withInfo := range []bool{false, true} {
+		for _, opts := range []ReadOptions{{}, {HideDotfiles: true}} {
+			checkFastPath(t, r, opts, withInfo)
+		}
+	}
+}
+
+// checkFastPath compares read through r with a read through its files'
+// ReadDir.
+func checkFastPath(t *testing.T, r *os.Root, opts ReadOptions, withInfo bool) {
+	t.Helper()
+	readSorted := func(fsys fs.FS) *Listing {
+		l, err := read(fsys, ".", opts, withInfo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.Sort(Order{})
+		return l
+	}
+	fast, slow := readSorted(r.FS()), readSorted(plainFS{r.FS()})
+	if len(fast.Entries) < 10 {
+		t.Fatalf("read: %d entries; want the whole tree", len(fast.Entries))
+	}
+	if !slices.EqualFunc(fast.Entries, slow.Entries, func(a, b Entry) bool {
+		return a.Name == b.Name && a.IsDir == b.IsDir && a.IsSymlink == b.IsSymlink &&
+			a.Size == b.Size && a.ModTime.Equal(b.ModTime)
+	}) || !fast.ModTime.Equal(slow.ModTime) {
+		t.Errorf("read(withInfo %v, %+v):\ngetdents: %+v\nReadDir:  %+v", withInfo, opts, fast.Entries, slow.Entries)
 	}
 }

@@ -12,7 +12,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -575,78 +574,6 @@ func TestOSRoot(t *testing.T) {
 		if !utf8.ValidString(page.body) {
 			t.Errorf("GET / (%s): the body is not valid UTF-8", page.kind)
 		}
-	}
-}
-
-// plainFS hides the *os.File under an fs.FS, so that read takes the
-// generic fs.ReadDir path instead of getdents.
-type plainFS struct{ fs.FS }
-
-func (p plainFS) Open(name string) (fs.File, error) {
-	f, err := p.FS.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	return struct{ fs.ReadDirFile }{f.(fs.ReadDirFile)}, nil
-}
-
-// fastPathTree builds buildTree's tree with a dotfile and a FIFO added.
-func fastPathTree(t *testing.T) string {
-	t.Helper()
-	root, _, _ := buildTree(t)
-	for _, name := range []string{".hidden", "fifo"} {
-		p := filepath.Join(root, name)
-		var err error
-		if name == "fifo" {
-			err = syscall.Mkfifo(p, 0o644)
-		} else {
-			err = os.WriteFile(p, []byte("x"), 0o644)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	return root
-}
-
-// TestReadFastPath checks that reading a real directory with getdents
-// and fstatat gives what fs.ReadDir gives, for every kind of entry and
-// every way of reading.
-func TestReadFastPath(t *testing.T) {
-	root := fastPathTree(t)
-	r, err := os.OpenRoot(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	for _, withInfo := range []bool{false, true} {
-		for _, opts := range []ReadOptions{{}, {HideDotfiles: true}} {
-			checkFastPath(t, r, opts, withInfo)
-		}
-	}
-}
-
-// checkFastPath compares read through r with a read through its files'
-// ReadDir.
-func checkFastPath(t *testing.T, r *os.Root, opts ReadOptions, withInfo bool) {
-	t.Helper()
-	readSorted := func(fsys fs.FS) *Listing {
-		l, err := read(fsys, ".", opts, withInfo)
-		if err != nil {
-			t.Fatal(err)
-		}
-		l.Sort(Order{})
-		return l
-	}
-	fast, slow := readSorted(r.FS()), readSorted(plainFS{r.FS()})
-	if len(fast.Entries) < 10 {
-		t.Fatalf("read: %d entries; want the whole tree", len(fast.Entries))
-	}
-	if !slices.EqualFunc(fast.Entries, slow.Entries, func(a, b Entry) bool {
-		return a.Name == b.Name && a.IsDir == b.IsDir && a.IsSymlink == b.IsSymlink &&
-			a.Size == b.Size && a.ModTime.Equal(b.ModTime)
-	}) || !fast.ModTime.Equal(slow.ModTime) {
-		t.Errorf("read(withInfo %v, %+v):\ngetdents: %+v\nReadDir:  %+v", withInfo, opts, fast.Entries, slow.Entries)
 	}
 }
 
