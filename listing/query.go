@@ -55,6 +55,14 @@ func (rd *Renderer) parseQuery(r *http.Request) query {
 	return q
 }
 
+// contentType is the Content-Type of the body that answers q.
+func (q query) contentType() string {
+	if q.json {
+		return "application/json"
+	}
+	return "text/html; charset=utf-8"
+}
+
 // direction is the spelling of ?order=: "asc" or "desc".
 func direction(desc bool) string {
 	if desc {

@@ -85,32 +85,21 @@ func (rd *Renderer) ServeDir(w http.ResponseWriter, r *http.Request, fsys fs.FS,
 	q := rd.parseQuery(r)
 	// Python's page shows names only, so it needs no stat per entry: the
 	// directory entries say which are directories and symlinks.
-	withInfo := q.json || !rd.pythonPage()
-	l, err := read(fsys, name, opts, withInfo)
+	l, err := read(fsys, name, opts, q.json || !rd.pythonPage())
 	if err != nil {
 		return err
 	}
 	l.Sort(q.order)
 	l.Path = displayPath(r.RequestURI, r.URL.Path)
 
-	ctype := "text/html; charset=utf-8"
-	if q.json {
-		ctype = "application/json"
-	}
-	tag := etag(l, q, rd.opts.Format, ctype)
+	tag := etag(l, q, rd.opts.Format, q.contentType())
 	if notModified(r, tag) {
 		// Skip rendering what the client already has; for a large
 		// directory that is most of the work.
-		hd := w.Header()
-		hd.Add("Vary", "Accept")
-		hd.Set("ETag", tag)
-		if hd.Get("Cache-Control") == "" {
-			hd.Set("Cache-Control", "no-cache")
-		}
+		setValidators(w.Header(), tag)
 		w.WriteHeader(http.StatusNotModified)
 		return nil
 	}
-
 	b := getPageBuf()
 	defer putPageBuf(b)
 	if err := rd.render(b, l, q, name); err != nil {
@@ -118,25 +107,34 @@ func (rd *Renderer) ServeDir(w http.ResponseWriter, r *http.Request, fsys fs.FS,
 		// tested. The caller maps this to an error page.
 		return err
 	}
+	setValidators(w.Header(), tag)
+	rd.setContentHeaders(w.Header(), q)
+	http.ServeContent(w, r, "", lastModified(l), bytes.NewReader(b.Bytes()))
+	return nil
+}
 
-	hd := w.Header()
-	hd.Add("Vary", "Accept")
-	hd.Set("Content-Type", ctype)
-	hd.Set("X-Content-Type-Options", "nosniff")
+// setValidators sets what every answer to a listing carries, 304
+// included: Vary: Accept, the ETag, and Cache-Control: no-cache unless
+// the caller chose one. A listing changes whenever someone adds a file;
+// caches may keep it only as long as they revalidate it.
+func setValidators(h http.Header, tag string) {
+	h.Add("Vary", "Accept")
+	h.Set("ETag", tag)
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "no-cache")
+	}
+}
+
+// setContentHeaders sets the headers that describe the body answering q.
+func (rd *Renderer) setContentHeaders(h http.Header, q query) {
+	h.Set("Content-Type", q.contentType())
+	h.Set("X-Content-Type-Options", "nosniff")
 	if rd.opts.Template == nil && !q.json {
 		// The built-in pages need no script, no frame and nothing from
 		// another origin: a name that slipped past escaping could do
 		// nothing.
-		hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 	}
-	hd.Set("ETag", tag)
-	// Directory listings change whenever someone adds a file; let caches
-	// keep them only as long as they revalidate.
-	if hd.Get("Cache-Control") == "" {
-		hd.Set("Cache-Control", "no-cache")
-	}
-	http.ServeContent(w, r, "", lastModified(l), bytes.NewReader(b.Bytes()))
-	return nil
 }
 
 // render writes the body that answers q to b: JSON, the HTML template's
