@@ -489,6 +489,15 @@ func (errFS) Stat(name string) (fs.FileInfo, error) {
 // out of the root, names that are not UTF-8, and what the modern page
 // makes of them.
 func TestOSRoot(t *testing.T) {
+	r := openOSRootTree(t)
+	checkOSRootRead(t, r)
+	checkOSRootPages(t, r)
+}
+
+// openOSRootTree opens buildTree's tree, with a symlink to a directory
+// outside it added, as an os.Root.
+func openOSRootTree(t *testing.T) *os.Root {
+	t.Helper()
 	root, outside, _ := buildTree(t)
 	if err := os.Mkdir(filepath.Join(outside, "dir"), 0o755); err != nil {
 		t.Fatal(err)
@@ -500,7 +509,13 @@ func TestOSRoot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.Close()
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+// checkOSRootRead checks the kinds Read finds in the tree.
+func checkOSRootRead(t *testing.T, r *os.Root) {
+	t.Helper()
 	l, err := Read(r.FS(), ".", ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -529,7 +544,12 @@ func TestOSRoot(t *testing.T) {
 	if e := byName["link-to-file"]; e.Size != int64(len("plain\n")) {
 		t.Errorf("link-to-file: size %d; want its target's", e.Size)
 	}
+}
 
+// checkOSRootPages checks the tree's pages and JSON: hostile names shown
+// visibly, escaped and linked exactly, and no invalid UTF-8.
+func checkOSRootPages(t *testing.T, r *os.Root) {
+	t.Helper()
 	got := serve(t, New(Options{}), r.FS(), ".", http.MethodGet, "/")
 	for _, want := range []string{
 		`<a href="bad%FF%FE.bin">bad\xFF\xFE.bin</a>`,
