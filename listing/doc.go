@@ -1,7 +1,13 @@
 // Package listing reads a directory of an [io/fs.FS] into a [Listing] and
-// renders it as a web page or as JSON. It does no routing: package
-// fileserver decides when a directory is listed and calls
-// [Renderer.ServeDir].
+// renders it as a web page or as JSON. The model and its rendering are
+// apart: [Read] and [Listing.Sort] give the model alone, for a renderer of
+// your own; a [Renderer] answers a request with a rendering of it. It does
+// no routing: package fileserver decides when a directory is listed and
+// calls [Renderer.ServeDir].
+//
+// Which entries are listed is a matter of reading, not of rendering: a
+// [ReadOptions] value, given to Read and to ServeDir, hides dotfiles.
+// (fileserver passes its own HideDotfiles, the one knob its users see.)
 //
 //	root, err := os.OpenRoot("/srv/share")
 //	if err != nil {
