@@ -26,6 +26,19 @@ type Entry struct {
 	ModTime time.Time
 }
 
+// mark is what Python's page writes after an entry's name: "@" for a
+// symlink (even to a directory, which it links as "name/"), "/" for a
+// directory, nothing for a file.
+func (e *Entry) mark() string {
+	switch {
+	case e.IsSymlink:
+		return "@"
+	case e.IsDir:
+		return "/"
+	}
+	return ""
+}
+
 // Listing is a directory read from an fs.FS: the model the renderers
 // (and custom templates) work from.
 type Listing struct {

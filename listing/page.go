@@ -73,13 +73,7 @@ func newPage(l *Listing, q query, name string, withRows bool) *Page {
 	}
 	p.Rows = make([]Row, len(l.Entries))
 	for i, e := range l.Entries {
-		d := visible(e.Name)
-		switch {
-		case e.IsSymlink:
-			d += "@"
-		case e.IsDir:
-			d += "/"
-		}
+		d := visible(e.Name) + e.mark()
 		row := Row{
 			Name: e.Name, IsDir: e.IsDir, IsSymlink: e.IsSymlink, Size: e.Size, ModTime: e.ModTime,
 			Display: d, URL: href(e.Name, e.IsDir), SizeText: "—",

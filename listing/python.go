@@ -34,13 +34,7 @@ func appendPython(b []byte, l *Listing) []byte {
 		b = appendHref(b, e.Name, e.IsDir)
 		b = append(b, "\">"...)
 		b = htmlesc.Append(b, pyDecoded(e.Name))
-		switch {
-		case e.IsSymlink:
-			// A link to a directory displays "name@" but links "name/".
-			b = append(b, '@')
-		case e.IsDir:
-			b = append(b, '/')
-		}
+		b = append(b, e.mark()...)
 		b = append(b, "</a></li>\n"...)
 	}
 	return append(b, "</ul>\n<hr>\n</body>\n</html>\n"...)

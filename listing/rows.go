@@ -37,12 +37,7 @@ func appendRows(b []byte, entries []Entry) []byte {
 		b = appendHref(b, e.Name, e.IsDir)
 		b = append(b, `">`...)
 		b = htmlesc.AppendAttr(b, visible(e.Name))
-		switch {
-		case e.IsSymlink:
-			b = append(b, '@')
-		case e.IsDir:
-			b = append(b, '/')
-		}
+		b = append(b, e.mark()...)
 		b = append(b, `</a></td><td class="s">`...)
 		if e.IsDir {
 			b = append(b, "—"...)
