@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 
 	"github.com/pyhttp/httpserver/fileserver"
-	"github.com/pyhttp/httpserver/listing"
 )
 
 // A file whose name is not UTF-8 ("caf\xe9.txt", café in Latin-1, as an
@@ -37,7 +36,10 @@ func ExampleRootFS() {
 
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, httptest.NewRequest("GET", "/?format=json", nil))
-	var l listing.JSONListing
+	// The listing's JSON, as the listing package documents it.
+	var l struct {
+		Entries []struct{ Name, URL string }
+	}
 	if err := json.Unmarshal(w.Body.Bytes(), &l); err != nil {
 		fmt.Println(err)
 		return

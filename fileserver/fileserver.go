@@ -34,8 +34,8 @@ type Options struct {
 	// listings. Default: served and listed, as in Python.
 	HideDotfiles bool
 
-	// Listing chooses and configures the listing page. Its HideDotfiles is
-	// forced on when the Handler's is. Default: the modern page.
+	// Listing chooses and configures the listing page; which entries it
+	// lists is HideDotfiles' business. Default: the modern page.
 	Listing listing.Options
 
 	// Types maps file names to Content-Types. Default: mime.New with
@@ -121,7 +121,7 @@ type Handler struct {
 	index     []string
 	noListing bool
 	hideDots  bool
-	listing   *listing.Handler
+	listing   *listing.Renderer
 	types     *mime.Types
 	hashETags bool // ETags from content for every file, not only undated ones
 	cache     *fileCache
@@ -158,9 +158,7 @@ func New(fsys fs.FS, opts Options) *Handler {
 	if h.log == nil {
 		h.log = slog.Default()
 	}
-	lo := opts.Listing
-	lo.HideDotfiles = lo.HideDotfiles || opts.HideDotfiles
-	h.listing = listing.New(lo)
+	h.listing = listing.New(opts.Listing)
 	return h
 }
 
@@ -225,7 +223,8 @@ func (h *Handler) serveDir(w http.ResponseWriter, r *http.Request, name string) 
 	if h.noListing {
 		return errNotFound
 	}
-	if err := h.listing.ServeDir(w, withoutInvalidRange(r), h.fsys, name); err != nil {
+	ro := listing.ReadOptions{HideDotfiles: h.hideDots}
+	if err := h.listing.ServeDir(w, withoutInvalidRange(r), h.fsys, name, ro); err != nil {
 		code := http.StatusNotFound
 		if errors.Is(err, fs.ErrPermission) {
 			code = http.StatusForbidden

@@ -3,10 +3,12 @@ package listing
 import (
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -30,15 +32,34 @@ func bigFS(n int) fstest.MapFS {
 	return fsys
 }
 
-// discard is a ResponseWriter that keeps headers and throws the body away,
-// so that the benchmark measures the listing, not a recorder's buffer.
-type discard struct{ h http.Header }
+// discard is a ResponseWriter that keeps the headers and the status and
+// throws the body away, so that the benchmark measures the listing, not a
+// recorder's buffer.
+type discard struct {
+	h    http.Header
+	code int
+}
+
+func newDiscard() *discard { return &discard{h: http.Header{}, code: http.StatusOK} }
 
 func (d *discard) Header() http.Header         { return d.h }
 func (d *discard) Write(b []byte) (int, error) { return len(b), nil }
-func (d *discard) WriteHeader(int)             {}
+func (d *discard) WriteHeader(code int)        { d.code = code }
 
 var _ io.Writer = (*discard)(nil)
+
+// serveBench serves one listing of name into a fresh discard and fails
+// unless the answer is want.
+func serveBench(b *testing.B, h *Renderer, r *http.Request, fsys fs.FS, name string, want int) *discard {
+	w := newDiscard()
+	if err := h.ServeDir(w, r, fsys, name, ReadOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	if w.code != want {
+		b.Fatalf("GET %s: status = %d; want %d", r.URL, w.code, want)
+	}
+	return w
+}
 
 // BenchmarkServeDir10k lists a directory of 10,100 entries: read, sort,
 // render, hash for the ETag. Run:
@@ -60,19 +81,15 @@ func BenchmarkServeDir10k(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			h := New(bc.opts)
 			r := httptest.NewRequest(http.MethodGet, bc.target, nil)
+			want := http.StatusOK
 			if bc.name == "modern-304" {
-				w := &discard{h: http.Header{}}
-				if err := h.ServeDir(w, r, fsys, "big"); err != nil {
-					b.Fatal(err)
-				}
+				w := serveBench(b, h, r, fsys, "big", http.StatusOK)
 				r.Header.Set("If-None-Match", w.h.Get("ETag"))
+				want = http.StatusNotModified
 			}
 			b.ReportAllocs()
 			for b.Loop() {
-				w := &discard{h: http.Header{}}
-				if err := h.ServeDir(w, r, fsys, "big"); err != nil {
-					b.Fatal(err)
-				}
+				serveBench(b, h, r, fsys, "big", want)
 			}
 		})
 	}
@@ -83,14 +100,14 @@ func BenchmarkRead10k(b *testing.B) {
 	fsys := bigFS(10000)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Read(fsys, "big", Options{}); err != nil {
+		if _, err := Read(fsys, "big", ReadOptions{}); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
 // BenchmarkServeDir10kOSRoot lists 10,000 real files through an os.Root,
-// as the command serves them: one lstat per entry on top of the render.
+// as the command serves them, and reads them alone ("read").
 func BenchmarkServeDir10kOSRoot(b *testing.B) {
 	dir := b.TempDir()
 	for i := range 10000 {
@@ -110,11 +127,53 @@ func BenchmarkServeDir10kOSRoot(b *testing.B) {
 			h := New(Options{Format: f})
 			b.ReportAllocs()
 			for b.Loop() {
-				w := &discard{h: http.Header{}}
-				if err := h.ServeDir(w, r, root.FS(), "."); err != nil {
-					b.Fatal(err)
-				}
+				serveBench(b, h, r, root.FS(), ".", http.StatusOK)
 			}
 		})
+	}
+	b.Run("read", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := Read(root.FS(), ".", ReadOptions{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkSort10k sorts the 10,100 entries of bigFS by name, as they
+// come, and by size, descending, with directories first.
+func BenchmarkSort10k(b *testing.B) {
+	l, err := Read(bigFS(10000), "big", ReadOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	orig := l.Entries
+	for _, bc := range []struct {
+		name string
+		o    Order
+	}{
+		{"name", Order{}},
+		{"size-desc-dirs", Order{By: BySize, Desc: true, DirsFirst: true}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				l.Entries = slices.Clone(orig)
+				l.Sort(bc.o)
+			}
+		})
+	}
+}
+
+// BenchmarkETag10k hashes the 10,100 entries of bigFS for the ETag.
+func BenchmarkETag10k(b *testing.B) {
+	l, err := Read(bigFS(10000), "big", ReadOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		etag(l, query{}, Modern, "text/html; charset=utf-8")
 	}
 }

@@ -25,7 +25,7 @@ import (
 // browserHandler is the smallest file server around ServeDir: a listing
 // for a directory, the file otherwise. It is mounted under /files/ with
 // StripPrefix, so the page must work below a prefix.
-func browserHandler(fsys fs.FS, lh *Handler) http.Handler {
+func browserHandler(fsys fs.FS, lh *Renderer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name, _, ok := safepath.Resolve(r.URL.Path)
 		if !ok {
@@ -37,7 +37,7 @@ func browserHandler(fsys fs.FS, lh *Handler) http.Handler {
 		case err != nil:
 			http.NotFound(w, r)
 		case info.IsDir():
-			if err := lh.ServeDir(w, r, fsys, name); err != nil {
+			if err := lh.ServeDir(w, r, fsys, name, ReadOptions{}); err != nil {
 				http.NotFound(w, r)
 			}
 		default:
@@ -51,6 +51,15 @@ func browserHandler(fsys fs.FS, lh *Handler) http.Handler {
 // fetching the JSON form, and checking that the page fits a phone.
 func TestBrowser(t *testing.T) {
 	bctx := browsertest.Start(t, 1280, 900)
+	srv := browserServer(t)
+	browseAndSort(t, bctx, srv.URL)
+	fetchJSON(t, bctx)
+	fitsPhone(t, bctx)
+}
+
+// browserServer serves a small tree with hostile names under /files/.
+func browserServer(t *testing.T) *httptest.Server {
+	t.Helper()
 	t0 := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
 	fsys := fstest.MapFS{
 		"alpha.txt":        {Data: make([]byte, 5000), ModTime: t0},
@@ -63,11 +72,17 @@ func TestBrowser(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.Handle("/files/", http.StripPrefix("/files", browserHandler(fsys, New(Options{}))))
 	srv := httptest.NewServer(mux)
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	if !strings.HasPrefix(srv.URL, "http://127.0.0.1:") {
 		t.Fatalf("test server at %s; want 127.0.0.1", srv.URL)
 	}
+	return srv
+}
 
+// browseAndSort opens the listing at srvURL, sorts it by clicking the
+// size header, follows a directory link and the parent link back.
+func browseAndSort(t *testing.T, bctx context.Context, srvURL string) {
+	t.Helper()
 	const hrefs = `Array.from(document.querySelectorAll("td.n a")).map(a => a.getAttribute("href"))`
 	// click follows a link and waits for the page it leads to to load.
 	click := func(label, selector string) {
@@ -79,7 +94,7 @@ func TestBrowser(t *testing.T) {
 		return run(t, bctx, "read the location", chromedp.Evaluate[string](`location.pathname + location.search`))
 	}
 
-	do(t, bctx, "open the listing", chromedp.Navigate(srv.URL+"/files/"), chromedp.WaitReady(chromedp.CSS("table")))
+	do(t, bctx, "open the listing", chromedp.Navigate(srvURL+"/files/"), chromedp.WaitReady(chromedp.CSS("table")))
 	if title := run(t, bctx, "read the title", chromedp.Title()); title != "Directory listing for /files/" {
 		t.Errorf("title = %q; want %q", title, "Directory listing for /files/")
 	}
@@ -114,7 +129,12 @@ func TestBrowser(t *testing.T) {
 	if loc := location(); loc != "/files/" {
 		t.Errorf("after following the parent link: at %q", loc)
 	}
+}
 
+// fetchJSON fetches the JSON form of the page the browser is on, as a
+// script would.
+func fetchJSON(t *testing.T, bctx context.Context) {
+	t.Helper()
 	type jsonResult struct {
 		Vary    string `json:"vary"`
 		Type    string `json:"type"`
@@ -146,7 +166,11 @@ func TestBrowser(t *testing.T) {
 	} else if e := listing.Entries[0]; e.Name != "alpha.txt" || e.Size != 5000 || e.URL != "alpha.txt" {
 		t.Errorf("fetch JSON: first entry %+v", e)
 	}
+}
 
+// fitsPhone checks that the page the browser is on fits a phone's width.
+func fitsPhone(t *testing.T, bctx context.Context) {
+	t.Helper()
 	do(t, bctx, "emulate a phone",
 		chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile),
 		chromedp.Reload(),

@@ -3,14 +3,16 @@ package listing
 import (
 	"encoding/binary"
 	"errors"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 	"syscall"
 	"testing"
 )
 
-// dirent builds one linux_dirent64 record.
-func dirent(name string, typ byte) []byte {
+// direntRecord builds one linux_dirent64 record.
+func direntRecord(name string, typ byte) []byte {
 	reclen := (direntName + len(name) + 1 + 7) &^ 7
 	rec := make([]byte, reclen)
 	binary.NativeEndian.PutUint16(rec[direntReclen:], uint16(reclen))
@@ -25,7 +27,7 @@ func TestEachDirent(t *testing.T) {
 		name string
 		typ  byte
 	}{{".", 4}, {"..", 4}, {"a", 8}, {".env", 8}, {"dir", 4}, {"a-much-longer-name.txt", 10}} {
-		buf = append(buf, dirent(r.name, r.typ)...)
+		buf = append(buf, direntRecord(r.name, r.typ)...)
 	}
 	var got []string
 	err := eachDirent(buf, func(name []byte, typ byte) { got = append(got, string(name)) })
@@ -36,7 +38,7 @@ func TestEachDirent(t *testing.T) {
 	// A record length that is too short or runs past the buffer is the
 	// kernel's data gone wrong: an error, never a panic or a loop.
 	for _, reclen := range []uint16{0, 1, direntName - 1, 4096} {
-		bad := dirent("x", 8)
+		bad := direntRecord("x", 8)
 		binary.NativeEndian.PutUint16(bad[direntReclen:], reclen)
 		err := eachDirent(bad, func([]byte, byte) {})
 		if !errors.Is(err, syscall.EIO) {
@@ -45,28 +47,94 @@ func TestEachDirent(t *testing.T) {
 	}
 }
 
-// TestReadOpenNotADescriptor checks the fallback: a file with no
-// descriptor is left to fs.ReadDir.
-func TestReadOpenNotADescriptor(t *testing.T) {
+// TestReadFastNotADescriptor checks the fallback: a file with no
+// descriptor is left to readDir.
+func TestReadFastNotADescriptor(t *testing.T) {
 	f, err := testFS().Open(".")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if _, err := readOpen(f, nil, true, false, nil); err != errNoFastPath {
-		t.Errorf("readOpen(MapFS file) = %v; want errNoFastPath", err)
+	if _, err := readFast(f, ReadOptions{}, true); err != errNoFastPath {
+		t.Errorf("readFast(MapFS file) = %v; want errNoFastPath", err)
 	}
 }
 
-// TestReadOpenNotADirectory checks getdents' own error: it is returned,
+// TestReadFastNotADirectory checks getdents' own error: it is returned,
 // not taken for an empty directory.
-func TestReadOpenNotADirectory(t *testing.T) {
+func TestReadFastNotADirectory(t *testing.T) {
 	f, err := os.Open("listing.go")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if _, err := readOpen(f, nil, false, false, nil); !errors.Is(err, syscall.ENOTDIR) {
-		t.Errorf("readOpen(regular file) = %v; want ENOTDIR", err)
+	if _, err := readFast(f, ReadOptions{}, false); !errors.Is(err, syscall.ENOTDIR) {
+		t.Errorf("readFast(regular file) = %v; want ENOTDIR", err)
+	}
+}
+
+// plainFS hides the *os.File under an fs.FS, so that read takes the
+// generic fs.ReadDir path instead of getdents.
+type plainFS struct{ fs.FS }
+
+func (p plainFS) Open(name string) (fs.File, error) {
+	f, err := p.FS.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	return struct{ fs.ReadDirFile }{f.(fs.ReadDirFile)}, nil
+}
+
+// fastPathTree builds buildTree's tree with a dotfile and a FIFO added.
+func fastPathTree(t *testing.T) string {
+	t.Helper()
+	root, _, _ := buildTree(t)
+	if err := os.WriteFile(filepath.Join(root, ".hidden"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(root, "fifo"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// TestReadFastPath checks that reading a real directory with getdents
+// and fstatat gives what fs.ReadDir gives, for every kind of entry and
+// every way of reading.
+func TestReadFastPath(t *testing.T) {
+	root := fastPathTree(t)
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, withInfo := range []bool{false, true} {
+		for _, opts := range []ReadOptions{{}, {HideDotfiles: true}} {
+			checkFastPath(t, r, opts, withInfo)
+		}
+	}
+}
+
+// checkFastPath compares read through r with a read through its files'
+// ReadDir.
+func checkFastPath(t *testing.T, r *os.Root, opts ReadOptions, withInfo bool) {
+	t.Helper()
+	readSorted := func(fsys fs.FS) *Listing {
+		l, err := read(fsys, ".", opts, withInfo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.Sort(Order{})
+		return l
+	}
+	fast, slow := readSorted(r.FS()), readSorted(plainFS{r.FS()})
+	if len(fast.Entries) < 10 {
+		t.Fatalf("read: %d entries; want the whole tree", len(fast.Entries))
+	}
+	if !slices.EqualFunc(fast.Entries, slow.Entries, func(a, b Entry) bool {
+		return a.Name == b.Name && a.IsDir == b.IsDir && a.IsSymlink == b.IsSymlink &&
+			a.Size == b.Size && a.ModTime.Equal(b.ModTime)
+	}) || !fast.ModTime.Equal(slow.ModTime) {
+		t.Errorf("read(withInfo %v, %+v):\ngetdents: %+v\nReadDir:  %+v", withInfo, opts, fast.Entries, slow.Entries)
 	}
 }

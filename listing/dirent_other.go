@@ -4,13 +4,8 @@ package listing
 
 import "io/fs"
 
-// readOpen is the fast path of [read] on Linux; elsewhere read falls back
-// to fs.ReadDir.
-func readOpen(fs.File, fs.FileInfo, bool, bool, *dirCache) ([]Entry, error) {
+// readFast is the getdents fast path of [read] on Linux; elsewhere read
+// uses readDir.
+func readFast(fs.File, ReadOptions, bool) ([]Entry, error) {
 	return nil, errNoFastPath
 }
-
-// dirCache keeps directories' names on Linux only.
-type dirCache struct{}
-
-func newDirCache() *dirCache { return nil }

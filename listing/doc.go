@@ -1,7 +1,13 @@
 // Package listing reads a directory of an [io/fs.FS] into a [Listing] and
-// renders it as a web page or as JSON. It does no routing: package
-// fileserver decides when a directory is listed and calls
-// [Handler.ServeDir].
+// renders it as a web page or as JSON. The model and its rendering are
+// apart: [Read] and [Listing.Sort] give the model alone, for a renderer of
+// your own; a [Renderer] answers a request with a rendering of it. It does
+// no routing: package fileserver decides when a directory is listed and
+// calls [Renderer.ServeDir].
+//
+// Which entries are listed is a matter of reading, not of rendering: a
+// [ReadOptions] value, given to Read and to ServeDir, hides dotfiles.
+// (fileserver passes its own HideDotfiles, the one knob its users see.)
 //
 //	root, err := os.OpenRoot("/srv/share")
 //	if err != nil {
@@ -15,7 +21,8 @@
 //		if name == "" {
 //			name = "."
 //		}
-//		if err := lh.ServeDir(w, r, root.FS(), name); err != nil {
+//		hide := listing.ReadOptions{HideDotfiles: true}
+//		if err := lh.ServeDir(w, r, root.FS(), name, hide); err != nil {
 //			http.Error(w, "No permission to list directory", http.StatusNotFound)
 //		}
 //	})
@@ -70,18 +77,8 @@
 // Every listing carries Vary: Accept, Cache-Control: no-cache, a
 // Last-Modified (the newest of the directory's and its entries' times) and
 // a strong ETag over the entries and the rendering choice, and answers
-// If-None-Match and If-Modified-Since with 304.
-//
-// On Linux, a [Handler] keeps the names of the large directories it lists
-// (1,024 entries or more), sorted, so that listing one again costs no
-// getdents and no sort. They are used only while the directory's device,
-// inode, link count and modification and change times are what they
-// were, which every added, removed or renamed name changes. A directory
-// changed within the last second is not kept: file times advance by clock
-// ticks, so a second change in the tick of the first could leave them as
-// they were. Only local file systems are trusted (ext4, XFS, Btrfs,
-// tmpfs, F2FS, overlayfs), not NFS or FUSE. Sizes and times are never
-// kept: every listing that shows them stats its entries.
+// If-None-Match and If-Modified-Since with 304. Nothing is kept between
+// requests: every listing reads its directory afresh.
 //
 // # Hostile names
 //

@@ -21,11 +21,11 @@ var exampleFS = fstest.MapFS{
 }
 
 // The Python page, as python -m http.server writes it.
-func ExampleHandler_ServeDir() {
-	h := listing.New(listing.Options{Format: listing.Python, HideDotfiles: true})
+func ExampleRenderer_ServeDir() {
+	h := listing.New(listing.Options{Format: listing.Python})
 	w := httptest.NewRecorder()
 	r := httptest.NewRequest(http.MethodGet, "/shared/", nil)
-	if err := h.ServeDir(w, r, exampleFS, "."); err != nil {
+	if err := h.ServeDir(w, r, exampleFS, ".", listing.ReadOptions{HideDotfiles: true}); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -48,12 +48,12 @@ func ExampleHandler_ServeDir() {
 }
 
 // A client that prefers JSON gets the listing as data, sorted as asked.
-func ExampleHandler_ServeDir_json() {
+func ExampleRenderer_ServeDir_json() {
 	h := listing.New(listing.Options{})
 	w := httptest.NewRecorder()
 	r := httptest.NewRequest(http.MethodGet, "/Photos/?sort=size&order=desc", nil)
 	r.Header.Set("Accept", "application/json")
-	if err := h.ServeDir(w, r, exampleFS, "Photos"); err != nil {
+	if err := h.ServeDir(w, r, exampleFS, "Photos", listing.ReadOptions{}); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -92,9 +92,9 @@ func ExampleOptions_template() {
 		`{{.Title}}{{range .Rows}}
 - <a href="{{.URL}}">{{.Display}}</a>{{with .HumanSize}} {{.}}{{end}}{{end}}
 `))
-	h := listing.New(listing.Options{Template: tmpl, DirsFirst: true, HideDotfiles: true})
+	h := listing.New(listing.Options{Template: tmpl, DirsFirst: true})
 	w := httptest.NewRecorder()
-	if err := h.ServeDir(w, httptest.NewRequest(http.MethodGet, "/", nil), exampleFS, "."); err != nil {
+	if err := h.ServeDir(w, httptest.NewRequest(http.MethodGet, "/", nil), exampleFS, ".", listing.ReadOptions{HideDotfiles: true}); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -108,12 +108,12 @@ func ExampleOptions_template() {
 
 // Read gives the model alone, for a renderer of your own.
 func ExampleRead() {
-	l, err := listing.Read(exampleFS, ".", listing.Options{})
+	l, err := listing.Read(exampleFS, ".", listing.ReadOptions{})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	l.Sort(listing.ByTime, true, false) // newest first; ties by name, reversed too
+	l.Sort(listing.Order{By: listing.ByTime, Desc: true}) // newest first; ties by name, reversed too
 	for _, e := range l.Entries {
 		fmt.Printf("%-14q dir=%-5v size=%d\n", e.Name, e.IsDir, e.Size)
 	}
@@ -127,10 +127,10 @@ func ExampleRead() {
 // The modern page, the default: Python's title and links in a sortable
 // table.
 func ExampleNew() {
-	h := listing.New(listing.Options{DirsFirst: true, HideDotfiles: true})
+	h := listing.New(listing.Options{DirsFirst: true})
 	w := httptest.NewRecorder()
 	r := httptest.NewRequest(http.MethodGet, "/shared/?sort=time&order=desc", nil)
-	if err := h.ServeDir(w, r, exampleFS, "."); err != nil {
+	if err := h.ServeDir(w, r, exampleFS, ".", listing.ReadOptions{HideDotfiles: true}); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -159,7 +159,7 @@ func ExamplePage_SortURL() {
 		`{{.SortURL "name"}} {{.SortURL "size"}} {{.SortMark "name"}} {{.DirsURL true}}`))
 	h := listing.New(listing.Options{Template: tmpl})
 	w := httptest.NewRecorder()
-	if err := h.ServeDir(w, httptest.NewRequest(http.MethodGet, "/", nil), exampleFS, "."); err != nil {
+	if err := h.ServeDir(w, httptest.NewRequest(http.MethodGet, "/", nil), exampleFS, ".", listing.ReadOptions{}); err != nil {
 		fmt.Println(err)
 		return
 	}

@@ -35,57 +35,23 @@ func FuzzRenderName(f *testing.F) {
 		f.Add(s, true)
 	}
 	modern := New(Options{})
-	base, _ := url.Parse("http://127.0.0.1/mount/dir/")
 	f.Fuzz(func(t *testing.T, name string, dir bool) {
 		if name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/\x00") {
 			t.Skip("not a directory entry name")
 		}
 		render := func(n string) (py, mod string) {
-			l := &Listing{Path: "/mount/dir/", Name: "dir", Entries: []Entry{{Name: n, IsDir: dir, Size: 1, ModTime: time.Unix(0, 0)}}}
+			l := fuzzListing(n, dir)
+			py = string(appendPython(nil, l))
 			var b bytes.Buffer
-			renderPython(&b, l)
-			py = b.String()
-			b.Reset()
-			if err := modern.renderPage(&b, newPage(l, query{}, "dir", false)); err != nil {
+			if err := modern.modern.execute(&b, newPage(l, query{}, "dir", false)); err != nil {
 				t.Fatalf("modern page for %q: %v", n, err)
 			}
 			return py, b.String()
 		}
 		py, mod := render(name)
 		safePy, safeMod := render("x")
-		for _, p := range []struct{ kind, got, safe string }{{"python", py, safePy}, {"modern", mod, safeMod}} {
-			if g, w := strings.Count(p.got, "<"), strings.Count(p.safe, "<"); g != w {
-				t.Errorf("%s page for %q: %d '<'; want %d: the name reached markup", p.kind, name, g, w)
-			}
-			if g, w := strings.Count(p.got, "\""), strings.Count(p.safe, "\""); p.kind == "modern" && g != w {
-				t.Errorf("%s page for %q: %d '\"'; want %d", p.kind, name, g, w)
-			}
-			found := false
-			for _, m := range hrefRE.FindAllStringSubmatch(p.got, -1) {
-				raw := html.UnescapeString(m[1])
-				if strings.HasPrefix(raw, "?") || raw == "../" {
-					continue // sort, grouping, JSON and parent links
-				}
-				found = true
-				ref, err := url.Parse(raw)
-				if err != nil {
-					t.Fatalf("%s page for %q: href %q: %v", p.kind, name, raw, err)
-				}
-				u := base.ResolveReference(ref)
-				want := "/mount/dir/" + name
-				if dir {
-					want += "/"
-				}
-				// EscapedPath would re-encode; compare the raw decoded bytes.
-				got, err := url.PathUnescape(u.EscapedPath())
-				if err != nil || got != want || u.Host != base.Host || u.RawQuery != "" || u.Fragment != "" {
-					t.Errorf("%s page for %q: href %q resolves to %q (query %q, fragment %q); want %q", p.kind, name, raw, got, u.RawQuery, u.Fragment, want)
-				}
-			}
-			if !found {
-				t.Errorf("%s page for %q: no entry link", p.kind, name)
-			}
-		}
+		checkFuzzPage(t, "python", name, dir, py, safePy)
+		checkFuzzPage(t, "modern", name, dir, mod, safeMod)
 		// The modern page shows no invisible or reordering character.
 		for _, r := range mod {
 			if invisible(r) && r != '\n' {
@@ -96,37 +62,82 @@ func FuzzRenderName(f *testing.F) {
 		if !utf8.ValidString(py) || !utf8.ValidString(mod) {
 			t.Errorf("page for %q: not valid UTF-8 (python %v, modern %v)", name, utf8.ValidString(py), utf8.ValidString(mod))
 		}
-
-		// JSON: valid UTF-8, the name with U+FFFD for each bad byte, and
-		// a url that names exactly the entry.
-		var b bytes.Buffer
-		l := &Listing{Path: "/mount/dir/", Name: "dir", Entries: []Entry{{Name: name, IsDir: dir, Size: 1, ModTime: time.Unix(0, 0)}}}
-		if err := writeJSON(&b, l, query{}); err != nil {
-			t.Fatalf("JSON for %q: %v", name, err)
-		}
-		if !utf8.Valid(b.Bytes()) {
-			t.Errorf("JSON for %q: not valid UTF-8", name)
-		}
-		var jl JSONListing
-		if err := json.Unmarshal(b.Bytes(), &jl); err != nil || len(jl.Entries) != 1 {
-			t.Fatalf("JSON for %q: %v, %d entries", name, err, len(jl.Entries))
-		}
-		if got, want := jl.Entries[0].Name, pyDecoded(name); got != want {
-			t.Errorf("JSON for %q: name %q; want %q", name, got, want)
-		}
-		ref, err := url.Parse(jl.Entries[0].URL)
-		if err != nil {
-			t.Fatalf("JSON for %q: url %q: %v", name, jl.Entries[0].URL, err)
-		}
-		u := base.ResolveReference(ref)
-		want := "/mount/dir/" + name
-		if dir {
-			want += "/"
-		}
-		if got, err := url.PathUnescape(u.EscapedPath()); err != nil || got != want || u.Host != base.Host || u.RawQuery != "" || u.Fragment != "" {
-			t.Errorf("JSON for %q: url %q resolves to %q; want %q", name, jl.Entries[0].URL, got, want)
-		}
+		checkFuzzJSON(t, name, dir)
 	})
+}
+
+// fuzzBase is the URL of the directory FuzzRenderName lists.
+var fuzzBase, _ = url.Parse("http://127.0.0.1/mount/dir/")
+
+// fuzzListing is the directory FuzzRenderName lists: one entry, name.
+func fuzzListing(name string, dir bool) *Listing {
+	return &Listing{Path: "/mount/dir/", Name: "dir", Entries: []Entry{{Name: name, IsDir: dir, Size: 1, ModTime: time.Unix(0, 0)}}}
+}
+
+// checkFuzzPage checks the kind page got for the entry name against safe,
+// the same page for a harmless name: no more markup, and entry links that
+// lead to the entry.
+func checkFuzzPage(t *testing.T, kind, name string, dir bool, got, safe string) {
+	t.Helper()
+	if g, w := strings.Count(got, "<"), strings.Count(safe, "<"); g != w {
+		t.Errorf("%s page for %q: %d '<'; want %d: the name reached markup", kind, name, g, w)
+	}
+	if g, w := strings.Count(got, "\""), strings.Count(safe, "\""); kind == "modern" && g != w {
+		t.Errorf("%s page for %q: %d '\"'; want %d", kind, name, g, w)
+	}
+	found := false
+	for _, m := range hrefRE.FindAllStringSubmatch(got, -1) {
+		raw := html.UnescapeString(m[1])
+		if strings.HasPrefix(raw, "?") || raw == "../" {
+			continue // sort, grouping, JSON and parent links
+		}
+		found = true
+		checkEntryURL(t, kind+" page", name, dir, raw)
+	}
+	if !found {
+		t.Errorf("%s page for %q: no entry link", kind, name)
+	}
+}
+
+// checkEntryURL checks that raw, a link on what, resolved against
+// fuzzBase and decoded, names exactly the entry name.
+func checkEntryURL(t *testing.T, what, name string, dir bool, raw string) {
+	t.Helper()
+	ref, err := url.Parse(raw)
+	if err != nil {
+		t.Fatalf("%s for %q: href %q: %v", what, name, raw, err)
+	}
+	u := fuzzBase.ResolveReference(ref)
+	want := "/mount/dir/" + name
+	if dir {
+		want += "/"
+	}
+	// EscapedPath would re-encode; compare the raw decoded bytes.
+	got, err := url.PathUnescape(u.EscapedPath())
+	if err != nil || got != want || u.Host != fuzzBase.Host || u.RawQuery != "" || u.Fragment != "" {
+		t.Errorf("%s for %q: href %q resolves to %q (query %q, fragment %q); want %q", what, name, raw, got, u.RawQuery, u.Fragment, want)
+	}
+}
+
+// checkFuzzJSON checks the JSON for the entry name: valid UTF-8, the name
+// with U+FFFD for each bad byte, and a url that names exactly the entry.
+func checkFuzzJSON(t *testing.T, name string, dir bool) {
+	t.Helper()
+	var b bytes.Buffer
+	if err := writeJSON(&b, fuzzListing(name, dir), query{}); err != nil {
+		t.Fatalf("JSON for %q: %v", name, err)
+	}
+	if !utf8.Valid(b.Bytes()) {
+		t.Errorf("JSON for %q: not valid UTF-8", name)
+	}
+	var jl jsonListing
+	if err := json.Unmarshal(b.Bytes(), &jl); err != nil || len(jl.Entries) != 1 {
+		t.Fatalf("JSON for %q: %v, %d entries", name, err, len(jl.Entries))
+	}
+	if got, want := jl.Entries[0].Name, pyDecoded(name); got != want {
+		t.Errorf("JSON for %q: name %q; want %q", name, got, want)
+	}
+	checkEntryURL(t, "JSON", name, dir, jl.Entries[0].URL)
 }
 
 // FuzzPrefersJSON checks that Accept parsing never panics and that a

@@ -104,7 +104,7 @@ func TestPythonGolden(t *testing.T) {
 				t.Fatalf("safepath.Resolve(%q) failed", rq.URL.Path)
 			}
 			w := httptest.NewRecorder()
-			if err := h.ServeDir(w, rq, r.FS(), name); err != nil {
+			if err := h.ServeDir(w, rq, r.FS(), name, ReadOptions{}); err != nil {
 				t.Fatalf("GET %q: ServeDir: %v", req.Path, err)
 			}
 			got := w.Body.Bytes()
@@ -160,7 +160,7 @@ func TestModernKeepsPythonLinks(t *testing.T) {
 		rq := httptest.NewRequest(http.MethodGet, req.Path, nil)
 		name, _, _ := safepath.Resolve(rq.URL.Path)
 		w := httptest.NewRecorder()
-		if err := h.ServeDir(w, rq, r.FS(), name); err != nil {
+		if err := h.ServeDir(w, rq, r.FS(), name, ReadOptions{}); err != nil {
 			t.Fatalf("GET %q: %v", req.Path, err)
 		}
 		got := w.Body.String()

@@ -1,15 +1,11 @@
 package listing
 
 import (
-	"cmp"
 	"errors"
 	"io/fs"
 	"path"
-	"slices"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 )
 
 // Entry is one name in a directory.
@@ -30,11 +26,24 @@ type Entry struct {
 	ModTime time.Time
 }
 
+// mark is what Python's page writes after an entry's name: "@" for a
+// symlink (even to a directory, which it links as "name/"), "/" for a
+// directory, nothing for a file.
+func (e *Entry) mark() string {
+	switch {
+	case e.IsSymlink:
+		return "@"
+	case e.IsDir:
+		return "/"
+	}
+	return ""
+}
+
 // Listing is a directory read from an fs.FS: the model the renderers
 // (and custom templates) work from.
 type Listing struct {
 	// Path is the directory's path as the client sees it, for titles:
-	// "/docs/". [Handler.ServeDir] sets it from the request.
+	// "/docs/". [Renderer.ServeDir] sets it from the request.
 	Path string
 	// Name is the io/fs name the listing was read from ("." for the root).
 	Name string
@@ -45,49 +54,41 @@ type Listing struct {
 	Entries []Entry
 }
 
-// SortKey is the column a listing is sorted by.
-type SortKey int
-
-const (
-	// ByName sorts as Python does: by the lower-cased name, code point by
-	// code point; equal keys fall back to the raw name, so the order is
-	// total and does not depend on the order the FS returns names in.
-	ByName SortKey = iota
-	// BySize sorts by size, then by name.
-	BySize
-	// ByTime sorts by modification time, then by name.
-	ByTime
-)
-
-// String returns the key's query-parameter spelling: "name", "size" or
-// "time".
-func (k SortKey) String() string {
-	switch k {
-	case BySize:
-		return "size"
-	case ByTime:
-		return "time"
-	}
-	return "name"
+// ReadOptions say which entries of a directory [Read] and
+// [Renderer.ServeDir] list. The zero value lists them all, like Python.
+type ReadOptions struct {
+	// HideDotfiles leaves out entries whose names start with a dot.
+	// Default: false, listed like Python. (fileserver sets it from its
+	// own HideDotfiles, which also refuses to serve such names.)
+	HideDotfiles bool
 }
 
 // Read reads the directory name (an io/fs name, "." for the root) of fsys
-// into a Listing sorted by name, directories first when opts.DirsFirst is
-// set, and without dotfiles when opts.HideDotfiles is set. The other
-// fields of opts are ignored.
+// into a Listing in Python's order (the zero [Order]), without the
+// entries opts leaves out.
 //
 // Symlinks are never followed out of fsys: a link is stat'ed through fsys
 // (so an [os.Root]'s FS refuses a target outside the root), and a link
 // that cannot be stat'ed, dangling or leading out, is listed as a plain
 // entry with its own size and time.
-func Read(fsys fs.FS, name string, opts Options) (*Listing, error) {
-	return read(fsys, name, opts, true, nil)
+func Read(fsys fs.FS, name string, opts ReadOptions) (*Listing, error) {
+	l, err := read(fsys, name, opts, true)
+	if err != nil {
+		return nil, err
+	}
+	l.Sort(Order{})
+	return l, nil
 }
 
-// read is Read; without withInfo, entries that are not symlinks get no
-// size or time, and cost no stat. c, if not nil, keeps the names of large
-// directories between calls.
-func read(fsys fs.FS, name string, opts Options, withInfo bool, c *dirCache) (*Listing, error) {
+// hides reports whether opts leave out the entry name.
+func (opts ReadOptions) hides(name string) bool {
+	return opts.HideDotfiles && strings.HasPrefix(name, ".")
+}
+
+// read reads the directory name of fsys as Read does, in no particular
+// order. Without withInfo, entries that are not symlinks may have no size
+// or time, and cost no stat.
+func read(fsys fs.FS, name string, opts ReadOptions, withInfo bool) (*Listing, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, err
@@ -100,10 +101,9 @@ func read(fsys fs.FS, name string, opts Options, withInfo bool, c *dirCache) (*L
 	if !info.IsDir() {
 		return nil, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrInvalid}
 	}
-	entries, err := readOpen(f, info, withInfo, opts.HideDotfiles, c)
-	byName := err == nil // readOpen's entries come sorted by name
+	entries, err := readFast(f, opts, withInfo)
 	if err == errNoFastPath {
-		entries, err = readFS(fsys, name, withInfo, opts.HideDotfiles)
+		entries, err = readDir(fsys, name, opts, withInfo)
 	}
 	if err != nil {
 		return nil, err
@@ -124,52 +124,26 @@ func read(fsys fs.FS, name string, opts Options, withInfo bool, c *dirCache) (*L
 			e.Size = 0 // a directory's size is the FS's business, not the reader's
 		}
 	}
-	l := &Listing{Name: name, ModTime: info.ModTime(), Entries: entries}
-	switch {
-	case !byName:
-		l.Sort(ByName, false, opts.DirsFirst)
-	case opts.DirsFirst:
-		// Following a symlink may have made it a directory.
-		l.Entries = dirsFirst(entries)
-	}
-	return l, nil
+	return &Listing{Name: name, ModTime: info.ModTime(), Entries: entries}, nil
 }
 
-// dirsFirst returns the entries, sorted by name, with the directories
-// moved before the files and each kind left in its order: what Sort
-// makes of them with ByName and dirsFirst.
-func dirsFirst(entries []Entry) []Entry {
-	out := make([]Entry, 0, len(entries))
-	for _, e := range entries {
-		if e.IsDir {
-			out = append(out, e)
-		}
-	}
-	for _, e := range entries {
-		if !e.IsDir {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
-// errNoFastPath is readOpen's answer for a directory it cannot read
+// errNoFastPath is readFast's answer for a directory it cannot read
 // itself.
 var errNoFastPath = errors.New("listing: no fast path")
 
-// readFS reads the directory name through fs.ReadDir, for any fs.FS.
-func readFS(fsys fs.FS, name string, withInfo, hideDot bool) ([]Entry, error) {
+// readDir reads the entries of the directory name of fsys with
+// fs.ReadDir, which any fs.FS supports.
+func readDir(fsys fs.FS, name string, opts ReadOptions, withInfo bool) ([]Entry, error) {
 	des, err := fs.ReadDir(fsys, name)
 	if err != nil {
 		return nil, err
 	}
 	entries := make([]Entry, 0, len(des))
 	for _, de := range des {
-		n := de.Name()
-		if hideDot && strings.HasPrefix(n, ".") {
+		if opts.hides(de.Name()) {
 			continue
 		}
-		e := Entry{Name: n, IsDir: de.IsDir(), IsSymlink: de.Type()&fs.ModeSymlink != 0}
+		e := Entry{Name: de.Name(), IsDir: de.IsDir(), IsSymlink: de.Type()&fs.ModeSymlink != 0}
 		if withInfo || de.Type()&^fs.ModeDir != 0 {
 			// The entry's type bits alone leave irregular files (and,
 			// on some file systems, every entry) to Info.
@@ -183,142 +157,4 @@ func readFS(fsys fs.FS, name string, withInfo, hideDot bool) ([]Entry, error) {
 		entries = append(entries, e)
 	}
 	return entries, nil
-}
-
-// Sort sorts the entries by key, in descending order if desc, with
-// directories before files if dirsFirst (whatever the order). The sort is
-// total, so the same entries always come out in the same order.
-func (l *Listing) Sort(key SortKey, desc, dirsFirst bool) {
-	// Sort small items that point at the entries, with Python's sort key,
-	// name.lower(), computed once per entry in a form that compares with
-	// a plain byte comparison; then put the entries in that order.
-	type item struct {
-		lower string
-		i     int
-	}
-	es := l.Entries
-	items := make([]item, len(es))
-	// The keys that differ from their names share one string.
-	ends := make([]int, len(es))
-	size := 0
-	for i := range es {
-		if !isPlainKey(es[i].Name) {
-			size += len(es[i].Name) + len(es[i].Name)/2
-		}
-	}
-	keys := make([]byte, 0, size)
-	for i := range es {
-		if name := es[i].Name; isPlainKey(name) {
-			items[i].lower = name
-		} else {
-			keys = appendSortKey(keys, name)
-		}
-		ends[i] = len(keys)
-	}
-	all, start := string(keys), 0
-	for i := range items {
-		items[i].i = i
-		if ends[i] != start {
-			items[i].lower = all[start:ends[i]]
-			start = ends[i]
-		}
-	}
-	slices.SortFunc(items, func(a, b item) int {
-		ea, eb := &es[a.i], &es[b.i]
-		if dirsFirst && ea.IsDir != eb.IsDir {
-			if ea.IsDir {
-				return -1
-			}
-			return 1
-		}
-		c := 0
-		switch key {
-		case BySize:
-			c = cmp.Compare(ea.Size, eb.Size)
-		case ByTime:
-			c = ea.ModTime.Compare(eb.ModTime)
-		}
-		if c == 0 {
-			c = strings.Compare(a.lower, b.lower)
-		}
-		if c == 0 {
-			c = strings.Compare(ea.Name, eb.Name)
-		}
-		if desc {
-			c = -c
-		}
-		return c
-	})
-	// Move each entry to its place, one cycle of the permutation at a
-	// time: es[j] takes the entry at items[j].i, and -1 marks a place
-	// done.
-	for i := range items {
-		if items[i].i < 0 {
-			continue
-		}
-		saved := es[i]
-		for j := i; ; {
-			k := items[j].i
-			items[j].i = -1
-			if k == i {
-				es[j] = saved
-				break
-			}
-			es[j] = es[k]
-			j = k
-		}
-	}
-}
-
-// sortKey returns a string whose byte order is the order of Python's
-// name.lower() for a name that os.listdir decoded with surrogateescape.
-//
-// Runes are lower-cased (Python's special casings, final sigma and
-// U+0130, are not reproduced). Python compares str values code point by
-// code point, and UTF-8's byte order is code point order, so valid UTF-8
-// needs nothing more. A byte that is not UTF-8 stands for the lone
-// surrogate U+DC80–U+DCFF that surrogateescape decodes it to; it is
-// written as that surrogate's three-byte encoding, which sorts where the
-// code point does. (strings.ToLower would turn such bytes into U+FFFD and
-// make distinct names compare equal.)
-func sortKey(s string) string {
-	if isPlainKey(s) {
-		return s
-	}
-	return string(appendSortKey(nil, s))
-}
-
-// isPlainKey reports whether s is its own sort key: ASCII without
-// upper-case letters.
-func isPlainKey(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
-			return false
-		}
-	}
-	return true
-}
-
-// appendSortKey appends sortKey(s) to b.
-func appendSortKey(b []byte, s string) []byte {
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			b = append(b, c)
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 {
-			r = 0xDC00 + rune(c)
-			b = append(b, byte(0xE0|r>>12), byte(0x80|(r>>6)&0x3F), byte(0x80|r&0x3F))
-		} else {
-			b = utf8.AppendRune(b, unicode.ToLower(r))
-		}
-		i += n
-	}
-	return b
 }

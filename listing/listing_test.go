@@ -12,7 +12,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -47,14 +46,20 @@ type result struct {
 	body   string
 }
 
-func serve(t *testing.T, h *Handler, fsys fs.FS, name, method, target string, hdr ...string) result {
+func serve(t *testing.T, h *Renderer, fsys fs.FS, name, method, target string, hdr ...string) result {
+	t.Helper()
+	return serveWith(t, h, ReadOptions{}, fsys, name, method, target, hdr...)
+}
+
+// serveWith is serve, reading the directory with ro.
+func serveWith(t *testing.T, h *Renderer, ro ReadOptions, fsys fs.FS, name, method, target string, hdr ...string) result {
 	t.Helper()
 	r := httptest.NewRequest(method, target, nil)
 	for i := 0; i+1 < len(hdr); i += 2 {
 		r.Header.Set(hdr[i], hdr[i+1])
 	}
 	w := httptest.NewRecorder()
-	if err := h.ServeDir(w, r, fsys, name); err != nil {
+	if err := h.ServeDir(w, r, fsys, name, ro); err != nil {
 		t.Fatalf("%s %q: ServeDir: %v", method, target, err)
 	}
 	return result{w.Code, w.Result().Header, w.Body.String()}
@@ -74,25 +79,26 @@ func links(body string) []string {
 func TestModernOrder(t *testing.T) {
 	for _, tc := range []struct {
 		opts   Options
+		ro     ReadOptions
 		target string
 		want   []string
 	}{
-		{Options{}, "/", []string{".env", "A.txt", "b.txt", "c.txt", "empty/", "zdir/"}},
-		{Options{}, "/?sort=name&order=desc", []string{"zdir/", "empty/", "c.txt", "b.txt", "A.txt", ".env"}},
-		{Options{}, "/?sort=size", []string{"empty/", "zdir/", ".env", "c.txt", "b.txt", "A.txt"}},
-		{Options{}, "/?sort=size&order=desc", []string{"A.txt", "b.txt", "c.txt", ".env", "zdir/", "empty/"}},
-		{Options{}, "/?sort=time", []string{".env", "b.txt", "empty/", "zdir/", "c.txt", "A.txt"}},
-		{Options{}, "/?sort=time&order=desc", []string{"A.txt", "c.txt", "zdir/", "empty/", "b.txt", ".env"}},
-		{Options{}, "/?sort=bogus&order=sideways", []string{".env", "A.txt", "b.txt", "c.txt", "empty/", "zdir/"}},
-		{Options{DirsFirst: true}, "/", []string{"empty/", "zdir/", ".env", "A.txt", "b.txt", "c.txt"}},
-		{Options{DirsFirst: true}, "/?sort=size&order=desc", []string{"zdir/", "empty/", "A.txt", "b.txt", "c.txt", ".env"}},
-		{Options{DirsFirst: true}, "/?dirs=mixed", []string{".env", "A.txt", "b.txt", "c.txt", "empty/", "zdir/"}},
-		{Options{}, "/?dirs=first", []string{"empty/", "zdir/", ".env", "A.txt", "b.txt", "c.txt"}},
-		{Options{HideDotfiles: true}, "/", []string{"A.txt", "b.txt", "c.txt", "empty/", "zdir/"}},
+		{Options{}, ReadOptions{}, "/", []string{".env", "A.txt", "b.txt", "c.txt", "empty/", "zdir/"}},
+		{Options{}, ReadOptions{}, "/?sort=name&order=desc", []string{"zdir/", "empty/", "c.txt", "b.txt", "A.txt", ".env"}},
+		{Options{}, ReadOptions{}, "/?sort=size", []string{"empty/", "zdir/", ".env", "c.txt", "b.txt", "A.txt"}},
+		{Options{}, ReadOptions{}, "/?sort=size&order=desc", []string{"A.txt", "b.txt", "c.txt", ".env", "zdir/", "empty/"}},
+		{Options{}, ReadOptions{}, "/?sort=time", []string{".env", "b.txt", "empty/", "zdir/", "c.txt", "A.txt"}},
+		{Options{}, ReadOptions{}, "/?sort=time&order=desc", []string{"A.txt", "c.txt", "zdir/", "empty/", "b.txt", ".env"}},
+		{Options{}, ReadOptions{}, "/?sort=bogus&order=sideways", []string{".env", "A.txt", "b.txt", "c.txt", "empty/", "zdir/"}},
+		{Options{DirsFirst: true}, ReadOptions{}, "/", []string{"empty/", "zdir/", ".env", "A.txt", "b.txt", "c.txt"}},
+		{Options{DirsFirst: true}, ReadOptions{}, "/?sort=size&order=desc", []string{"zdir/", "empty/", "A.txt", "b.txt", "c.txt", ".env"}},
+		{Options{DirsFirst: true}, ReadOptions{}, "/?dirs=mixed", []string{".env", "A.txt", "b.txt", "c.txt", "empty/", "zdir/"}},
+		{Options{}, ReadOptions{}, "/?dirs=first", []string{"empty/", "zdir/", ".env", "A.txt", "b.txt", "c.txt"}},
+		{Options{}, ReadOptions{HideDotfiles: true}, "/", []string{"A.txt", "b.txt", "c.txt", "empty/", "zdir/"}},
 	} {
-		got := serve(t, New(tc.opts), testFS(), ".", http.MethodGet, tc.target)
+		got := serveWith(t, New(tc.opts), tc.ro, testFS(), ".", http.MethodGet, tc.target)
 		if l := links(got.body); !slices.Equal(l, tc.want) {
-			t.Errorf("%+v GET %q: links = %q; want %q", tc.opts, tc.target, l, tc.want)
+			t.Errorf("%+v %+v GET %q: links = %q; want %q", tc.opts, tc.ro, tc.target, l, tc.want)
 		}
 	}
 }
@@ -246,13 +252,13 @@ func TestHead(t *testing.T) {
 }
 
 func TestJSON(t *testing.T) {
-	h := New(Options{DirsFirst: true, HideDotfiles: true})
-	got := serve(t, h, testFS(), "zdir", http.MethodGet, "/zdir/?sort=size&order=desc", "Accept", "application/json")
-	var l JSONListing
+	h := New(Options{DirsFirst: true})
+	got := serveWith(t, h, ReadOptions{HideDotfiles: true}, testFS(), "zdir", http.MethodGet, "/zdir/?sort=size&order=desc", "Accept", "application/json")
+	var l jsonListing
 	if err := json.Unmarshal([]byte(got.body), &l); err != nil {
 		t.Fatalf("GET /zdir/ as JSON: %v\n%s", err, got.body)
 	}
-	want := JSONListing{Path: "/zdir/", Sort: "size", Order: "desc", Entries: []JSONEntry{
+	want := jsonListing{Path: "/zdir/", Sort: "size", Order: "desc", Entries: []jsonEntry{
 		{Name: "y", URL: "y/", IsDir: true, ModTime: nil},
 		{Name: "x", URL: "x", Size: 1, ModTime: &t0},
 	}}
@@ -375,14 +381,14 @@ func TestSortCodePoints(t *testing.T) {
 	// Python compares name.lower() code point by code point; a byte that
 	// is not UTF-8 is a surrogate, U+DCxx, which sorts before U+E000.
 	l := &Listing{Entries: []Entry{{Name: "b\ue000"}, {Name: "b\xff"}, {Name: "B"}, {Name: "a"}, {Name: "b"}, {Name: "É"}, {Name: "e"}}}
-	l.Sort(ByName, false, false)
+	l.Sort(Order{})
 	var got []string
 	for _, e := range l.Entries {
 		got = append(got, e.Name)
 	}
 	want := []string{"a", "B", "b", "b\xff", "b\ue000", "e", "É"}
 	if !slices.Equal(got, want) {
-		t.Errorf("Sort(ByName) = %q; want %q", got, want)
+		t.Errorf("Sort(Order{}) = %q; want %q", got, want)
 	}
 }
 
@@ -451,7 +457,7 @@ func TestErrors(t *testing.T) {
 		{"template fails", Options{Template: bad}, ".", nil},
 	} {
 		w := httptest.NewRecorder()
-		err := New(tc.opts).ServeDir(w, httptest.NewRequest(http.MethodGet, "/", nil), testFS(), tc.dir)
+		err := New(tc.opts).ServeDir(w, httptest.NewRequest(http.MethodGet, "/", nil), testFS(), tc.dir, ReadOptions{})
 		if err == nil || tc.want != nil && !errors.Is(err, tc.want) {
 			t.Errorf("%s: ServeDir(%q) = %v; want %v", tc.name, tc.dir, err, tc.want)
 		}
@@ -462,7 +468,7 @@ func TestErrors(t *testing.T) {
 }
 
 func TestReadDirError(t *testing.T) {
-	_, err := Read(errFS{}, ".", Options{})
+	_, err := Read(errFS{}, ".", ReadOptions{})
 	if !errors.Is(err, fs.ErrPermission) {
 		t.Errorf("Read(unreadable) = %v; want fs.ErrPermission", err)
 	}
@@ -483,6 +489,15 @@ func (errFS) Stat(name string) (fs.FileInfo, error) {
 // out of the root, names that are not UTF-8, and what the modern page
 // makes of them.
 func TestOSRoot(t *testing.T) {
+	r := openOSRootTree(t)
+	checkOSRootRead(t, r)
+	checkOSRootPages(t, r)
+}
+
+// openOSRootTree opens buildTree's tree, with a symlink to a directory
+// outside it added, as an os.Root.
+func openOSRootTree(t *testing.T) *os.Root {
+	t.Helper()
 	root, outside, _ := buildTree(t)
 	if err := os.Mkdir(filepath.Join(outside, "dir"), 0o755); err != nil {
 		t.Fatal(err)
@@ -494,8 +509,14 @@ func TestOSRoot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.Close()
-	l, err := Read(r.FS(), ".", Options{})
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+// checkOSRootRead checks the kinds Read finds in the tree.
+func checkOSRootRead(t *testing.T, r *os.Root) {
+	t.Helper()
+	l, err := Read(r.FS(), ".", ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -523,7 +544,12 @@ func TestOSRoot(t *testing.T) {
 	if e := byName["link-to-file"]; e.Size != int64(len("plain\n")) {
 		t.Errorf("link-to-file: size %d; want its target's", e.Size)
 	}
+}
 
+// checkOSRootPages checks the tree's pages and JSON: hostile names shown
+// visibly, escaped and linked exactly, and no invalid UTF-8.
+func checkOSRootPages(t *testing.T, r *os.Root) {
+	t.Helper()
 	got := serve(t, New(Options{}), r.FS(), ".", http.MethodGet, "/")
 	for _, want := range []string{
 		`<a href="bad%FF%FE.bin">bad\xFF\xFE.bin</a>`,
@@ -548,7 +574,7 @@ func TestOSRoot(t *testing.T) {
 		t.Errorf("GET / (python): body lacks %q", want)
 	}
 	js := serve(t, New(Options{}), r.FS(), ".", http.MethodGet, "/?format=json")
-	var jl JSONListing
+	var jl jsonListing
 	if err := json.Unmarshal([]byte(js.body), &jl); err != nil {
 		t.Fatalf("GET /?format=json: %v", err)
 	}
@@ -568,77 +594,6 @@ func TestOSRoot(t *testing.T) {
 		if !utf8.ValidString(page.body) {
 			t.Errorf("GET / (%s): the body is not valid UTF-8", page.kind)
 		}
-	}
-}
-
-// plainFS hides the *os.File under an fs.FS, so that read takes the
-// generic fs.ReadDir path instead of getdents.
-type plainFS struct{ fs.FS }
-
-func (p plainFS) Open(name string) (fs.File, error) {
-	f, err := p.FS.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	return struct{ fs.ReadDirFile }{f.(fs.ReadDirFile)}, nil
-}
-
-// fastPathTree builds buildTree's tree with a dotfile and a FIFO added.
-func fastPathTree(t *testing.T) string {
-	t.Helper()
-	root, _, _ := buildTree(t)
-	for _, name := range []string{".hidden", "fifo"} {
-		p := filepath.Join(root, name)
-		var err error
-		if name == "fifo" {
-			err = syscall.Mkfifo(p, 0o644)
-		} else {
-			err = os.WriteFile(p, []byte("x"), 0o644)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	return root
-}
-
-// TestReadFastPath checks that reading a real directory with getdents
-// and fstatat gives what fs.ReadDir gives, for every kind of entry and
-// every way of reading.
-func TestReadFastPath(t *testing.T) {
-	root := fastPathTree(t)
-	r, err := os.OpenRoot(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	for _, withInfo := range []bool{false, true} {
-		for _, opts := range []Options{{}, {HideDotfiles: true, DirsFirst: true}} {
-			checkFastPath(t, r, opts, withInfo, nil)
-		}
-	}
-}
-
-// checkFastPath compares read through r, with c, with a read through
-// fs.ReadDir.
-func checkFastPath(t *testing.T, r *os.Root, opts Options, withInfo bool, c *dirCache) {
-	t.Helper()
-	fast, err := read(r.FS(), ".", opts, withInfo, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	slow, err := read(plainFS{r.FS()}, ".", opts, withInfo, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(fast.Entries) < 10 {
-		t.Fatalf("read: %d entries; want the whole tree", len(fast.Entries))
-	}
-	if !slices.EqualFunc(fast.Entries, slow.Entries, func(a, b Entry) bool {
-		return a.Name == b.Name && a.IsDir == b.IsDir && a.IsSymlink == b.IsSymlink &&
-			a.Size == b.Size && a.ModTime.Equal(b.ModTime)
-	}) || !fast.ModTime.Equal(slow.ModTime) {
-		t.Errorf("read(withInfo %v, %+v, cache %v):\ngetdents:   %+v\nfs.ReadDir: %+v", withInfo, opts, c != nil, fast.Entries, slow.Entries)
 	}
 }
 
@@ -674,22 +629,11 @@ func TestTableRowsMatchRows(t *testing.T) {
 	}
 }
 
-// TestEscapedLengths checks the sizes the pages are allocated by against
-// what is written.
-func TestEscapedLengths(t *testing.T) {
-	for _, name := range append(nameSeeds, `"'&<>`+"\x00", "a b/c%d") {
-		if got, want := hrefLen(name), len(href(name, false)); got != want {
-			t.Errorf("hrefLen(%q) = %d; want %d", name, got, want)
-		}
-		if got, want := escapedLen(name, true), len(appendHTMLEscaped(nil, name)); got != want {
-			t.Errorf("escapedLen(%q, true) = %d; want %d", name, got, want)
-		}
-		if got, want := escapedLen(name, false), len(appendPyEscaped(nil, name)); got != want {
-			t.Errorf("escapedLen(%q, false) = %d; want %d", name, got, want)
-		}
-		es := []Entry{{Name: name, Size: 1 << 62, ModTime: time.Date(9999, 12, 31, 23, 59, 59, 999, time.UTC)}}
-		if got, max := len(appendRows(nil, es)), rowsSize(es); got > max {
-			t.Errorf("appendRows for %q wrote %d bytes; rowsSize said at most %d", name, got, max)
-		}
+// names returns the names of l's entries, in order.
+func names(l *Listing) []string {
+	var s []string
+	for _, e := range l.Entries {
+		s = append(s, e.Name)
 	}
+	return s
 }

@@ -17,7 +17,8 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
-	"strings"
+
+	"github.com/pyhttp/httpserver/internal/htmlesc"
 )
 
 // DefaultContentType is Python's error_content_type (note: no space).
@@ -120,23 +121,19 @@ func (p *Page) render(d Data) []byte {
 // html.escape(quote=False), which escapes only &, < and >.
 func pythonPage(d Data) []byte {
 	code := strconv.Itoa(d.Code)
-	var b strings.Builder
-	b.Grow(len(pageHead) + len(pageTail) + 128)
-	b.WriteString(pageHead)
-	b.WriteString("        <p>Error code: ")
-	b.WriteString(code)
-	b.WriteString("</p>\n        <p>Message: ")
-	htmlEscaper.WriteString(&b, d.Message)
-	b.WriteString(".</p>\n        <p>Error code explanation: ")
-	b.WriteString(code)
-	b.WriteString(" - ")
-	htmlEscaper.WriteString(&b, d.Explain)
-	b.WriteString(".</p>\n")
-	b.WriteString(pageTail)
-	return []byte(b.String())
+	b := make([]byte, 0, len(pageHead)+len(pageTail)+128)
+	b = append(b, pageHead...)
+	b = append(b, "        <p>Error code: "...)
+	b = append(b, code...)
+	b = append(b, "</p>\n        <p>Message: "...)
+	b = htmlesc.Append(b, d.Message)
+	b = append(b, ".</p>\n        <p>Error code explanation: "...)
+	b = append(b, code...)
+	b = append(b, " - "...)
+	b = htmlesc.Append(b, d.Explain)
+	b = append(b, ".</p>\n"...)
+	return append(b, pageTail...)
 }
-
-var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 const pageHead = `<!DOCTYPE HTML>
 <html lang="en">

@@ -1,0 +1,170 @@
+package listing
+
+import (
+	"bytes"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"sync"
+)
+
+// Format chooses the built-in HTML page.
+type Format int
+
+const (
+	// Modern is the default page: Python's title, heading and links, plus
+	// a parent link and a table of sizes and times sortable from the
+	// column headers, with light and dark themes and no JavaScript.
+	Modern Format = iota
+	// Python is CPython 3.14's list_directory page, byte for byte.
+	Python
+)
+
+// Options configure a [Renderer]. The zero value is the modern page, in
+// Python's order (by name, case-insensitively).
+type Options struct {
+	// Format chooses the built-in page. Default: Modern.
+	Format Format
+
+	// Template, if set, renders HTML listings instead of the built-in
+	// page. It must be an html/template, so that names are escaped; it is
+	// executed with a [*Page]. Default: the built-in page for Format.
+	Template *template.Template
+
+	// DirsFirst lists directories before files, whatever the sort key and
+	// order; a request can override it with ?dirs=first or ?dirs=mixed.
+	// Default: false, mixed like Python.
+	DirsFirst bool
+}
+
+// Renderer answers a request for a directory with its listing, as a web
+// page or as JSON. It is not an [http.Handler]: the caller decides which
+// directory to list and calls [Renderer.ServeDir]. Build one with [New];
+// it is safe for concurrent use, and its options never change.
+type Renderer struct {
+	opts   Options
+	modern *modernPage // the built-in modern page; nil if not used
+}
+
+// New returns a Renderer with opts.
+func New(opts Options) *Renderer {
+	rd := &Renderer{opts: opts}
+	if opts.Template == nil && opts.Format == Modern {
+		rd.modern = newModernPage()
+	}
+	return rd
+}
+
+// pythonPage reports whether HTML listings are Python's page.
+func (rd *Renderer) pythonPage() bool {
+	return rd.opts.Template == nil && rd.opts.Format == Python
+}
+
+// ServeDir answers r with the listing of the directory name (an io/fs
+// name, "." for the root) of fsys, read as [Read] reads it with opts:
+// HTML, or JSON when the request asks for it with ?format=json or prefers
+// application/json in Accept.
+//
+// It handles GET and HEAD (other methods are answered like GET; the
+// caller decides which it allows), sorting from the query
+// (?sort=name|size|time&order=asc|desc&dirs=first|mixed), Vary: Accept, a
+// Last-Modified and a strong ETag that change whenever the entries or the
+// rendering choice do, and conditional requests (If-None-Match,
+// If-Modified-Since, and the rest of RFC 9110 §13 via
+// [http.ServeContent]).
+//
+// The title shows the request's path as the client sent it: the path of
+// r.RequestURI, percent-decoded, when set (so a prefix removed by
+// http.StripPrefix or a chi mount still shows), else r.URL.Path. All
+// links are relative, so the page works under any mount prefix.
+//
+// If the directory cannot be read, ServeDir writes nothing and returns
+// the error, for the caller to map (Python answers 404 "No permission to
+// list directory").
+func (rd *Renderer) ServeDir(w http.ResponseWriter, r *http.Request, fsys fs.FS, name string, opts ReadOptions) error {
+	q := rd.parseQuery(r)
+	// Python's page shows names only, so it needs no stat per entry: the
+	// directory entries say which are directories and symlinks.
+	l, err := read(fsys, name, opts, q.json || !rd.pythonPage())
+	if err != nil {
+		return err
+	}
+	l.Sort(q.order)
+	l.Path = displayPath(r.RequestURI, r.URL.Path)
+
+	tag := etag(l, q, rd.opts.Format, q.contentType())
+	if notModified(r, tag) {
+		// Skip rendering what the client already has; for a large
+		// directory that is most of the work.
+		setValidators(w.Header(), tag)
+		w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	b := getPageBuf()
+	defer putPageBuf(b)
+	if err := rd.render(b, l, q, name); err != nil {
+		// Only a custom template can fail; the built-in ones are
+		// tested. The caller maps this to an error page.
+		return err
+	}
+	setValidators(w.Header(), tag)
+	rd.setContentHeaders(w.Header(), q)
+	http.ServeContent(w, r, "", lastModified(l), bytes.NewReader(b.Bytes()))
+	return nil
+}
+
+// setValidators sets what every answer to a listing carries, 304
+// included: Vary: Accept, the ETag, and Cache-Control: no-cache unless
+// the caller chose one. A listing changes whenever someone adds a file;
+// caches may keep it only as long as they revalidate it.
+func setValidators(h http.Header, tag string) {
+	h.Add("Vary", "Accept")
+	h.Set("ETag", tag)
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "no-cache")
+	}
+}
+
+// setContentHeaders sets the headers that describe the body answering q.
+func (rd *Renderer) setContentHeaders(h http.Header, q query) {
+	h.Set("Content-Type", q.contentType())
+	h.Set("X-Content-Type-Options", "nosniff")
+	if rd.opts.Template == nil && !q.json {
+		// The built-in pages need no script, no frame and nothing from
+		// another origin: a name that slipped past escaping could do
+		// nothing.
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+	}
+}
+
+// render writes the body that answers q to b: JSON, the HTML template's
+// page or Python's.
+func (rd *Renderer) render(b *bytes.Buffer, l *Listing, q query, name string) error {
+	switch {
+	case q.json:
+		return writeJSON(b, l, q)
+	case rd.pythonPage():
+		b.Write(appendPython(b.AvailableBuffer(), l))
+		return nil
+	case rd.modern != nil:
+		return rd.modern.execute(b, newPage(l, q, name, false))
+	}
+	return rd.opts.Template.Execute(b, newPage(l, q, name, true))
+}
+
+// pageBufs holds the buffers pages are rendered into, for getPageBuf and
+// putPageBuf. A page of a large directory is megabytes; rendered into a
+// fresh buffer, every listing of it would be that much garbage.
+var pageBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// getPageBuf returns an empty buffer to render a page into.
+func getPageBuf() *bytes.Buffer { return pageBufs.Get().(*bytes.Buffer) }
+
+// putPageBuf gives b back to pageBufs, unless it grew past 16 MiB: the
+// pool must not pin the memory of one huge listing.
+func putPageBuf(b *bytes.Buffer) {
+	if b.Cap() <= 16<<20 {
+		b.Reset()
+		pageBufs.Put(b)
+	}
+}

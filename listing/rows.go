@@ -1,0 +1,90 @@
+package listing
+
+import (
+	"html/template"
+	"time"
+
+	"github.com/pyhttp/httpserver/internal/htmlesc"
+)
+
+// TableRows returns the rows as the built-in page's table rows,
+// <tr><td class="n">…</td><td class="s">…</td><td class="t">…</td></tr>,
+// one per line, written from Listing.Entries.
+//
+// This is the one piece of markup not written by html/template; see
+// appendRows. It is safe by construction, and FuzzRenderName checks it:
+// the URL holds only RFC 3986 unreserved characters, "/" and %XX (see
+// href); every other value is escaped as html/template's own
+// [template.HTMLEscapeString] escapes it, which makes it safe both as
+// element text and inside a double-quoted attribute, the only two places
+// values go.
+func (p *Page) TableRows() template.HTML {
+	return template.HTML(appendRows(nil, p.Listing.Entries))
+}
+
+// appendRows appends the built-in page's table rows for entries to b.
+//
+// It keeps one rule: each row is what a row template would make of the
+// entry's [Row] (its URL, Display, SizeText, ISOTime and Time, escaped by
+// html/template), byte for byte; TestTableRowsMatchRows checks it. It
+// writes the values straight from the entry instead, because a template
+// looks up and calls every value of every row by reflection, and a Row
+// makes a string of each first.
+func appendRows(b []byte, entries []Entry) []byte {
+	for i := range entries {
+		e := &entries[i]
+		b = append(b, `<tr><td class="n"><a href="`...)
+		b = appendHref(b, e.Name, e.IsDir)
+		b = append(b, `">`...)
+		b = htmlesc.AppendAttr(b, visible(e.Name))
+		b = append(b, e.mark()...)
+		b = append(b, `</a></td><td class="s">`...)
+		if e.IsDir {
+			b = append(b, "—"...)
+		} else {
+			b = appendHumanSize(b, e.Size)
+		}
+		b = append(b, `</td><td class="t">`...)
+		if !e.ModTime.IsZero() {
+			b = appendTimes(b, e.ModTime.UTC())
+		}
+		b = append(b, "</td></tr>\n"...)
+	}
+	return b
+}
+
+// rowTime is the layout of [Row].Time.
+const rowTime = "2006-01-02 15:04"
+
+// appendTimes appends <time datetime="RFC 3339">rowTime</time> for t, a
+// UTC time. Neither layout can produce a character that needs escaping.
+//
+// It keeps one rule: the bytes are those of t.AppendFormat with the two
+// layouts (TestTableRowsMatchRows checks years 5, 2024, 9999, 12000 and
+// -44). Years 0–9999 are written digit by digit, so that the layouts are
+// not parsed again for every time of a page; other years go through
+// AppendFormat.
+func appendTimes(b []byte, t time.Time) []byte {
+	b = append(b, `<time datetime="`...)
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		b = t.AppendFormat(b, time.RFC3339)
+		b = append(b, `">`...)
+		b = t.AppendFormat(b, rowTime)
+		return append(b, `</time>`...)
+	}
+	hour, min, sec := t.Clock()
+	d2 := func(b []byte, v int) []byte { return append(b, byte('0'+v/10), byte('0'+v%10)) }
+	date := func(b []byte) []byte {
+		b = d2(d2(b, year/100), year%100)
+		b = d2(append(b, '-'), int(month))
+		return d2(append(b, '-'), day)
+	}
+	b = d2(append(date(b), 'T'), hour)
+	b = d2(append(b, ':'), min)
+	b = d2(append(b, ':'), sec)
+	b = append(b, `Z">`...)
+	b = d2(append(date(b), ' '), hour)
+	b = d2(append(b, ':'), min)
+	return append(b, `</time>`...)
+}
