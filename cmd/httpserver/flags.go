@@ -95,6 +95,7 @@ func newFlagSet(cfg *config, v *flagValues) *pflag.FlagSet {
 	fl.Lookup("cors").NoOptDefVal = "*"
 	fl.StringArrayVar(&cfg.AllowedHosts, "allowed-host", nil, "also answer requests for this host name (.NAME: and its subdomains), which the DNS-rebinding guard otherwise refuses; on when bound only to loopback, or with this flag; * turns it off (repeatable)")
 	fl.BoolVar(&cfg.Compress, "compress", false, "compress text responses of 1 KiB and more (HTML, CSS, JavaScript, JSON, listings) with br, zstd or gzip, as the client accepts")
+	fl.BoolVar(&cfg.NoPrecompressed, "no-precompressed", false, "send FILE itself even where FILE.br, FILE.zst or FILE.gz (served by default, as the client accepts) is next to it")
 	fl.StringVar(&v.logFormat, "log-format", "python", "access log format: python, common, combined or json")
 	fl.BoolVarP(&cfg.Quiet, "quiet", "q", false, "write no access log")
 	fl.BoolVar(&cfg.NoListing, "no-listing", false, "answer 404 for a directory without an index file instead of listing it")

@@ -33,9 +33,13 @@ type Config struct {
 	// What is served.
 	NoListing    bool
 	HideDotfiles bool
-	ContentETags bool           // --etag content
-	Listing      listing.Format // --listing
-	DirsFirst    bool
+	ContentETags bool // --etag content
+	// NoPrecompressed (--no-precompressed) turns off serving name.br,
+	// name.zst and name.gz for name (fileserver.Options.Precompressed),
+	// which the command does by default.
+	NoPrecompressed bool
+	Listing         listing.Format // --listing
+	DirsFirst       bool
 
 	// CGI, off unless CGI is set.
 	CGI        bool
@@ -99,6 +103,7 @@ func Handler(cfg Config, root *os.Root, errLog *slog.Logger, accessLog io.Writer
 		NoListing:        cfg.NoListing,
 		HideDotfiles:     cfg.HideDotfiles,
 		ContentHashETags: cfg.ContentETags,
+		Precompressed:    !cfg.NoPrecompressed,
 		Listing:          listing.Options{Format: cfg.Listing, DirsFirst: cfg.DirsFirst},
 		ErrorLog:         errLog,
 	})

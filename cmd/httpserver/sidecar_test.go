@@ -1,0 +1,86 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pyhttp/httpserver/internal/encoding"
+)
+
+// sidecarSite is compressSite with app.js.br and app.js.gz next to
+// app.js, made a second after it.
+func sidecarSite(t *testing.T) (dir string, text []byte) {
+	t.Helper()
+	dir, text = compressSite(t)
+	mtime := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(filepath.Join(dir, "app.js"), mtime, mtime); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ coding, suffix string }{{encoding.Brotli, ".br"}, {encoding.Gzip, ".gz"}} {
+		enc, err := encoding.Encode(c.coding, text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, "app.js"+c.suffix)
+		if err := os.WriteFile(p, enc, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, mtime.Add(time.Second), mtime.Add(time.Second)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir, text
+}
+
+// TestPrecompressedCommand: the command serves sidecars by default, with
+// or without --compress, and not with --no-precompressed.
+func TestPrecompressedCommand(t *testing.T) {
+	dir, text := sidecarSite(t)
+	br, _ := os.ReadFile(filepath.Join(dir, "app.js.br"))
+	for _, args := range [][]string{nil, {"--compress"}} {
+		s := start(t, append([]string{"0", "-b", "127.0.0.1", "-d", dir, "--quiet"}, args...)...)
+		resp, body := rawGet(t, "GET", s.base+"/app.js", "Accept-Encoding", "gzip, deflate, br, zstd")
+		if resp.Header.Get("Content-Encoding") != "br" || !bytes.Equal(body, br) || resp.Header.Get("Content-Length") == "" || resp.Header.Get("Vary") != "Accept-Encoding" {
+			t.Errorf("%q: GET /app.js: Content-Encoding %q, Content-Length %q, Vary %q, %d bytes; want br, the sidecar's %d bytes, Accept-Encoding", args, resp.Header.Get("Content-Encoding"), resp.Header.Get("Content-Length"), resp.Header.Values("Vary"), len(body), len(br))
+		}
+		if got := unbrotli(t, body); !bytes.Equal(got, text) {
+			t.Errorf("%q: GET /app.js: does not decode to app.js", args)
+		}
+	}
+	s := start(t, "0", "-b", "127.0.0.1", "-d", dir, "--quiet", "--no-precompressed")
+	resp, body := rawGet(t, "GET", s.base+"/app.js", "Accept-Encoding", "gzip, br")
+	if resp.Header.Get("Content-Encoding") != "" || !bytes.Equal(body, text) {
+		t.Errorf("--no-precompressed: GET /app.js: Content-Encoding %q; want the file itself", resp.Header.Get("Content-Encoding"))
+	}
+}
+
+// TestPrecompressedCurl: curl --compressed decodes app.js from its
+// sidecar.
+func TestPrecompressedCurl(t *testing.T) {
+	curl, err := exec.LookPath("curl")
+	if err != nil {
+		t.Skip("no curl")
+	}
+	dir, text := sidecarSite(t)
+	s := start(t, "0", "-b", "127.0.0.1", "-d", dir, "--quiet")
+	run := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command(curl, append([]string{"-sS", "--max-time", "10"}, args...)...).Output()
+		if err != nil {
+			t.Fatalf("curl %q: %v", args, err)
+		}
+		return string(out)
+	}
+	headers := strings.ToLower(run("--compressed", "-o", os.DevNull, "-D", "-", s.base+"/app.js"))
+	if !strings.Contains(headers, "content-encoding: br") && !strings.Contains(headers, "content-encoding: gzip") {
+		t.Errorf("curl --compressed: no br or gzip Content-Encoding in\n%s", headers)
+	}
+	if got := run("--compressed", s.base+"/app.js"); got != string(text) {
+		t.Errorf("curl --compressed /app.js: %d bytes that differ from the file's %d", len(got), len(text))
+	}
+}
