@@ -77,6 +77,21 @@ type Options struct {
 	// sent. Default: false, the file as it is.
 	Precompressed bool
 
+	// Compress answers a client that accepts br, zstd or gzip (chosen
+	// as for Precompressed) with a compressed form of a file of a
+	// compressible type (text, JSON, JavaScript, SVG...) and of 1 KiB to
+	// 1 MiB, made once per version of the file and coding with the
+	// strongest levels of internal/encoding and kept in memory, 64 MiB in
+	// all. It is sent like a sidecar: with Content-Length, an ETag of its
+	// own ("…-br"), Vary: Accept-Encoding on every response for the file,
+	// and a Range applying to the compressed bytes (one range at most). A
+	// file with a sidecar that the client accepts gets the sidecar; a file
+	// that compression does not make smaller is sent as it is. The first
+	// request for a version pays the compression, tens of milliseconds
+	// per MiB of text. middleware.Compress leaves these responses alone,
+	// since they have a Content-Encoding. Default: false.
+	Compress bool
+
 	// ErrorLog receives the causes of errors that the client is only
 	// shown a status for, such as a failed read. Default: slog.Default().
 	// Error pages are Python's; wrap the Handler in
@@ -106,6 +121,8 @@ type Handler struct {
 	log       *slog.Logger
 
 	precompressed bool // serve name.br, name.zst, name.gz when accepted
+	compress      bool // compress once, keep in compressed
+	compressed    compressedStore
 }
 
 // New returns a Handler serving fsys. To serve a directory of the local
@@ -124,6 +141,7 @@ func New(fsys fs.FS, opts Options) *Handler {
 		cache:     newFileCache(),
 
 		precompressed: opts.Precompressed,
+		compress:      opts.Compress,
 	}
 	if h.index == nil {
 		h.index = []string{"index.html", "index.htm"}
@@ -222,6 +240,11 @@ func openError(err error) error {
 func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, name string, info fs.FileInfo) error {
 	if h.precompressed && !isSidecarName(name) {
 		if served, err := h.servePrecompressed(w, r, name, info); served || err != nil {
+			return err
+		}
+	}
+	if h.compress && !isSidecarName(name) {
+		if served, err := h.serveCompressed(w, r, name, info); served || err != nil {
 			return err
 		}
 	}

@@ -80,6 +80,9 @@ func (h *Handler) servePrecompressed(w http.ResponseWriter, r *http.Request, nam
 	offered := append(buf[:0], codings...)
 	for {
 		coding, ok := encoding.Negotiate(r.Header["Accept-Encoding"], offered)
+		if !ok && h.compress {
+			return false, nil // Options.Compress may have a coding that fits
+		}
 		if !ok {
 			// RFC 9110 §15.5.7: identity refused and nothing else fits.
 			return false, errorpage.Errorf(http.StatusNotAcceptable, "", nil)
@@ -113,14 +116,10 @@ func (h *Handler) serveSidecar(w http.ResponseWriter, r *http.Request, name stri
 	if e == nil {
 		// The original's Content-Type is needed, and its entry is made
 		// the usual way.
-		f, _, orig, err := h.content(name, info)
-		if err != nil {
+		var err error
+		if e, err = h.entry(name, info); err != nil {
 			return false
 		}
-		if f != nil {
-			f.Close()
-		}
-		e = orig
 	}
 	f, content, se, err := h.content(sname, sinfo)
 	if err != nil {

@@ -1,0 +1,154 @@
+package fileserver
+
+import (
+	"bytes"
+	"io/fs"
+	"net/http"
+	"strconv"
+	"sync"
+
+	"github.com/pyhttp/httpserver/internal/encoding"
+	"github.com/pyhttp/httpserver/internal/errorpage"
+)
+
+// Limits of Options.Compress: files outside [compressMinBytes,
+// compressMaxFileBytes] are sent as they are, and the compressed forms
+// kept take compressMaxBytes at most; past that the store starts over.
+const (
+	compressMinBytes     = 1 << 10
+	compressMaxFileBytes = 1 << 20
+	compressMaxBytes     = 64 << 20
+)
+
+// compressOffered are the codings Options.Compress makes, ties in order.
+var compressOffered = []string{encoding.Brotli, encoding.Zstd, encoding.Gzip}
+
+// compressedStore keeps the compressed forms of files, per name and
+// coding, each for the file version it was made from.
+type compressedStore struct {
+	mu      sync.Mutex
+	entries map[compressedKey]*compressedFile
+	bytes   int64
+}
+
+type compressedKey struct{ name, coding string }
+
+type compressedFile struct {
+	version
+	data []byte // nil: compressing did not make the file smaller
+}
+
+func (s *compressedStore) get(name, coding string, v version) (*compressedFile, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.entries[compressedKey{name, coding}]
+	if c == nil || !c.same(v) {
+		return nil, false
+	}
+	return c, true
+}
+
+func (s *compressedStore) put(name, coding string, c *compressedFile) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := compressedKey{name, coding}
+	if old := s.entries[k]; old != nil {
+		s.bytes -= int64(len(old.data))
+	}
+	if s.entries == nil || s.bytes+int64(len(c.data)) > compressMaxBytes || len(s.entries) >= cacheMaxEntries {
+		s.entries = make(map[compressedKey]*compressedFile)
+		s.bytes = 0
+	}
+	s.entries[k] = c
+	s.bytes += int64(len(c.data))
+}
+
+// serveCompressed answers r with the compressed form of name (stat info)
+// when Options.Compress applies to it and the client accepts a coding;
+// served is false when the file is to be sent as it is.
+func (h *Handler) serveCompressed(w http.ResponseWriter, r *http.Request, name string, info fs.FileInfo) (served bool, err error) {
+	if info.Size() < compressMinBytes || info.Size() > compressMaxFileBytes {
+		return false, nil
+	}
+	e, err := h.entry(name, info)
+	if err != nil {
+		return false, err
+	}
+	if !encoding.Compressible(e.ctype) {
+		return false, nil
+	}
+	addVary(w.Header())
+	coding, ok := encoding.Negotiate(r.Header["Accept-Encoding"], compressOffered)
+	if !ok {
+		// RFC 9110 §15.5.7: identity refused and nothing else fits.
+		return false, errorpage.Errorf(http.StatusNotAcceptable, "", nil)
+	}
+	if coding == encoding.Identity {
+		return false, nil
+	}
+	v := versionOf(info)
+	c, ok := h.compressed.get(name, coding, v)
+	if !ok {
+		src, stable, err := h.bytesOf(name, info, e)
+		if err != nil {
+			return false, err
+		}
+		data, err := encoding.Encode(coding, src)
+		if err != nil {
+			return false, err
+		}
+		if len(data) >= len(src) {
+			data = nil
+		}
+		c = &compressedFile{version: v, data: data}
+		if stable {
+			h.compressed.put(name, coding, c)
+		}
+	}
+	if c.data == nil {
+		return false, nil
+	}
+	hdr := w.Header()
+	hdr["Content-Type"] = []string{e.ctype}
+	hdr["Etag"] = []string{encoding.ETag(e.etag, coding)}
+	hdr["Content-Encoding"] = []string{coding}
+	hdr["Content-Length"] = []string{strconv.Itoa(len(c.data))} // see serveSidecar
+	h.send(w, r, name, sizedInfo{info, int64(len(c.data))}, bytes.NewReader(c.data), true, 1)
+	return true, nil
+}
+
+// entry returns the cache entry of name (stat info), describing the file
+// when the cache has none for this version.
+func (h *Handler) entry(name string, info fs.FileInfo) (*cachedFile, error) {
+	if e := h.cache.get(name, info); e != nil {
+		return e, nil
+	}
+	f, _, e, err := h.content(name, info)
+	if f != nil {
+		f.Close()
+	}
+	return e, err
+}
+
+// bytesOf returns the bytes of name (stat info, cache entry e), from e
+// when it holds them, and whether the file stayed that version while it
+// was read.
+func (h *Handler) bytesOf(name string, info fs.FileInfo, e *cachedFile) (src []byte, stable bool, err error) {
+	if e.content != nil {
+		return e.content, true, nil
+	}
+	f, err := h.fsys.Open(name)
+	if err != nil {
+		return nil, false, openError(err)
+	}
+	defer f.Close()
+	return readSmall(f, info)
+}
+
+// sizedInfo is a FileInfo with another size: that of a compressed form.
+type sizedInfo struct {
+	fs.FileInfo
+	size int64
+}
+
+func (i sizedInfo) Size() int64 { return i.size }
