@@ -19,12 +19,14 @@ import (
 )
 
 // compressSite is a directory with a text file large enough to compress,
-// an image and a CGI script that prints 8 KiB of text.
+// and over the 1 MiB up to which fileserver compresses files once (so
+// that on-the-fly compression is what these tests see), an image and a
+// CGI script that prints 8 KiB of text.
 func compressSite(t *testing.T) (dir string, text []byte) {
 	t.Helper()
 	dir = site(t)
 	var b bytes.Buffer
-	for i := 0; b.Len() < 64<<10; i++ {
+	for i := 0; b.Len() < 1<<20+64<<10; i++ {
 		fmt.Fprintf(&b, "export function f%d(a) { return a + %d; }\n", i, i)
 	}
 	text = b.Bytes()

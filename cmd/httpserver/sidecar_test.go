@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -82,5 +84,38 @@ func TestPrecompressedCurl(t *testing.T) {
 	}
 	if got := run("--compressed", s.base+"/app.js"); got != string(text) {
 		t.Errorf("curl --compressed /app.js: %d bytes that differ from the file's %d", len(got), len(text))
+	}
+}
+
+// TestCompressOnce: with --compress, a text file of up to 1 MiB is
+// compressed once and sent with Content-Length, and a Range is a slice of
+// the same compressed bytes, under the same ETag.
+func TestCompressOnce(t *testing.T) {
+	dir, _ := compressSite(t)
+	var b bytes.Buffer
+	for i := 0; b.Len() < 64<<10; i++ {
+		fmt.Fprintf(&b, "export const c%d = %d;\n", i, i*i)
+	}
+	text := b.Bytes()
+	if err := os.WriteFile(filepath.Join(dir, "small.js"), text, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := start(t, "0", "-b", "127.0.0.1", "-d", dir, "--compress", "--quiet")
+	resp, body := rawGet(t, "GET", s.base+"/small.js", "Accept-Encoding", "br, gzip")
+	h := resp.Header
+	if resp.StatusCode != 200 || h.Get("Content-Encoding") != "br" || h.Get("Content-Length") != strconv.Itoa(len(body)) || h.Get("Vary") != "Accept-Encoding" || !strings.HasSuffix(h.Get("Etag"), `-br"`) {
+		t.Fatalf("GET /small.js: %d %v; want 200 br with Content-Length, Vary and a -br ETag", resp.StatusCode, h)
+	}
+	if got := unbrotli(t, body); !bytes.Equal(got, text) {
+		t.Errorf("GET /small.js: does not decode to the file")
+	}
+	again, body2 := rawGet(t, "GET", s.base+"/small.js", "Accept-Encoding", "br, gzip", "Range", "bytes=100-199")
+	want := fmt.Sprintf("bytes 100-199/%d", len(body))
+	if again.StatusCode != 206 || again.Header.Get("Content-Range") != want || !bytes.Equal(body2, body[100:200]) || again.Header.Get("Etag") != h.Get("Etag") {
+		t.Errorf("Range bytes=100-199: %d %v; want 206 %q, a slice of the compressed bytes, ETag %s", again.StatusCode, again.Header, want, h.Get("Etag"))
+	}
+	nm, _ := rawGet(t, "GET", s.base+"/small.js", "Accept-Encoding", "br, gzip", "If-None-Match", h.Get("Etag"))
+	if nm.StatusCode != 304 || nm.Header.Get("Vary") != "Accept-Encoding" {
+		t.Errorf("If-None-Match %s: %d %v; want 304 with Vary", h.Get("Etag"), nm.StatusCode, nm.Header)
 	}
 }

@@ -49,7 +49,7 @@ type Config struct {
 	CGIMaxBody int64
 
 	// Every response.
-	Compress       bool        // --compress: compress responses on the fly
+	Compress       bool        // --compress: compress responses on the fly, files up to 1 MiB once
 	Headers        http.Header // --header, added to every response
 	CORSOrigins    []string    // --cors: origins allowed to read responses ("*": any); none: no CORS
 	ServerSoftware string      // the Server header and SERVER_SOFTWARE
@@ -104,6 +104,7 @@ func Handler(cfg Config, root *os.Root, errLog *slog.Logger, accessLog io.Writer
 		HideDotfiles:     cfg.HideDotfiles,
 		ContentHashETags: cfg.ContentETags,
 		Precompressed:    !cfg.NoPrecompressed,
+		Compress:         cfg.Compress, // files compressed once, kept in memory
 		Listing:          listing.Options{Format: cfg.Listing, DirsFirst: cfg.DirsFirst},
 		ErrorLog:         errLog,
 	})
