@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"io/fs"
 	"net/http"
-	"strconv"
 	"sync"
 
 	"github.com/pyhttp/httpserver/internal/encoding"
@@ -108,11 +107,7 @@ func (h *Handler) serveCompressed(w http.ResponseWriter, r *http.Request, name s
 	if c.data == nil {
 		return false, nil
 	}
-	hdr := w.Header()
-	hdr["Content-Type"] = []string{e.ctype}
-	hdr["Etag"] = []string{encoding.ETag(e.etag, coding)}
-	hdr["Content-Encoding"] = []string{coding}
-	hdr["Content-Length"] = []string{strconv.Itoa(len(c.data))} // see serveSidecar
+	setEncoded(w.Header(), e.ctype, encoding.ETag(e.etag, coding), coding, int64(len(c.data)))
 	h.send(w, r, name, sizedInfo{info, int64(len(c.data))}, bytes.NewReader(c.data), true, 1)
 	return true, nil
 }

@@ -128,22 +128,27 @@ func (h *Handler) serveSidecar(w http.ResponseWriter, r *http.Request, name stri
 	if f != nil {
 		defer f.Close()
 	}
-	hdr := w.Header()
-	hdr["Content-Type"] = []string{e.ctype}
-	// The sidecar's own tag, with the coding added: two encodings, or a
-	// sidecar and its original, never share a strong ETag (RFC 9110
-	// §8.8.3.3), even when their sizes and times agree.
-	hdr["Etag"] = []string{encoding.ETag(se.etag, coding)}
-	hdr["Content-Encoding"] = []string{coding}
-	// http.ServeContent leaves Content-Length out of a whole response
-	// that has a Content-Encoding (Caddy #7040 had the same gap). It
-	// overwrites this for a 206 and removes it for a 304 or an error.
-	hdr["Content-Length"] = []string{strconv.FormatInt(sinfo.Size(), 10)}
+	setEncoded(w.Header(), e.ctype, encoding.ETag(se.etag, coding), coding, sinfo.Size())
 	// Ranges apply to the encoded bytes (RFC 9110 §14.1.2); one range at
 	// most, since a multipart/byteranges body cannot carry the
 	// Content-Encoding of its parts.
 	h.send(w, r, sname, sinfo, content, se.content != nil, 1)
 	return true
+}
+
+// setEncoded sets the fields of a response whose body is the coding
+// form of a file of type ctype, size bytes long, with the given ETag.
+// etag is the encoded form's own (encoding.ETag): two encodings, or an
+// encoded form and its original, never share a strong ETag (RFC 9110
+// §8.8.3.3; Caddy #5849), even when their sizes and times agree.
+func setEncoded(hdr http.Header, ctype, etag, coding string, size int64) {
+	hdr["Content-Type"] = []string{ctype}
+	hdr["Etag"] = []string{etag}
+	hdr["Content-Encoding"] = []string{coding}
+	// http.ServeContent leaves Content-Length out of a whole response
+	// that has a Content-Encoding (Caddy #7040 had the same gap). It
+	// overwrites this for a 206 and removes it for a 304 or an error.
+	hdr["Content-Length"] = []string{strconv.FormatInt(size, 10)}
 }
 
 // suffixOf returns the file suffix of a sidecar coding.

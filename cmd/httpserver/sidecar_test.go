@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -64,20 +63,9 @@ func TestPrecompressedCommand(t *testing.T) {
 // TestPrecompressedCurl: curl --compressed decodes app.js from its
 // sidecar.
 func TestPrecompressedCurl(t *testing.T) {
-	curl, err := exec.LookPath("curl")
-	if err != nil {
-		t.Skip("no curl")
-	}
+	run := curlRunner(t)
 	dir, text := sidecarSite(t)
 	s := start(t, "0", "-b", "127.0.0.1", "-d", dir, "--quiet")
-	run := func(args ...string) string {
-		t.Helper()
-		out, err := exec.Command(curl, append([]string{"-sS", "--max-time", "10"}, args...)...).Output()
-		if err != nil {
-			t.Fatalf("curl %q: %v", args, err)
-		}
-		return string(out)
-	}
 	headers := strings.ToLower(run("--compressed", "-o", os.DevNull, "-D", "-", s.base+"/app.js"))
 	if !strings.Contains(headers, "content-encoding: br") && !strings.Contains(headers, "content-encoding: gzip") {
 		t.Errorf("curl --compressed: no br or gzip Content-Encoding in\n%s", headers)
