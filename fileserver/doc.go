@@ -40,6 +40,17 @@
 // .git/ and .env are served and listed, as Python does, unless
 // [Options].HideDotfiles is set.
 //
+// # Compression
+//
+// With [Options].Precompressed, a file that has a sidecar (app.js.br,
+// app.js.zst, app.js.gz) is answered with the one the client's
+// Accept-Encoding prefers; with [Options].Compress, a text file of up to
+// 1 MiB is compressed once per version and kept in memory. Both send
+// Content-Length, an ETag of the encoded form's own and "Vary:
+// Accept-Encoding", and apply a Range to the encoded bytes (RFC 9110
+// §14.1.2). Both are off by default; the httpserver command turns
+// Precompressed on, and Compress on with --compress.
+//
 // # Names that are not UTF-8
 //
 // A file name is served byte for byte, whatever it holds. A name with
