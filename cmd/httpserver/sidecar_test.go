@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
+	"github.com/pyhttp/httpserver/internal/browsertest"
 	"github.com/pyhttp/httpserver/internal/encoding"
 )
 
@@ -105,5 +108,43 @@ func TestCompressOnce(t *testing.T) {
 	nm, _ := rawGet(t, "GET", s.base+"/small.js", "Accept-Encoding", "br, gzip", "If-None-Match", h.Get("Etag"))
 	if nm.StatusCode != 304 || nm.Header.Get("Vary") != "Accept-Encoding" {
 		t.Errorf("If-None-Match %s: %d %v; want 304 with Vary", h.Get("Etag"), nm.StatusCode, nm.Header)
+	}
+}
+
+// TestBrowserPrecompressed: Chromium loads a page whose script has a .br
+// sidecar, and runs the decoded sidecar. The sidecar's script differs
+// from the file's in the title it sets, to tell which one ran.
+func TestBrowserPrecompressed(t *testing.T) {
+	bctx := browsertest.Start(t, 800, 600)
+	dir := t.TempDir()
+	script := func(title string) []byte {
+		var b bytes.Buffer
+		for i := range 2000 {
+			fmt.Fprintf(&b, "var v%d = %d;\n", i, i)
+		}
+		fmt.Fprintf(&b, "document.title = %q + v1999;\n", title)
+		return b.Bytes()
+	}
+	br, err := encoding.Encode(encoding.Brotli, script("sidecar "))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{
+		"index.html": []byte(`<!DOCTYPE html><html><head><title>not yet</title><script src="run.js"></script></head><body></body></html>`),
+		"run.js":     script("original "),
+		"run.js.br":  br,
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	later := time.Now().Add(time.Minute)
+	if err := os.Chtimes(filepath.Join(dir, "run.js.br"), later, later); err != nil {
+		t.Fatal(err)
+	}
+	s := start(t, "0", "-b", "127.0.0.1", "-d", dir, "--quiet")
+	browsertest.Do(t, bctx, "open the page", chromedp.Navigate(s.base+"/"), chromedp.WaitReady(chromedp.CSS("body")))
+	if title := browsertest.Run(t, bctx, "read the title", chromedp.Evaluate[string]("document.title")); title != "sidecar 1999" {
+		t.Errorf("title = %q; want the decoded sidecar to have run", title)
 	}
 }
