@@ -55,6 +55,13 @@ func TestPrecompressedCommand(t *testing.T) {
 		if got := unbrotli(t, body); !bytes.Equal(got, text) {
 			t.Errorf("%q: GET /app.js: does not decode to app.js", args)
 		}
+		// middleware.Compress, with --compress, leaves the sidecar's
+		// ETag as it is on a 304 too.
+		etag := resp.Header.Get("Etag")
+		nm, _ := rawGet(t, "GET", s.base+"/app.js", "Accept-Encoding", "gzip, deflate, br, zstd", "If-None-Match", etag)
+		if nm.StatusCode != 304 || nm.Header.Get("Etag") != etag || nm.Header.Get("Vary") != "Accept-Encoding" {
+			t.Errorf("%q: If-None-Match %s: %d %v; want 304 with the same ETag and Vary", args, etag, nm.StatusCode, nm.Header)
+		}
 	}
 	s := start(t, "0", "-b", "127.0.0.1", "-d", dir, "--quiet", "--no-precompressed")
 	resp, body := rawGet(t, "GET", s.base+"/app.js", "Accept-Encoding", "gzip, br")
@@ -106,8 +113,8 @@ func TestCompressOnce(t *testing.T) {
 		t.Errorf("Range bytes=100-199: %d %v; want 206 %q, a slice of the compressed bytes, ETag %s", again.StatusCode, again.Header, want, h.Get("Etag"))
 	}
 	nm, _ := rawGet(t, "GET", s.base+"/small.js", "Accept-Encoding", "br, gzip", "If-None-Match", h.Get("Etag"))
-	if nm.StatusCode != 304 || nm.Header.Get("Vary") != "Accept-Encoding" {
-		t.Errorf("If-None-Match %s: %d %v; want 304 with Vary", h.Get("Etag"), nm.StatusCode, nm.Header)
+	if nm.StatusCode != 304 || nm.Header.Get("Vary") != "Accept-Encoding" || nm.Header.Get("Etag") != h.Get("Etag") {
+		t.Errorf("If-None-Match %s: %d %v; want 304 with Vary and the same ETag", h.Get("Etag"), nm.StatusCode, nm.Header)
 	}
 }
 
