@@ -25,9 +25,20 @@ var compressOffered = []string{encoding.Brotli, encoding.Zstd, encoding.Gzip}
 // compressedStore keeps the compressed forms of files, per name and
 // coding, each for the file version it was made from.
 type compressedStore struct {
-	mu      sync.Mutex
-	entries map[compressedKey]*compressedFile
-	bytes   int64
+	mu       sync.Mutex
+	entries  map[compressedKey]*compressedFile
+	bytes    int64
+	inflight map[compressedKey]*compressCall
+	made     int // forms compressed, for tests
+}
+
+// compressCall is one compression under way: requests for the same form
+// of the same version wait for it rather than compress again.
+type compressCall struct {
+	v    version
+	done chan struct{}
+	c    *compressedFile
+	err  error
 }
 
 type compressedKey struct{ name, coding string }
@@ -37,20 +48,46 @@ type compressedFile struct {
 	data []byte // nil: compressing did not make the file smaller
 }
 
-func (s *compressedStore) get(name, coding string, v version) (*compressedFile, bool) {
+// do returns the coding form of version v of name: the one kept, the one
+// another request is making, or a new one from make, which also says
+// whether the file stayed put while it was read (only then is the form
+// kept).
+func (s *compressedStore) do(name, coding string, v version, compress func() (c *compressedFile, stable bool, err error)) (*compressedFile, error) {
+	k := compressedKey{name, coding}
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.entries[compressedKey{name, coding}]
-	if c == nil || !c.same(v) {
-		return nil, false
+	if c := s.entries[k]; c != nil && c.same(v) {
+		s.mu.Unlock()
+		return c, nil
 	}
-	return c, true
+	if call := s.inflight[k]; call != nil && call.v.same(v) {
+		s.mu.Unlock()
+		<-call.done
+		return call.c, call.err
+	}
+	call := &compressCall{v: v, done: make(chan struct{})}
+	if s.inflight == nil {
+		s.inflight = map[compressedKey]*compressCall{}
+	}
+	s.inflight[k] = call
+	s.made++
+	s.mu.Unlock()
+
+	c, stable, err := compress()
+	call.c, call.err = c, err
+	s.mu.Lock()
+	if s.inflight[k] == call {
+		delete(s.inflight, k)
+	}
+	if err == nil && stable {
+		s.put(k, c)
+	}
+	s.mu.Unlock()
+	close(call.done)
+	return c, err
 }
 
-func (s *compressedStore) put(name, coding string, c *compressedFile) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k := compressedKey{name, coding}
+// put keeps c under k; s.mu is held.
+func (s *compressedStore) put(k compressedKey, c *compressedFile) {
 	if old := s.entries[k]; old != nil {
 		s.bytes -= int64(len(old.data))
 	}
@@ -86,23 +123,22 @@ func (h *Handler) serveCompressed(w http.ResponseWriter, r *http.Request, name s
 		return false, nil
 	}
 	v := versionOf(info)
-	c, ok := h.compressed.get(name, coding, v)
-	if !ok {
+	c, err := h.compressed.do(name, coding, v, func() (*compressedFile, bool, error) {
 		src, stable, err := h.bytesOf(name, info, e)
 		if err != nil {
-			return false, err
+			return nil, false, err
 		}
 		data, err := encoding.Encode(coding, src)
 		if err != nil {
-			return false, err
+			return nil, false, err
 		}
 		if len(data) >= len(src) {
-			data = nil
+			data = nil // not worth it: sent as it is
 		}
-		c = &compressedFile{version: v, data: data}
-		if stable {
-			h.compressed.put(name, coding, c)
-		}
+		return &compressedFile{version: v, data: data}, stable, nil
+	})
+	if err != nil {
+		return false, err
 	}
 	if c.data == nil {
 		return false, nil

@@ -90,12 +90,17 @@ func TestCompressOnce(t *testing.T) {
 	// Compressed once: the same bytes come from the store, and an edit
 	// of the file is noticed by the stat that validates them.
 	first := fetchSidecar(t, srv, http.MethodGet, "/app.js", "Accept-Encoding", "gzip")
-	if _, ok := h.compressed.get("app.js", encoding.Gzip, func() version {
-		info, _ := os.Stat(filepath.Join(dir, "app.js"))
-		return versionOf(info)
-	}()); !ok {
-		t.Errorf("app.js's gzip form is not in the store")
+	h.compressed.mu.Lock()
+	made := h.compressed.made
+	h.compressed.mu.Unlock()
+	if again := fetchSidecar(t, srv, http.MethodGet, "/app.js", "Accept-Encoding", "gzip"); !bytes.Equal(again.body, first.body) {
+		t.Errorf("GET /app.js twice: the gzip bodies differ")
 	}
+	h.compressed.mu.Lock()
+	if h.compressed.made != made {
+		t.Errorf("GET /app.js again compressed it again")
+	}
+	h.compressed.mu.Unlock()
 	edited := append([]byte("// edited\n"), sidecarOriginal...)
 	if err := os.WriteFile(filepath.Join(dir, "app.js"), edited, 0o644); err != nil {
 		t.Fatal(err)
@@ -103,5 +108,38 @@ func TestCompressOnce(t *testing.T) {
 	second := fetchSidecar(t, srv, http.MethodGet, "/app.js", "Accept-Encoding", "gzip")
 	if !bytes.Equal(decode(t, second.coding, second.body), edited) || second.etag == first.etag {
 		t.Errorf("after an edit: ETag %s (was %s), body of the old version: %v", second.etag, first.etag, !bytes.Equal(decode(t, second.coding, second.body), edited))
+	}
+}
+
+// TestCompressOnceConcurrent: requests for a form being made wait for it
+// instead of compressing the file again.
+func TestCompressOnceConcurrent(t *testing.T) {
+	dir := t.TempDir()
+	writeSidecars(t, dir, "app.js", nil, 0)
+	h := New(os.DirFS(dir), Options{Compress: true, ErrorLog: discardLog})
+	const n = 8
+	bodies := make(chan []byte, n)
+	for range n {
+		go func() {
+			req := httptest.NewRequest(http.MethodGet, "/app.js", nil)
+			req.Header.Set("Accept-Encoding", "br")
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, req)
+			bodies <- w.Body.Bytes()
+		}()
+	}
+	first := <-bodies
+	for range n - 1 {
+		if b := <-bodies; !bytes.Equal(b, first) {
+			t.Errorf("concurrent GETs got different bodies")
+		}
+	}
+	if !bytes.Equal(decode(t, encoding.Brotli, first), sidecarOriginal) {
+		t.Errorf("body does not decode to app.js")
+	}
+	h.compressed.mu.Lock()
+	defer h.compressed.mu.Unlock()
+	if h.compressed.made != 1 {
+		t.Errorf("%d concurrent GETs compressed app.js %d times; want 1", n, h.compressed.made)
 	}
 }
