@@ -5,6 +5,7 @@ import (
 	"io"
 	"io/fs"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -44,6 +45,10 @@ type cachedFile struct {
 	version
 	ctype, etag string
 	content     []byte // nil unless the file is small
+
+	// sidecars is the last lookup of the file's precompressed forms;
+	// nil until one is made (see Options.Precompressed).
+	sidecars atomic.Pointer[sidecarSet]
 }
 
 func newFileCache() *fileCache {

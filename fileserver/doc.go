@@ -61,6 +61,17 @@
 // page) replaces one set before the handler runs, such as
 // middleware.Headers'. Requests that none of them concerns take the
 // same path as without them.
+
+// # Compression
+//
+// With [Options].Precompressed, a file that has a sidecar (app.js.br,
+// app.js.zst, app.js.gz) is answered with the one the client's
+// Accept-Encoding prefers; with [Options].Compress, a text file of up to
+// 1 MiB is compressed once per version and kept in memory. Both send
+// Content-Length, an ETag of the encoded form's own and "Vary:
+// Accept-Encoding", and apply a Range to the encoded bytes (RFC 9110
+// §14.1.2). Both are off by default; the httpserver command turns
+// Precompressed on, and Compress on with --compress.
 //
 // # Names that are not UTF-8
 //

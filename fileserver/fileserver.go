@@ -99,6 +99,42 @@ type Options struct {
 	// The Cache-Control that these options set replaces one set before
 	// the handler runs, such as middleware.Headers'.
 	Immutable func(name string) bool
+	// Precompressed serves, for a file name, the sidecar name.br,
+	// name.zst or name.gz that the request's Accept-Encoding prefers
+	// (ties go in that order), with the Content-Type of name, a
+	// Content-Encoding, and an ETag of its own. Every response for a
+	// file that has sidecars, identity ones included, says "Vary:
+	// Accept-Encoding"; a client that refuses identity and accepts none
+	// of them gets 406. A Range applies to the sidecar's bytes, and asks
+	// for one range at most (more get the whole sidecar). A sidecar is
+	// ignored when it is older than name (stale), not a regular file,
+	// or out of reach of the FS (a symlink out of an os.Root); it is
+	// never served for a name that does not exist, and a request for
+	// app.js.gz itself is answered with that file, as application/gzip.
+	// An index file gets its sidecars too.
+	//
+	// Which sidecars a file has is looked up when its cache entry is made
+	// and again when that lookup is over a second old, so a sidecar added
+	// later is noticed within a second, and a file without sidecars costs
+	// three stats a second at most, not three a request. A sidecar is
+	// stat'ed whenever it is about to be served, so a removed, edited or
+	// stale one is never sent. Default: false, the file as it is.
+	Precompressed bool
+
+	// Compress answers a client that accepts br, zstd or gzip (chosen
+	// as for Precompressed) with a compressed form of a file of a
+	// compressible type (text, JSON, JavaScript, SVG...) and of 1 KiB to
+	// 1 MiB, made once per version of the file and coding with the
+	// strongest levels of internal/encoding and kept in memory, 64 MiB in
+	// all. It is sent like a sidecar: with Content-Length, an ETag of its
+	// own ("…-br"), Vary: Accept-Encoding on every response for the file,
+	// and a Range applying to the compressed bytes (one range at most). A
+	// file with a sidecar that the client accepts gets the sidecar; a file
+	// that compression does not make smaller is sent as it is. The first
+	// request for a version pays the compression, tens of milliseconds
+	// per MiB of text. middleware.Compress leaves these responses alone,
+	// since they have a Content-Encoding. Default: false.
+	Compress bool
 
 	// ErrorLog receives the causes of errors that the client is only
 	// shown a status for, such as a failed read. Default: slog.Default().
@@ -128,6 +164,10 @@ type Handler struct {
 	maxRanges int
 	log       *slog.Logger
 	web       *webApp // nil unless a web-app option is set (webapp.go)
+
+	precompressed bool // serve name.br, name.zst, name.gz when accepted
+	compress      bool // compress once, keep in compressed
+	compressed    compressedStore
 }
 
 // New returns a Handler serving fsys. To serve a directory of the local
@@ -145,6 +185,9 @@ func New(fsys fs.FS, opts Options) *Handler {
 		hashETags: opts.ContentHashETags,
 		cache:     newFileCache(),
 		web:       newWebApp(opts),
+
+		precompressed: opts.Precompressed,
+		compress:      opts.Compress,
 	}
 	if h.index == nil {
 		h.index = []string{"index.html", "index.htm"}
@@ -244,9 +287,20 @@ func openError(err error) error {
 	return errorpage.Errorf(http.StatusNotFound, "File not found", err)
 }
 
-// serveFile sends the regular file name, whose stat is info, through
-// http.ServeContent, which answers conditional and range requests.
+// serveFile sends the regular file name, whose stat is info, or one of
+// its precompressed sidecars, through http.ServeContent, which answers
+// conditional and range requests.
 func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, name string, info fs.FileInfo) error {
+	if h.precompressed && !isSidecarName(name) {
+		if served, err := h.servePrecompressed(w, r, name, info); served || err != nil {
+			return err
+		}
+	}
+	if h.compress && !isSidecarName(name) {
+		if served, err := h.serveCompressed(w, r, name, info); served || err != nil {
+			return err
+		}
+	}
 	f, content, e, err := h.content(name, info)
 	if err != nil {
 		return err
@@ -257,12 +311,21 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 	hdr := w.Header()
 	hdr["Content-Type"] = []string{e.ctype}
 	hdr["Etag"] = []string{e.etag}
-	hdr["X-Content-Type-Options"] = []string{"nosniff"}
+	h.send(w, r, name, info, content, e.content != nil, h.maxRanges)
+	return nil
+}
+
+// send hands content, the bytes of the file name whose stat is info, to
+// http.ServeContent, once the caller has set Content-Type and ETag.
+// inMemory says content comes from the cache; a Range asking for more
+// than maxRanges ranges gets the whole file.
+func (h *Handler) send(w http.ResponseWriter, r *http.Request, name string, info fs.FileInfo, content io.ReadSeeker, inMemory bool, maxRanges int) {
+	w.Header()["X-Content-Type-Options"] = []string{"nosniff"}
 	modtime := info.ModTime()
 	if isUnixEpochOrZero(modtime) {
 		modtime = time.Time{} // net/http sends no Last-Modified then
 	}
-	if e.content != nil {
+	if inMemory {
 		// Bytes from memory gain nothing from sendfile, and net/http's
 		// ReadFrom would send the first 512 of them apart from the rest:
 		// two writes for a small file where plain writes make one.
@@ -270,14 +333,13 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 	} else {
 		w = cork.Writer(w, r, info.Size())
 	}
-	r, mayFail := h.guardRanges(r, info.Size())
+	r, mayFail := guardRanges(r, info.Size(), maxRanges)
 	if mayFail {
 		// Only range and precondition requests can make ServeContent
 		// fail; its plain-text errors get the error page.
 		w = errorpage.NewWriter(w, r, errorpage.PageOf(r))
 	}
 	http.ServeContent(w, r, name, modtime, content)
-	return nil
 }
 
 // content returns what serveFile sends for name: the cached entry

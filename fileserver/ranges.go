@@ -140,11 +140,11 @@ func formatRanges(rs []byteRange) string {
 // come back as ~35 KiB of multipart, answers "bytes=-0" with an empty 206,
 // and answers a Range in another unit with 416 where RFC 9110 §14.2 says
 // to ignore it. Here overlapping and nearby ranges are merged, a request
-// for more than MaxRanges ranges gets the whole file (RFC 9110 §14.2
+// for more than maxRanges ranges gets the whole file (RFC 9110 §14.2
 // allows ignoring Range), an invalid header is ignored, and an
 // unsatisfiable one is rewritten to a form ServeContent answers 416 to,
 // so that its If-Range logic still decides whether Range applies at all.
-func (h *Handler) guardRanges(r *http.Request, size int64) (*http.Request, bool) {
+func guardRanges(r *http.Request, size int64, maxRanges int) (*http.Request, bool) {
 	hdr := r.Header
 	preconditions := hdr.Get("If-Match") != "" || hdr.Get("If-Unmodified-Since") != ""
 	rv, hasRange := hdr["Range"]
@@ -158,7 +158,7 @@ func (h *Handler) guardRanges(r *http.Request, size int64) (*http.Request, bool)
 	ranges, valid := parseRanges(value, size)
 	var replacement string
 	switch {
-	case !valid || len(ranges) > h.maxRanges:
+	case !valid || len(ranges) > maxRanges:
 		replacement = ""
 	case len(ranges) == 0 && size == 0:
 		replacement = "" // nothing to ask for; ServeContent sends 200

@@ -19,12 +19,14 @@ import (
 )
 
 // compressSite is a directory with a text file large enough to compress,
-// an image and a CGI script that prints 8 KiB of text.
+// and over the 1 MiB up to which fileserver compresses files once (so
+// that on-the-fly compression is what these tests see), an image and a
+// CGI script that prints 8 KiB of text.
 func compressSite(t *testing.T) (dir string, text []byte) {
 	t.Helper()
 	dir = site(t)
 	var b bytes.Buffer
-	for i := 0; b.Len() < 64<<10; i++ {
+	for i := 0; b.Len() < 1<<20+64<<10; i++ {
 		fmt.Fprintf(&b, "export function f%d(a) { return a + %d; }\n", i, i)
 	}
 	text = b.Bytes()
@@ -154,17 +156,15 @@ func TestCompressOption(t *testing.T) {
 	}
 }
 
-// TestCompressCurl: curl --compressed decodes a listing and a text file
-// from the command, and curl -C - resumes a download, which its Range
-// keeps uncompressed.
-func TestCompressCurl(t *testing.T) {
+// curlRunner returns a function that runs curl with args and returns
+// its output, or skips t when there is no curl.
+func curlRunner(t *testing.T) func(args ...string) string {
+	t.Helper()
 	curl, err := exec.LookPath("curl")
 	if err != nil {
 		t.Skip("no curl")
 	}
-	dir, text := compressSite(t)
-	s := start(t, "0", "-b", "127.0.0.1", "-d", dir, "--compress", "--quiet")
-	run := func(args ...string) string {
+	return func(args ...string) string {
 		t.Helper()
 		out, err := exec.Command(curl, append([]string{"-sS", "--max-time", "10"}, args...)...).Output()
 		if err != nil {
@@ -172,6 +172,15 @@ func TestCompressCurl(t *testing.T) {
 		}
 		return string(out)
 	}
+}
+
+// TestCompressCurl: curl --compressed decodes a listing and a text file
+// from the command, and curl -C - resumes a download, which its Range
+// keeps uncompressed.
+func TestCompressCurl(t *testing.T) {
+	run := curlRunner(t)
+	dir, text := compressSite(t)
+	s := start(t, "0", "-b", "127.0.0.1", "-d", dir, "--compress", "--quiet")
 	headers := run("--compressed", "-o", os.DevNull, "-D", "-", s.base+"/app.js")
 	if !strings.Contains(strings.ToLower(headers), "content-encoding: ") {
 		t.Errorf("curl --compressed: no Content-Encoding in\n%s", headers)

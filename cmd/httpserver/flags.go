@@ -98,7 +98,8 @@ func newFlagSet(cfg *config, v *flagValues) *pflag.FlagSet {
 	fl.StringArrayVar(&cfg.CORSOrigins, "cors", nil, "let pages from this origin (default: any, *) read responses, preflights for GET and HEAD answered (repeatable)")
 	fl.Lookup("cors").NoOptDefVal = "*"
 	fl.StringArrayVar(&cfg.AllowedHosts, "allowed-host", nil, "also answer requests for this host name (.NAME: and its subdomains), which the DNS-rebinding guard otherwise refuses; on when bound only to loopback, or with this flag; * turns it off (repeatable)")
-	fl.BoolVar(&cfg.Compress, "compress", false, "compress text responses of 1 KiB and more (HTML, CSS, JavaScript, JSON, listings) with br, zstd or gzip, as the client accepts")
+	fl.BoolVar(&cfg.Compress, "compress", false, "compress text responses of 1 KiB and more (HTML, CSS, JavaScript, JSON, listings) with br, zstd or gzip, as the client accepts; files up to 1 MiB are compressed once and kept in memory")
+	fl.BoolVar(&cfg.NoPrecompressed, "no-precompressed", false, "send FILE itself even where FILE.br, FILE.zst or FILE.gz (served by default, as the client accepts) is next to it")
 	fl.StringVar(&v.logFormat, "log-format", "python", "access log format: python, common, combined or json")
 	fl.BoolVarP(&cfg.Quiet, "quiet", "q", false, "write no access log")
 	fl.BoolVar(&cfg.NoListing, "no-listing", false, "answer 404 for a directory without an index file instead of listing it")

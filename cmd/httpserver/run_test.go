@@ -59,6 +59,8 @@ func TestParseArgs(t *testing.T) {
 			return slices.Equal(c.AllowedHosts, []string{"myapp.test", ".corp.test", "*", "::1"}) && !c.GuardHosts // decided once listening
 		}},
 		{[]string{"--compress"}, func(c config) bool { return c.Compress }},
+		{[]string{}, func(c config) bool { return !c.NoPrecompressed }},
+		{[]string{"--no-precompressed"}, func(c config) bool { return c.NoPrecompressed }},
 		{[]string{"--read-header-timeout", "2s", "--idle-timeout", "1m", "--max-header-bytes", "8192"}, func(c config) bool {
 			return c.ReadHeaderTimeout == 2*time.Second && c.IdleTimeout == time.Minute && c.MaxHeaderBytes == 8192
 		}},

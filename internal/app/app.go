@@ -33,9 +33,13 @@ type Config struct {
 	// What is served.
 	NoListing    bool
 	HideDotfiles bool
-	ContentETags bool           // --etag content
-	Listing      listing.Format // --listing
-	DirsFirst    bool
+	ContentETags bool // --etag content
+	// NoPrecompressed (--no-precompressed) turns off serving name.br,
+	// name.zst and name.gz for name (fileserver.Options.Precompressed),
+	// which the command does by default.
+	NoPrecompressed bool
+	Listing         listing.Format // --listing
+	DirsFirst       bool
 
 	// A built web app (fileserver.Options' fields of the same names).
 	SPAFallback  string                 // --spa: FS name of the file for client-side routes
@@ -51,7 +55,7 @@ type Config struct {
 	CGIMaxBody int64
 
 	// Every response.
-	Compress       bool        // --compress: compress responses on the fly
+	Compress       bool        // --compress: compress responses on the fly, files up to 1 MiB once
 	Headers        http.Header // --header, added to every response
 	CORSOrigins    []string    // --cors: origins allowed to read responses ("*": any); none: no CORS
 	ServerSoftware string      // the Server header and SERVER_SOFTWARE
@@ -105,6 +109,8 @@ func Handler(cfg Config, root *os.Root, errLog *slog.Logger, accessLog io.Writer
 		NoListing:        cfg.NoListing,
 		HideDotfiles:     cfg.HideDotfiles,
 		ContentHashETags: cfg.ContentETags,
+		Precompressed:    !cfg.NoPrecompressed,
+		Compress:         cfg.Compress, // files compressed once, kept in memory
 		Listing:          listing.Options{Format: cfg.Listing, DirsFirst: cfg.DirsFirst},
 		SPAFallback:      cfg.SPAFallback,
 		NotFoundPage:     cfg.NotFoundPage,
