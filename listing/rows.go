@@ -11,8 +11,9 @@ import (
 // <tr><td class="n">…</td><td class="s">…</td><td class="t">…</td></tr>,
 // one per line, written from Listing.Entries.
 //
-// This is the one piece of markup not written by html/template; see
-// appendRows. It is safe by construction, and FuzzRenderName checks it:
+// This is the one piece of markup not written by html/template, and it
+// is the same markup a template over [Page].Rows would write. It is safe
+// by construction, and FuzzRenderName checks it:
 // the URL holds only RFC 3986 unreserved characters, "/" and %XX (see
 // href); every other value is escaped as html/template's own
 // [template.HTMLEscapeString] escapes it, which makes it safe both as
