@@ -5,25 +5,34 @@ import (
 	"encoding/binary"
 	"errors"
 	"io/fs"
+	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
 )
 
-// readFast reads the entries of the directory f with getdents(2), and
-// stats them with fstatat(2) relative to f's descriptor, without
-// following links, so that nothing outside the directory is touched. It
-// returns errNoFastPath when f has no descriptor.
+// direntBufs holds getdents(2) buffers: a 10,000-entry directory takes a
+// handful of calls with 64 KiB each.
+var direntBufs = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
+
+// readOpen reads the entries of the directory f, which [read] opened and
+// found to be info, with getdents(2) and fstatat(2) on f's descriptor. It
+// is the fast path for an *os.File, which is what os.DirFS and an
+// [os.Root]'s FS hand out: an os.File opened in a Root lstats every entry
+// while it reads the directory, where the type getdents reports is all
+// that a names-only page needs. Entries are stat'ed only when withInfo is
+// set or their type asks for it (symlinks, irregular files, a file system
+// that reports no type), and always without following a link, relative
+// to the directory, so nothing outside it is touched.
 //
-// It keeps one rule: an entry is stat'ed only when withInfo is set or its
-// directory entry's type does not tell all (a symlink, an irregular file,
-// a file system that reports no types). The entries are those readDir
-// gives for the same directory (TestReadFastPath checks that).
-// An *os.File opened in an [os.Root], which is what an os.Root's FS and
-// fileserver.RootFS hand out, lstats every entry in ReadDir, where
-// Python's page needs only the types getdents reports.
-func readFast(f fs.File, opts ReadOptions, withInfo bool) ([]Entry, error) {
+// The entries come sorted by name (Sort's ByName, ascending, directories
+// mixed in). The names of a large directory are taken from c when it
+// holds them for this very state of the directory (c may be nil).
+//
+// It returns errNoFastPath when f has no descriptor.
+func readOpen(f fs.File, info fs.FileInfo, withInfo, hideDot bool, c *dirCache) ([]Entry, error) {
 	sc, ok := f.(syscall.Conn)
 	if !ok {
 		return nil, errNoFastPath
@@ -32,78 +41,18 @@ func readFast(f fs.File, opts ReadOptions, withInfo bool) ([]Entry, error) {
 	if err != nil {
 		return nil, errNoFastPath
 	}
+	var st *syscall.Stat_t
+	if info != nil {
+		st, _ = info.Sys().(*syscall.Stat_t)
+	}
 	var entries []Entry
 	var rerr error
 	if err := rc.Control(func(fd uintptr) {
-		entries, rerr = readFD(int(fd), opts, withInfo)
+		entries, rerr = readFD(int(fd), st, withInfo, hideDot, c)
 	}); err != nil {
 		return nil, err
 	}
 	return entries, rerr
-}
-
-// readFD reads the directory open as fd: its names and types with
-// getdents, then a stat for each entry that needs one.
-func readFD(fd int, opts ReadOptions, withInfo bool) ([]Entry, error) {
-	names, err := readNames(fd)
-	if err != nil {
-		return nil, err
-	}
-	entries := make([]Entry, 0, len(names))
-	for _, n := range names {
-		e := Entry{Name: n.name, IsDir: n.typ == unix.DT_DIR, IsSymlink: n.typ == unix.DT_LNK}
-		if opts.hides(e.Name) {
-			continue
-		}
-		if withInfo || n.typ != unix.DT_DIR && n.typ != unix.DT_REG {
-			var st unix.Stat_t
-			err := unix.Fstatat(fd, e.Name, &st, unix.AT_SYMLINK_NOFOLLOW)
-			for err == syscall.EINTR {
-				err = unix.Fstatat(fd, e.Name, &st, unix.AT_SYMLINK_NOFOLLOW)
-			}
-			if errors.Is(err, syscall.ENOENT) {
-				continue // gone between getdents and the stat
-			}
-			if err == nil {
-				e.IsDir = st.Mode&unix.S_IFMT == unix.S_IFDIR
-				e.IsSymlink = st.Mode&unix.S_IFMT == unix.S_IFLNK
-				e.Size = st.Size
-				e.ModTime = time.Unix(st.Mtim.Unix())
-			}
-		}
-		entries = append(entries, e)
-	}
-	return entries, nil
-}
-
-// dirent is a name getdents returned, with its type (unix.DT_*).
-type dirent struct {
-	name string
-	typ  byte
-}
-
-// readNames reads every name in the directory open as fd with getdents,
-// in the directory's order, without "." and "..".
-func readNames(fd int) ([]dirent, error) {
-	buf := make([]byte, 64<<10)
-	var names []dirent
-	for {
-		n, err := unix.Getdents(fd, buf)
-		for err == syscall.EINTR {
-			n, err = unix.Getdents(fd, buf)
-		}
-		if err != nil {
-			return nil, &fs.PathError{Op: "readdirent", Path: ".", Err: err}
-		}
-		if n <= 0 {
-			return names, nil
-		}
-		if err := eachDirent(buf[:n], func(name []byte, typ byte) {
-			names = append(names, dirent{string(name), typ})
-		}); err != nil {
-			return nil, err
-		}
-	}
 }
 
 // Offsets in struct linux_dirent64, the same on every Linux architecture.
@@ -112,6 +61,121 @@ const (
 	direntType   = 18
 	direntName   = 19
 )
+
+// readFD reads the directory open as fd, whose fstat is st (nil if
+// unknown): its names, from c or getdents, then a stat per entry that
+// needs one.
+func readFD(fd int, st *syscall.Stat_t, withInfo, hideDot bool, c *dirCache) ([]Entry, error) {
+	names, err := c.names(fd, st)
+	if err != nil {
+		return nil, err
+	}
+	entries := make([]Entry, 0, len(names))
+	for _, e := range names {
+		if hideDot && e.Name[0] == '.' {
+			continue
+		}
+		mustStat := e.Size == needsStat
+		e.Size = 0
+		if withInfo || mustStat {
+			var es unix.Stat_t
+			err := unix.Fstatat(fd, e.Name, &es, unix.AT_SYMLINK_NOFOLLOW)
+			for err == syscall.EINTR {
+				err = unix.Fstatat(fd, e.Name, &es, unix.AT_SYMLINK_NOFOLLOW)
+			}
+			if errors.Is(err, syscall.ENOENT) {
+				continue // gone between getdents and the stat
+			}
+			if err == nil {
+				switch es.Mode & unix.S_IFMT {
+				case unix.S_IFDIR:
+					e.IsDir = true
+				case unix.S_IFLNK:
+					e.IsSymlink = true
+				}
+				e.Size = es.Size
+				e.ModTime = time.Unix(es.Mtim.Unix())
+			}
+		}
+		entries = append(entries, e)
+	}
+	return entries, nil
+}
+
+// needsStat is the Size of a name, as readNames returns it, whose
+// directory entry does not tell all: a symlink, an irregular file, or an
+// entry of unknown type.
+const needsStat = -1
+
+// readNames reads every name in the directory open as fd with getdents,
+// sorted by name, without "." and "..". An entry has its Name, IsDir or
+// IsSymlink as the directory entry's type says, and a Size of needsStat
+// when that type is not enough.
+func readNames(fd int) ([]Entry, error) {
+	// Read every record first, into pooled buffers, so that the entries
+	// and their names can be allocated once at their exact size: one
+	// slice of entries and one string that all the names share.
+	var chunks []*[]byte
+	defer func() {
+		for _, c := range chunks {
+			direntBufs.Put(c)
+		}
+	}()
+	count, nameBytes := 0, 0
+	for {
+		bp := direntBufs.Get().(*[]byte)
+		*bp = (*bp)[:cap(*bp)]
+		n, err := unix.Getdents(fd, *bp)
+		for err == syscall.EINTR {
+			n, err = unix.Getdents(fd, *bp)
+		}
+		if err != nil || n <= 0 {
+			direntBufs.Put(bp)
+			if err != nil {
+				return nil, &fs.PathError{Op: "readdirent", Path: ".", Err: err}
+			}
+			break
+		}
+		*bp = (*bp)[:n]
+		chunks = append(chunks, bp)
+		if err := eachDirent(*bp, func(name []byte, typ byte) {
+			count++
+			nameBytes += len(name)
+		}); err != nil {
+			return nil, err
+		}
+	}
+
+	var names strings.Builder
+	names.Grow(nameBytes)
+	for _, c := range chunks {
+		eachDirent(*c, func(name []byte, typ byte) { names.Write(name) })
+	}
+	all := names.String()
+
+	entries := make([]Entry, 0, count)
+	off := 0
+	for _, c := range chunks {
+		eachDirent(*c, func(name []byte, typ byte) {
+			e := Entry{Name: all[off : off+len(name)]}
+			off += len(name)
+			switch typ {
+			case unix.DT_DIR:
+				e.IsDir = true
+			case unix.DT_REG:
+			case unix.DT_LNK:
+				e.IsSymlink = true
+				e.Size = needsStat
+			default:
+				e.Size = needsStat
+			}
+			entries = append(entries, e)
+		})
+	}
+	l := Listing{Entries: entries}
+	l.Sort(Order{})
+	return entries, nil
+}
 
 // eachDirent calls fn for each record in buf, a getdents(2) result,
 // except "." and "..". name is only valid during the call.

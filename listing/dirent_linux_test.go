@@ -11,8 +11,8 @@ import (
 	"testing"
 )
 
-// direntRecord builds one linux_dirent64 record.
-func direntRecord(name string, typ byte) []byte {
+// dirent builds one linux_dirent64 record.
+func dirent(name string, typ byte) []byte {
 	reclen := (direntName + len(name) + 1 + 7) &^ 7
 	rec := make([]byte, reclen)
 	binary.NativeEndian.PutUint16(rec[direntReclen:], uint16(reclen))
@@ -27,7 +27,7 @@ func TestEachDirent(t *testing.T) {
 		name string
 		typ  byte
 	}{{".", 4}, {"..", 4}, {"a", 8}, {".env", 8}, {"dir", 4}, {"a-much-longer-name.txt", 10}} {
-		buf = append(buf, direntRecord(r.name, r.typ)...)
+		buf = append(buf, dirent(r.name, r.typ)...)
 	}
 	var got []string
 	err := eachDirent(buf, func(name []byte, typ byte) { got = append(got, string(name)) })
@@ -38,7 +38,7 @@ func TestEachDirent(t *testing.T) {
 	// A record length that is too short or runs past the buffer is the
 	// kernel's data gone wrong: an error, never a panic or a loop.
 	for _, reclen := range []uint16{0, 1, direntName - 1, 4096} {
-		bad := direntRecord("x", 8)
+		bad := dirent("x", 8)
 		binary.NativeEndian.PutUint16(bad[direntReclen:], reclen)
 		err := eachDirent(bad, func([]byte, byte) {})
 		if !errors.Is(err, syscall.EIO) {
@@ -47,29 +47,29 @@ func TestEachDirent(t *testing.T) {
 	}
 }
 
-// TestReadFastNotADescriptor checks the fallback: a file with no
-// descriptor is left to readDir.
-func TestReadFastNotADescriptor(t *testing.T) {
+// TestReadOpenNotADescriptor checks the fallback: a file with no
+// descriptor is left to fs.ReadDir.
+func TestReadOpenNotADescriptor(t *testing.T) {
 	f, err := testFS().Open(".")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if _, err := readFast(f, ReadOptions{}, true); err != errNoFastPath {
-		t.Errorf("readFast(MapFS file) = %v; want errNoFastPath", err)
+	if _, err := readOpen(f, nil, true, false, nil); err != errNoFastPath {
+		t.Errorf("readOpen(MapFS file) = %v; want errNoFastPath", err)
 	}
 }
 
-// TestReadFastNotADirectory checks getdents' own error: it is returned,
+// TestReadOpenNotADirectory checks getdents' own error: it is returned,
 // not taken for an empty directory.
-func TestReadFastNotADirectory(t *testing.T) {
+func TestReadOpenNotADirectory(t *testing.T) {
 	f, err := os.Open("listing.go")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if _, err := readFast(f, ReadOptions{}, false); !errors.Is(err, syscall.ENOTDIR) {
-		t.Errorf("readFast(regular file) = %v; want ENOTDIR", err)
+	if _, err := readOpen(f, nil, false, false, nil); !errors.Is(err, syscall.ENOTDIR) {
+		t.Errorf("readOpen(regular file) = %v; want ENOTDIR", err)
 	}
 }
 
@@ -109,25 +109,40 @@ func TestReadFastPath(t *testing.T) {
 	}
 	defer r.Close()
 	for _, withInfo := range []bool{false, true} {
-		for _, opts := range []ReadOptions{{}, {HideDotfiles: true}} {
-			checkFastPath(t, r, opts, withInfo)
+		for _, rc := range readCases {
+			checkFastPath(t, r, rc, withInfo, nil)
 		}
 	}
 }
 
-// checkFastPath compares read through r with a read through its files'
-// ReadDir.
-func checkFastPath(t *testing.T, r *os.Root, opts ReadOptions, withInfo bool) {
+// readCases are the ways TestReadFastPath reads a directory.
+var readCases = []readCase{{}, {ReadOptions{HideDotfiles: true}, Order{DirsFirst: true}}}
+
+type readCase struct {
+	opts  ReadOptions
+	order Order
+}
+
+// readIn reads the directory "." of fsys with c and puts it in rc's
+// order, as ServeDir does.
+func readIn(t *testing.T, fsys fs.FS, rc readCase, withInfo bool, c *dirCache) *Listing {
 	t.Helper()
-	readSorted := func(fsys fs.FS) *Listing {
-		l, err := read(fsys, ".", opts, withInfo)
-		if err != nil {
-			t.Fatal(err)
-		}
-		l.Sort(Order{})
-		return l
+	l, sorted, err := read(fsys, ".", rc.opts, withInfo, c)
+	if err != nil {
+		t.Fatal(err)
 	}
-	fast, slow := readSorted(r.FS()), readSorted(plainFS{r.FS()})
+	if !sorted || rc.order != (Order{}) {
+		l.Sort(rc.order)
+	}
+	return l
+}
+
+// checkFastPath compares read through r, with c, with a read through
+// fs.ReadDir.
+func checkFastPath(t *testing.T, r *os.Root, rc readCase, withInfo bool, c *dirCache) {
+	t.Helper()
+	fast := readIn(t, r.FS(), rc, withInfo, c)
+	slow := readIn(t, plainFS{r.FS()}, rc, withInfo, nil)
 	if len(fast.Entries) < 10 {
 		t.Fatalf("read: %d entries; want the whole tree", len(fast.Entries))
 	}
@@ -135,6 +150,6 @@ func checkFastPath(t *testing.T, r *os.Root, opts ReadOptions, withInfo bool) {
 		return a.Name == b.Name && a.IsDir == b.IsDir && a.IsSymlink == b.IsSymlink &&
 			a.Size == b.Size && a.ModTime.Equal(b.ModTime)
 	}) || !fast.ModTime.Equal(slow.ModTime) {
-		t.Errorf("read(withInfo %v, %+v):\ngetdents: %+v\nReadDir:  %+v", withInfo, opts, fast.Entries, slow.Entries)
+		t.Errorf("read(withInfo %v, %+v, cache %v):\ngetdents:   %+v\nfs.ReadDir: %+v", withInfo, rc, c != nil, fast.Entries, slow.Entries)
 	}
 }

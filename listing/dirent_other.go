@@ -4,8 +4,13 @@ package listing
 
 import "io/fs"
 
-// readFast is the getdents fast path of [read] on Linux; elsewhere read
-// uses readDir.
-func readFast(fs.File, ReadOptions, bool) ([]Entry, error) {
+// readOpen is the fast path of [read] on Linux; elsewhere read falls back
+// to fs.ReadDir.
+func readOpen(fs.File, fs.FileInfo, bool, bool, *dirCache) ([]Entry, error) {
 	return nil, errNoFastPath
 }
+
+// dirCache keeps directories' names on Linux only.
+type dirCache struct{}
+
+func newDirCache() *dirCache { return nil }

@@ -77,8 +77,18 @@
 // Every listing carries Vary: Accept, Cache-Control: no-cache, a
 // Last-Modified (the newest of the directory's and its entries' times) and
 // a strong ETag over the entries and the rendering choice, and answers
-// If-None-Match and If-Modified-Since with 304. Nothing is kept between
-// requests: every listing reads its directory afresh.
+// If-None-Match and If-Modified-Since with 304.
+//
+// On Linux, a [Renderer] keeps the names of the large directories it lists
+// (1,024 entries or more), sorted, so that listing one again costs no
+// getdents and no sort. They are used only while the directory's device,
+// inode, link count and modification and change times are what they
+// were, which every added, removed or renamed name changes. A directory
+// changed within the last second is not kept: file times advance by clock
+// ticks, so a second change in the tick of the first could leave them as
+// they were. Only local file systems are trusted (ext4, XFS, Btrfs,
+// tmpfs, F2FS, overlayfs), not NFS or FUSE. Sizes and times are never
+// kept: every listing that shows them stats its entries.
 //
 // # Hostile names
 //

@@ -72,41 +72,38 @@ type ReadOptions struct {
 // that cannot be stat'ed, dangling or leading out, is listed as a plain
 // entry with its own size and time.
 func Read(fsys fs.FS, name string, opts ReadOptions) (*Listing, error) {
-	l, err := read(fsys, name, opts, true)
-	if err != nil {
-		return nil, err
+	l, sorted, err := read(fsys, name, opts, true, nil)
+	if err == nil && !sorted {
+		l.Sort(Order{})
 	}
-	l.Sort(Order{})
-	return l, nil
+	return l, err
 }
 
-// hides reports whether opts leave out the entry name.
-func (opts ReadOptions) hides(name string) bool {
-	return opts.HideDotfiles && strings.HasPrefix(name, ".")
-}
-
-// read reads the directory name of fsys as Read does, in no particular
-// order. Without withInfo, entries that are not symlinks may have no size
-// or time, and cost no stat.
-func read(fsys fs.FS, name string, opts ReadOptions, withInfo bool) (*Listing, error) {
+// read reads the directory name of fsys as Read does, but leaves the
+// order to the caller: sorted reports entries already in Python's order.
+// Without withInfo, entries that are not symlinks may have no size or
+// time, and cost no stat. c, if not nil, keeps the names of large
+// directories between calls.
+func read(fsys fs.FS, name string, opts ReadOptions, withInfo bool, c *dirCache) (l *Listing, sorted bool, err error) {
 	f, err := fsys.Open(name)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if !info.IsDir() {
-		return nil, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrInvalid}
+		return nil, false, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrInvalid}
 	}
-	entries, err := readFast(f, opts, withInfo)
+	entries, err := readOpen(f, info, withInfo, opts.HideDotfiles, c)
+	sorted = err == nil // readOpen's entries come sorted by name
 	if err == errNoFastPath {
-		entries, err = readDir(fsys, name, opts, withInfo)
+		entries, err = readFS(fsys, name, withInfo, opts.HideDotfiles)
 	}
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	for i := range entries {
 		e := &entries[i]
@@ -124,26 +121,26 @@ func read(fsys fs.FS, name string, opts ReadOptions, withInfo bool) (*Listing, e
 			e.Size = 0 // a directory's size is the FS's business, not the reader's
 		}
 	}
-	return &Listing{Name: name, ModTime: info.ModTime(), Entries: entries}, nil
+	return &Listing{Name: name, ModTime: info.ModTime(), Entries: entries}, sorted, nil
 }
 
-// errNoFastPath is readFast's answer for a directory it cannot read
+// errNoFastPath is readOpen's answer for a directory it cannot read
 // itself.
 var errNoFastPath = errors.New("listing: no fast path")
 
-// readDir reads the entries of the directory name of fsys with
-// fs.ReadDir, which any fs.FS supports.
-func readDir(fsys fs.FS, name string, opts ReadOptions, withInfo bool) ([]Entry, error) {
+// readFS reads the directory name through fs.ReadDir, for any fs.FS.
+func readFS(fsys fs.FS, name string, withInfo, hideDot bool) ([]Entry, error) {
 	des, err := fs.ReadDir(fsys, name)
 	if err != nil {
 		return nil, err
 	}
 	entries := make([]Entry, 0, len(des))
 	for _, de := range des {
-		if opts.hides(de.Name()) {
+		n := de.Name()
+		if hideDot && strings.HasPrefix(n, ".") {
 			continue
 		}
-		e := Entry{Name: de.Name(), IsDir: de.IsDir(), IsSymlink: de.Type()&fs.ModeSymlink != 0}
+		e := Entry{Name: n, IsDir: de.IsDir(), IsSymlink: de.Type()&fs.ModeSymlink != 0}
 		if withInfo || de.Type()&^fs.ModeDir != 0 {
 			// The entry's type bits alone leave irregular files (and,
 			// on some file systems, every entry) to Info.

@@ -40,15 +40,18 @@ type Options struct {
 // Renderer answers a request for a directory with its listing, as a web
 // page or as JSON. It is not an [http.Handler]: the caller decides which
 // directory to list and calls [Renderer.ServeDir]. Build one with [New];
-// it is safe for concurrent use, and its options never change.
+// it is safe for concurrent use. Its options never change; it keeps the
+// names of large directories between requests (see the package doc's
+// Caching).
 type Renderer struct {
 	opts   Options
 	modern *modernPage // the built-in modern page; nil if not used
+	dirs   *dirCache   // the names of large directories, between requests
 }
 
 // New returns a Renderer with opts.
 func New(opts Options) *Renderer {
-	rd := &Renderer{opts: opts}
+	rd := &Renderer{opts: opts, dirs: newDirCache()}
 	if opts.Template == nil && opts.Format == Modern {
 		rd.modern = newModernPage()
 	}
@@ -85,11 +88,14 @@ func (rd *Renderer) ServeDir(w http.ResponseWriter, r *http.Request, fsys fs.FS,
 	q := rd.parseQuery(r)
 	// Python's page shows names only, so it needs no stat per entry: the
 	// directory entries say which are directories and symlinks.
-	l, err := read(fsys, name, opts, q.json || !rd.pythonPage())
+	withInfo := q.json || !rd.pythonPage()
+	l, sorted, err := read(fsys, name, opts, withInfo, rd.dirs)
 	if err != nil {
 		return err
 	}
-	l.Sort(q.order)
+	if !sorted || q.order != (Order{}) {
+		l.Sort(q.order)
+	}
 	l.Path = displayPath(r.RequestURI, r.URL.Path)
 
 	tag := etag(l, q, rd.opts.Format, q.contentType())
