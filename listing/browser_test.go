@@ -99,7 +99,7 @@ func browseAndSort(t *testing.T, bctx context.Context, srvURL string) {
 		t.Errorf("title = %q; want %q", title, "Directory listing for /files/")
 	}
 	before := run(t, bctx, "read the links", chromedp.Evaluate[[]string](hrefs))
-	wantName := []string{"alpha.txt", "Beta.bin", "gamma%20%3Cx%3E.html", "invoice%E2%80%AEfdp", "sub/"}
+	wantName := []string{"sub/", "alpha.txt", "Beta.bin", "gamma%20%3Cx%3E.html", "invoice%E2%80%AEfdp"}
 	if !slices.Equal(before, wantName) {
 		t.Errorf("links by name = %q; want %q", before, wantName)
 	}

@@ -42,7 +42,8 @@
 //	format=json|html         the representation (else negotiated from Accept)
 //	sort=name|size|time      the sort key; default name, case-insensitively, as Python
 //	order=asc|desc           the order; default asc
-//	dirs=first|mixed         directories before files, or not; default Options.DirsFirst
+//	dirs=first|mixed         directories before files, or not; default first on the
+//	                         modern page, else Options.DirsFirst
 //
 // Unknown values are ignored. The Python page ignores all but format, as
 // Python does.

@@ -83,18 +83,23 @@ func TestModernOrder(t *testing.T) {
 		target string
 		want   []string
 	}{
-		{Options{}, ReadOptions{}, "/", []string{".env", "A.txt", "b.txt", "c.txt", "empty/", "zdir/"}},
+		// The modern page lists directories first by default, whatever
+		// Options.DirsFirst says; ?dirs=mixed mixes them as Python does.
+		{Options{}, ReadOptions{}, "/", []string{"empty/", "zdir/", ".env", "A.txt", "b.txt", "c.txt"}},
 		{Options{}, ReadOptions{}, "/?sort=name&order=desc", []string{"zdir/", "empty/", "c.txt", "b.txt", "A.txt", ".env"}},
 		{Options{}, ReadOptions{}, "/?sort=size", []string{"empty/", "zdir/", ".env", "c.txt", "b.txt", "A.txt"}},
-		{Options{}, ReadOptions{}, "/?sort=size&order=desc", []string{"A.txt", "b.txt", "c.txt", ".env", "zdir/", "empty/"}},
-		{Options{}, ReadOptions{}, "/?sort=time", []string{".env", "b.txt", "empty/", "zdir/", "c.txt", "A.txt"}},
-		{Options{}, ReadOptions{}, "/?sort=time&order=desc", []string{"A.txt", "c.txt", "zdir/", "empty/", "b.txt", ".env"}},
-		{Options{}, ReadOptions{}, "/?sort=bogus&order=sideways", []string{".env", "A.txt", "b.txt", "c.txt", "empty/", "zdir/"}},
+		{Options{}, ReadOptions{}, "/?sort=size&order=desc", []string{"zdir/", "empty/", "A.txt", "b.txt", "c.txt", ".env"}},
+		{Options{}, ReadOptions{}, "/?sort=time", []string{"empty/", "zdir/", ".env", "b.txt", "c.txt", "A.txt"}},
+		{Options{}, ReadOptions{}, "/?sort=time&order=desc", []string{"zdir/", "empty/", "A.txt", "c.txt", "b.txt", ".env"}},
+		{Options{}, ReadOptions{}, "/?sort=bogus&order=sideways", []string{"empty/", "zdir/", ".env", "A.txt", "b.txt", "c.txt"}},
+		{Options{}, ReadOptions{}, "/?dirs=mixed", []string{".env", "A.txt", "b.txt", "c.txt", "empty/", "zdir/"}},
+		{Options{}, ReadOptions{}, "/?sort=size&order=desc&dirs=mixed", []string{"A.txt", "b.txt", "c.txt", ".env", "zdir/", "empty/"}},
+		{Options{}, ReadOptions{}, "/?sort=time&dirs=mixed", []string{".env", "b.txt", "empty/", "zdir/", "c.txt", "A.txt"}},
 		{Options{DirsFirst: true}, ReadOptions{}, "/", []string{"empty/", "zdir/", ".env", "A.txt", "b.txt", "c.txt"}},
 		{Options{DirsFirst: true}, ReadOptions{}, "/?sort=size&order=desc", []string{"zdir/", "empty/", "A.txt", "b.txt", "c.txt", ".env"}},
 		{Options{DirsFirst: true}, ReadOptions{}, "/?dirs=mixed", []string{".env", "A.txt", "b.txt", "c.txt", "empty/", "zdir/"}},
 		{Options{}, ReadOptions{}, "/?dirs=first", []string{"empty/", "zdir/", ".env", "A.txt", "b.txt", "c.txt"}},
-		{Options{}, ReadOptions{HideDotfiles: true}, "/", []string{"A.txt", "b.txt", "c.txt", "empty/", "zdir/"}},
+		{Options{}, ReadOptions{HideDotfiles: true}, "/", []string{"empty/", "zdir/", "A.txt", "b.txt", "c.txt"}},
 	} {
 		got := serveWith(t, New(tc.opts), tc.ro, testFS(), ".", http.MethodGet, tc.target)
 		if l := links(got.body); !slices.Equal(l, tc.want) {
@@ -112,7 +117,7 @@ func TestModernPage(t *testing.T) {
 		`<a href="../" rel="up">`,
 		`<a href="?sort=size&amp;order=desc">Size</a> ▲`, // toggles the current column
 		`<a href="?sort=name&amp;order=asc">Name</a>`,
-		`<a href="?sort=size&amp;order=asc&amp;dirs=first">Directories first</a>`,
+		`<a href="?sort=size&amp;order=asc&amp;dirs=mixed">Mix directories and files</a>`,
 		`<a href="x">x</a></td><td class="s">1 B</td><td class="t"><time datetime="2024-05-01T12:00:00Z">2024-05-01 12:00</time>`,
 		`<a href="y/">y/</a></td><td class="s">—</td>`,
 		"prefers-color-scheme:dark",

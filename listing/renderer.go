@@ -33,7 +33,9 @@ type Options struct {
 
 	// DirsFirst lists directories before files, whatever the sort key and
 	// order; a request can override it with ?dirs=first or ?dirs=mixed.
-	// Default: false, mixed like Python.
+	// Default: false, mixed like Python. The built-in modern page always
+	// lists directories first by default (so DirsFirst changes only JSON
+	// and a Template's order); ?dirs=mixed, or its toggle, mixes them.
 	DirsFirst bool
 }
 
