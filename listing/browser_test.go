@@ -53,6 +53,7 @@ func TestBrowser(t *testing.T) {
 	bctx := browsertest.Start(t, 1280, 900)
 	srv := browserServer(t)
 	browseAndSort(t, bctx, srv.URL)
+	crumbsAndCounts(t, bctx, srv.URL)
 	fetchJSON(t, bctx)
 	fitsPhone(t, bctx)
 }
@@ -128,6 +129,33 @@ func browseAndSort(t *testing.T, bctx context.Context, srvURL string) {
 	click("follow the parent link", `a[rel="up"]`)
 	if loc := location(); loc != "/files/" {
 		t.Errorf("after following the parent link: at %q", loc)
+	}
+}
+
+// crumbsAndCounts follows the heading's breadcrumb links from /files/sub/
+// and checks the counts and that the page has no inline script.
+func crumbsAndCounts(t *testing.T, bctx context.Context, srvURL string) {
+	t.Helper()
+	do(t, bctx, "open sub/", chromedp.Navigate(srvURL+"/files/sub/"), chromedp.WaitReady(chromedp.CSS("table")))
+	crumbs := run(t, bctx, "read the breadcrumbs", chromedp.Evaluate[[]string](
+		`Array.from(document.querySelectorAll("h1 a")).map(a => a.textContent + " " + a.getAttribute("href"))`))
+	if want := []string{"/files/ ../", "sub/ ./"}; !slices.Equal(crumbs, want) {
+		t.Errorf("breadcrumbs in sub/ = %q; want %q", crumbs, want)
+	}
+	if c := run(t, bctx, "read the counts", chromedp.Text(chromedp.CSS(".count"))); c != "0 directories, 1 file" {
+		t.Errorf("counts in sub/ = %q", c)
+	}
+	run(t, bctx, "click the root crumb", chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS("h1 a"))))
+	if loc := run(t, bctx, "read the location", chromedp.Evaluate[string](`location.pathname`)); loc != "/files/" {
+		t.Errorf("after clicking the root crumb: at %q; want /files/", loc)
+	}
+	if c := run(t, bctx, "read the counts", chromedp.Text(chromedp.CSS(".count"))); c != "1 directory, 4 files" {
+		t.Errorf("counts in /files/ = %q", c)
+	}
+	inline := run(t, bctx, "look for inline script", chromedp.Evaluate[int](`document.querySelectorAll("script:not([src])").length +
+		Array.from(document.querySelectorAll("*")).filter(e => Array.from(e.attributes).some(a => a.name.startsWith("on"))).length`))
+	if inline != 0 {
+		t.Errorf("the page has %d inline scripts or handlers", inline)
 	}
 }
 

@@ -30,9 +30,10 @@
 // # Pages
 //
 // [Modern], the default, shows Python's title, heading and links (so a
-// script that scrapes Python's page still finds them), a parent link, and
-// a table of sizes and modification times that sorts by name, size or
-// time from its column headers, in light and dark themes, with no
+// script that scrapes Python's page still finds them), with the heading's
+// path as breadcrumb links, a parent link, counts of directories and
+// files, and a table of sizes and modification times, directories first,
+// that sorts by name, size or time from its column headers, in light and dark themes, with no
 // JavaScript, no external assets and only relative links. [Python] is
 // CPython 3.14's page, byte for byte. [Options].Template replaces either
 // with an html/template executed with a [*Page].

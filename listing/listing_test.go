@@ -113,7 +113,8 @@ func TestModernPage(t *testing.T) {
 	got := serve(t, h, testFS(), "zdir", http.MethodGet, "/files/zdir/?sort=size")
 	for _, want := range []string{
 		"<title>Directory listing for /files/zdir/</title>",
-		"<h1>Directory listing for /files/zdir/</h1>",
+		`<h1>Directory listing for <a href="../">/files/</a><a href="./" aria-current="page">zdir/</a></h1>`,
+		"1 directory, 1 file",
 		`<a href="../" rel="up">`,
 		`<a href="?sort=size&amp;order=desc">Size</a> ▲`, // toggles the current column
 		`<a href="?sort=name&amp;order=asc">Name</a>`,
