@@ -3,6 +3,7 @@ package listing
 import (
 	"bytes"
 	"context"
+	"flag"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -54,8 +56,57 @@ func TestBrowser(t *testing.T) {
 	srv := browserServer(t)
 	browseAndSort(t, bctx, srv.URL)
 	crumbsAndCounts(t, bctx, srv.URL)
+	screenshot(t, bctx, "modern-desktop.png")
+	darkMode(t, bctx)
 	fetchJSON(t, bctx)
 	fitsPhone(t, bctx)
+}
+
+// screenshots, when set, writes the browser test's screenshots of the
+// modern page to testdata/ (go test -run Browser -screenshots ./listing/);
+// else they go to a temporary directory.
+var screenshots = flag.Bool("screenshots", false, "write the browser test's screenshots to testdata/")
+
+// screenshot captures the page the browser is on as file.
+func screenshot(t *testing.T, bctx context.Context, file string) {
+	t.Helper()
+	png := run(t, bctx, "take a screenshot", chromedp.CaptureScreenshot())
+	if !bytes.HasPrefix(png, []byte("\x89PNG\r\n\x1a\n")) {
+		t.Fatalf("screenshot is not a PNG (%d bytes)", len(png))
+	}
+	dir := "testdata"
+	if !*screenshots {
+		dir = t.TempDir()
+	}
+	shot := filepath.Join(dir, file)
+	if err := os.WriteFile(shot, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s (%d bytes)", shot, len(png))
+}
+
+// setMedia emulates prefers-color-scheme: scheme ("" for none).
+func setMedia(scheme string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		p := emulation.SetEmulatedMediaParams{}
+		if scheme != "" {
+			p.Features = []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}
+		}
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, p)
+		return err
+	})
+}
+
+// darkMode switches the page to its dark theme, checks its colours and
+// takes a screenshot.
+func darkMode(t *testing.T, bctx context.Context) {
+	t.Helper()
+	do(t, bctx, "prefer dark", setMedia("dark"))
+	if bg := run(t, bctx, "read the background", chromedp.Evaluate[string](`getComputedStyle(document.body).backgroundColor`)); bg != "rgb(13, 17, 23)" {
+		t.Errorf("dark background = %q; want rgb(13, 17, 23)", bg)
+	}
+	screenshot(t, bctx, "modern-dark.png")
+	do(t, bctx, "prefer light again", setMedia(""))
 }
 
 // browserServer serves a small tree with hostile names under /files/.
@@ -207,15 +258,16 @@ func fitsPhone(t *testing.T, bctx context.Context) {
 	if run(t, bctx, "measure the width", chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)) {
 		t.Errorf("the page scrolls sideways on a 390px-wide phone")
 	}
-	png := run(t, bctx, "take a screenshot", chromedp.CaptureScreenshot())
-	if !bytes.HasPrefix(png, []byte("\x89PNG\r\n\x1a\n")) {
-		t.Fatalf("screenshot is not a PNG (%d bytes)", len(png))
+	// The date stays on phones, on a line of its own under the name.
+	dateShown := run(t, bctx, "look for the date", chromedp.Evaluate[bool](`(() => {
+		const t = document.querySelector("td.t time"), n = document.querySelector("td.n");
+		const r = t.getBoundingClientRect();
+		return r.width > 0 && r.top >= n.getBoundingClientRect().bottom - 1;
+	})()`))
+	if !dateShown {
+		t.Errorf("on a 390px-wide phone the date is hidden or not under the name")
 	}
-	shot := filepath.Join(t.TempDir(), "listing.png")
-	if err := os.WriteFile(shot, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot: %s (%d bytes)", shot, len(png))
+	screenshot(t, bctx, "modern-390.png")
 }
 
 // run runs one browser action and returns its result.
