@@ -203,6 +203,13 @@ func crumbsAndCounts(t *testing.T, bctx context.Context, srvURL string) {
 	if c := run(t, bctx, "read the counts", chromedp.Text(chromedp.CSS(".count"))); c != "1 directory, 4 files" {
 		t.Errorf("counts in /files/ = %q", c)
 	}
+	icons := run(t, bctx, "read the icons", chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("td.n a")).map(a => {
+		const m = getComputedStyle(a, "::before").maskImage;
+		return m.includes("M1 3h5") ? "dir" : m.includes("M3 1h6") ? "file" : m;
+	})`))
+	if want := []string{"dir", "file", "file", "file", "file"}; !slices.Equal(icons, want) {
+		t.Errorf("icons = %q; want %q", icons, want)
+	}
 	inline := run(t, bctx, "look for inline script", chromedp.Evaluate[int](`document.querySelectorAll("script:not([src])").length +
 		Array.from(document.querySelectorAll("*")).filter(e => Array.from(e.attributes).some(a => a.name.startsWith("on"))).length`))
 	if inline != 0 {
