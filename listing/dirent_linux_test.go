@@ -120,7 +120,7 @@ func TestReadFastPath(t *testing.T) {
 func checkFastPath(t *testing.T, r *os.Root, opts ReadOptions, withInfo bool) {
 	t.Helper()
 	readSorted := func(fsys fs.FS) *Listing {
-		l, err := read(fsys, ".", opts, withInfo)
+		l, err := read(fsys, ".", opts, withInfo, false)
 		if err != nil {
 			t.Fatal(err)
 		}

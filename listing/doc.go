@@ -98,6 +98,8 @@
 // # Symlinks
 //
 // A symlink is stat'ed through the FS, never directly: with an
-// [os.Root]'s FS, a link out of the root is listed as a plain entry and
-// its target is not looked at.
+// [os.Root]'s FS, the target of a link out of the root is not looked at.
+// Such a link, or a dangling one, cannot be followed, so the modern page,
+// JSON and templates leave it out; Python's page lists it, as Python does,
+// and so does [Read] (as a plain entry with the link's own size and time).
 package listing

@@ -169,6 +169,9 @@ func TestModernKeepsPythonLinks(t *testing.T) {
 		got := w.Body.String()
 		var pyLinks []string
 		for _, m := range pyLinkRE.FindAllStringSubmatch(string(want), -1) {
+			if m[1] == "dangling" || m[1] == "escape-file" {
+				continue // links that cannot be followed: the modern page leaves them out
+			}
 			pyLinks = append(pyLinks, m[1])
 		}
 		l := links(got)

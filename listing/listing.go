@@ -72,7 +72,7 @@ type ReadOptions struct {
 // that cannot be stat'ed, dangling or leading out, is listed as a plain
 // entry with its own size and time.
 func Read(fsys fs.FS, name string, opts ReadOptions) (*Listing, error) {
-	l, err := read(fsys, name, opts, true)
+	l, err := read(fsys, name, opts, true, false)
 	if err != nil {
 		return nil, err
 	}
@@ -87,8 +87,10 @@ func (opts ReadOptions) hides(name string) bool {
 
 // read reads the directory name of fsys as Read does, in no particular
 // order. Without withInfo, entries that are not symlinks may have no size
-// or time, and cost no stat.
-func read(fsys fs.FS, name string, opts ReadOptions, withInfo bool) (*Listing, error) {
+// or time, and cost no stat. With dropUnreachable, a symlink whose target
+// cannot be stat'ed through fsys (dangling, or out of an os.Root) is left
+// out: following its link could only fail.
+func read(fsys fs.FS, name string, opts ReadOptions, withInfo, dropUnreachable bool) (*Listing, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, err
@@ -108,23 +110,29 @@ func read(fsys fs.FS, name string, opts ReadOptions, withInfo bool) (*Listing, e
 	if err != nil {
 		return nil, err
 	}
+	kept := entries[:0]
 	for i := range entries {
-		e := &entries[i]
+		e := entries[i]
 		if e.IsSymlink {
 			// Python's os.path.isdir follows the link; we follow it
 			// only through fsys, which keeps an os.Root's confinement.
 			// root.FS() refuses a name that is not UTF-8, which is then
 			// listed as a plain entry; fileserver.RootFS follows it.
-			if fi, err := fs.Stat(fsys, path.Join(name, e.Name)); err == nil {
+			fi, err := fs.Stat(fsys, path.Join(name, e.Name))
+			switch {
+			case err == nil:
 				e.IsDir = fi.IsDir()
 				e.Size, e.ModTime = fi.Size(), fi.ModTime()
+			case dropUnreachable:
+				continue
 			}
 		}
 		if e.IsDir {
 			e.Size = 0 // a directory's size is the FS's business, not the reader's
 		}
+		kept = append(kept, e)
 	}
-	return &Listing{Name: name, ModTime: info.ModTime(), Entries: entries}, nil
+	return &Listing{Name: name, ModTime: info.ModTime(), Entries: kept}, nil
 }
 
 // errNoFastPath is readFast's answer for a directory it cannot read

@@ -564,11 +564,22 @@ func checkOSRootPages(t *testing.T, r *os.Root) {
 		`<a href="invoice%E2%80%AEfdp.exe">invoice\u202Efdp.exe</a>`,
 		`<a href="new%0Aline.txt">new\x0Aline.txt</a>`,
 		`<a href="link-to-dir/">link-to-dir@</a>`,
-		`<a href="escape-dir">escape-dir@</a>`,
 		`<a href="%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E.txt">&lt;img src=x onerror=alert(1)&gt;.txt</a>`,
 	} {
 		if !strings.Contains(got.body, want) {
 			t.Errorf("GET / (modern): body lacks %q", want)
+		}
+	}
+	// Links out of the root, and dangling ones, cannot be followed: the
+	// modern page and JSON leave them out; Python's page lists them.
+	jsAll := serve(t, New(Options{}), r.FS(), ".", http.MethodGet, "/?format=json")
+	pyAll := serve(t, New(Options{Format: Python}), r.FS(), ".", http.MethodGet, "/")
+	for _, name := range []string{"escape-dir", "escape-file", "dangling"} {
+		if strings.Contains(got.body, `href="`+name) || strings.Contains(jsAll.body, `"`+name+`"`) {
+			t.Errorf("GET /: the modern page or JSON lists %q, a link that cannot be followed", name)
+		}
+		if !strings.Contains(pyAll.body, `<a href="`+name+`">`) {
+			t.Errorf("GET / (python): body lacks %q; Python lists every link", name)
 		}
 	}
 	if strings.Contains(got.body, "\u202E") || strings.Contains(got.body, "\xff") {

@@ -86,8 +86,11 @@ func (rd *Renderer) pythonPage() bool {
 func (rd *Renderer) ServeDir(w http.ResponseWriter, r *http.Request, fsys fs.FS, name string, opts ReadOptions) error {
 	q := rd.parseQuery(r)
 	// Python's page shows names only, so it needs no stat per entry: the
-	// directory entries say which are directories and symlinks.
-	l, err := read(fsys, name, opts, q.json || !rd.pythonPage())
+	// directory entries say which are directories and symlinks. It lists
+	// every link, as Python does; the others leave out a link that cannot
+	// be followed through fsys, such as one out of an os.Root.
+	python := !q.json && rd.pythonPage()
+	l, err := read(fsys, name, opts, !python, !python)
 	if err != nil {
 		return err
 	}
