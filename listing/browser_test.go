@@ -56,6 +56,7 @@ func TestBrowser(t *testing.T) {
 	srv := browserServer(t)
 	browseAndSort(t, bctx, srv.URL)
 	crumbsAndCounts(t, bctx, srv.URL)
+	filterRows(t, bctx)
 	screenshot(t, bctx, "modern-desktop.png")
 	darkMode(t, bctx)
 	fetchJSON(t, bctx)
@@ -214,6 +215,24 @@ func crumbsAndCounts(t *testing.T, bctx context.Context, srvURL string) {
 		Array.from(document.querySelectorAll("*")).filter(e => Array.from(e.attributes).some(a => a.name.startsWith("on"))).length`))
 	if inline != 0 {
 		t.Errorf("the page has %d inline scripts or handlers", inline)
+	}
+}
+
+// filterRows types into the filter box, which the page's one script adds
+// (so the CSP let it run), and checks that the rows narrow and come back.
+func filterRows(t *testing.T, bctx context.Context) {
+	t.Helper()
+	const shown = `Array.from(document.querySelectorAll("tbody tr:not([hidden]) td.n a")).map(a => a.getAttribute("href"))`
+	do(t, bctx, "type in the filter", chromedp.SendKeys(chromedp.CSS(`nav input[type="search"]`), "GAM"))
+	if got, want := run(t, bctx, "read the rows", chromedp.Evaluate[[]string](shown)), []string{"gamma%20%3Cx%3E.html"}; !slices.Equal(got, want) {
+		t.Errorf("rows shown for GAM = %q; want %q", got, want)
+	}
+	if label := run(t, bctx, "read the label", chromedp.Evaluate[string](`document.activeElement.labels[0].textContent`)); label != "Filter " {
+		t.Errorf("the filter box's label = %q; want %q", label, "Filter ")
+	}
+	do(t, bctx, "clear the filter", chromedp.SendKeys(chromedp.CSS(`nav input[type="search"]`), "\b\b\b"))
+	if got := run(t, bctx, "read the rows", chromedp.Evaluate[[]string](shown)); len(got) != 5 {
+		t.Errorf("rows shown after clearing the filter = %q; want all 5", got)
 	}
 }
 

@@ -1,6 +1,8 @@
 package listing
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"html/template"
@@ -108,6 +110,26 @@ func TestModernOrder(t *testing.T) {
 	}
 }
 
+// TestFilterScript checks ?script=filter: the filter box's script, with
+// the digest the page's integrity attribute and CSP name.
+func TestFilterScript(t *testing.T) {
+	h := New(Options{})
+	got := serve(t, h, testFS(), "zdir", http.MethodGet, "/files/zdir/?script=filter")
+	if got.code != 200 || got.body != string(filterJS) || got.header.Get("Content-Type") != "text/javascript; charset=utf-8" {
+		t.Errorf("GET ?script=filter: %d %q, %d bytes; want 200, the script", got.code, got.header.Get("Content-Type"), len(got.body))
+	}
+	sum := sha256.Sum256([]byte(got.body))
+	want := "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
+	page := serve(t, h, testFS(), "zdir", http.MethodGet, "/files/zdir/")
+	if csp := page.header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src '"+want+"';") {
+		t.Errorf("modern page CSP = %q; want script-src '%s' only", csp, want)
+	}
+	py := serve(t, New(Options{Format: Python}), testFS(), "zdir", http.MethodGet, "/files/zdir/?script=filter")
+	if strings.Contains(py.header.Get("Content-Security-Policy"), "script-src") || strings.Contains(py.body, "use strict") {
+		t.Errorf("Python page: serves the script or allows scripts")
+	}
+}
+
 func TestModernPage(t *testing.T) {
 	h := New(Options{})
 	got := serve(t, h, testFS(), "zdir", http.MethodGet, "/files/zdir/?sort=size")
@@ -128,8 +150,15 @@ func TestModernPage(t *testing.T) {
 			t.Errorf("GET /files/zdir/: body lacks %q", want)
 		}
 	}
-	// The icons are inline SVG, whose namespace is a URL never fetched.
+	// The icons are inline SVG, whose namespace is a URL never fetched;
+	// the one script is the filter box's, served by ServeDir itself.
 	noNS := strings.ReplaceAll(got.body, "xmlns='http://www.w3.org/2000/svg'", "")
+	integrity := h.modern.integrity
+	script := `<script src="?script=filter" integrity="` + template.HTMLEscapeString(integrity) + `" defer></script>`
+	if n := strings.Count(got.body, "<script"); n != 1 || !strings.Contains(got.body, script) {
+		t.Errorf("GET /files/zdir/: %d scripts; want only %s", n, script)
+	}
+	noNS = strings.Replace(noNS, script, "", 1)
 	for _, bad := range []string{"<script", "http://", "https://", `href="/`, "src="} {
 		if strings.Contains(noNS, bad) {
 			t.Errorf("GET /files/zdir/: body has %q: no scripts, external assets or absolute links", bad)

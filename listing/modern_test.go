@@ -11,8 +11,8 @@ import (
 // TestModernCut checks that the built-in page, executed in two halves
 // around its rows, is modern.html executed whole.
 func TestModernCut(t *testing.T) {
-	whole := template.Must(template.New("whole").Parse(modernHTML))
 	m := newModernPage()
+	whole := template.Must(template.New("whole").Funcs(m.funcs()).Parse(modernHTML))
 	for _, l := range []*Listing{
 		{Path: "/", Name: "."},
 		{Path: "/d/<x>/", Name: "d/<x>", Entries: []Entry{
