@@ -3,6 +3,7 @@ package listing
 import (
 	"bytes"
 	"context"
+	"flag"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -53,8 +55,59 @@ func TestBrowser(t *testing.T) {
 	bctx := browsertest.Start(t, 1280, 900)
 	srv := browserServer(t)
 	browseAndSort(t, bctx, srv.URL)
+	crumbsAndCounts(t, bctx, srv.URL)
+	filterRows(t, bctx)
+	screenshot(t, bctx, "modern-desktop.png")
+	darkMode(t, bctx)
 	fetchJSON(t, bctx)
 	fitsPhone(t, bctx)
+}
+
+// screenshots, when set, writes the browser test's screenshots of the
+// modern page to testdata/ (go test -run Browser -screenshots ./listing/);
+// else they go to a temporary directory.
+var screenshots = flag.Bool("screenshots", false, "write the browser test's screenshots to testdata/")
+
+// screenshot captures the page the browser is on as file.
+func screenshot(t *testing.T, bctx context.Context, file string) {
+	t.Helper()
+	png := run(t, bctx, "take a screenshot", chromedp.CaptureScreenshot())
+	if !bytes.HasPrefix(png, []byte("\x89PNG\r\n\x1a\n")) {
+		t.Fatalf("screenshot is not a PNG (%d bytes)", len(png))
+	}
+	dir := "testdata"
+	if !*screenshots {
+		dir = t.TempDir()
+	}
+	shot := filepath.Join(dir, file)
+	if err := os.WriteFile(shot, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s (%d bytes)", shot, len(png))
+}
+
+// setMedia emulates prefers-color-scheme: scheme ("" for none).
+func setMedia(scheme string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		p := emulation.SetEmulatedMediaParams{}
+		if scheme != "" {
+			p.Features = []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}
+		}
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, p)
+		return err
+	})
+}
+
+// darkMode switches the page to its dark theme, checks its colours and
+// takes a screenshot.
+func darkMode(t *testing.T, bctx context.Context) {
+	t.Helper()
+	do(t, bctx, "prefer dark", setMedia("dark"))
+	if bg := run(t, bctx, "read the background", chromedp.Evaluate[string](`getComputedStyle(document.body).backgroundColor`)); bg != "rgb(13, 17, 23)" {
+		t.Errorf("dark background = %q; want rgb(13, 17, 23)", bg)
+	}
+	screenshot(t, bctx, "modern-dark.png")
+	do(t, bctx, "prefer light again", setMedia(""))
 }
 
 // browserServer serves a small tree with hostile names under /files/.
@@ -99,7 +152,7 @@ func browseAndSort(t *testing.T, bctx context.Context, srvURL string) {
 		t.Errorf("title = %q; want %q", title, "Directory listing for /files/")
 	}
 	before := run(t, bctx, "read the links", chromedp.Evaluate[[]string](hrefs))
-	wantName := []string{"alpha.txt", "Beta.bin", "gamma%20%3Cx%3E.html", "invoice%E2%80%AEfdp", "sub/"}
+	wantName := []string{"sub/", "alpha.txt", "Beta.bin", "gamma%20%3Cx%3E.html", "invoice%E2%80%AEfdp"}
 	if !slices.Equal(before, wantName) {
 		t.Errorf("links by name = %q; want %q", before, wantName)
 	}
@@ -128,6 +181,58 @@ func browseAndSort(t *testing.T, bctx context.Context, srvURL string) {
 	click("follow the parent link", `a[rel="up"]`)
 	if loc := location(); loc != "/files/" {
 		t.Errorf("after following the parent link: at %q", loc)
+	}
+}
+
+// crumbsAndCounts follows the heading's breadcrumb links from /files/sub/
+// and checks the counts and that the page has no inline script.
+func crumbsAndCounts(t *testing.T, bctx context.Context, srvURL string) {
+	t.Helper()
+	do(t, bctx, "open sub/", chromedp.Navigate(srvURL+"/files/sub/"), chromedp.WaitReady(chromedp.CSS("table")))
+	crumbs := run(t, bctx, "read the breadcrumbs", chromedp.Evaluate[[]string](
+		`Array.from(document.querySelectorAll("h1 a")).map(a => a.textContent + " " + a.getAttribute("href"))`))
+	if want := []string{"/files/ ../", "sub/ ./"}; !slices.Equal(crumbs, want) {
+		t.Errorf("breadcrumbs in sub/ = %q; want %q", crumbs, want)
+	}
+	if c := run(t, bctx, "read the counts", chromedp.Text(chromedp.CSS(".count"))); c != "0 directories, 1 file" {
+		t.Errorf("counts in sub/ = %q", c)
+	}
+	run(t, bctx, "click the root crumb", chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS("h1 a"))))
+	if loc := run(t, bctx, "read the location", chromedp.Evaluate[string](`location.pathname`)); loc != "/files/" {
+		t.Errorf("after clicking the root crumb: at %q; want /files/", loc)
+	}
+	if c := run(t, bctx, "read the counts", chromedp.Text(chromedp.CSS(".count"))); c != "1 directory, 4 files" {
+		t.Errorf("counts in /files/ = %q", c)
+	}
+	icons := run(t, bctx, "read the icons", chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("td.n a")).map(a => {
+		const m = getComputedStyle(a, "::before").maskImage;
+		return m.includes("M1 3h5") ? "dir" : m.includes("M3 1h6") ? "file" : m;
+	})`))
+	if want := []string{"dir", "file", "file", "file", "file"}; !slices.Equal(icons, want) {
+		t.Errorf("icons = %q; want %q", icons, want)
+	}
+	inline := run(t, bctx, "look for inline script", chromedp.Evaluate[int](`document.querySelectorAll("script:not([src])").length +
+		Array.from(document.querySelectorAll("*")).filter(e => Array.from(e.attributes).some(a => a.name.startsWith("on"))).length`))
+	if inline != 0 {
+		t.Errorf("the page has %d inline scripts or handlers", inline)
+	}
+}
+
+// filterRows types into the filter box, which the page's one script adds
+// (so the CSP let it run), and checks that the rows narrow and come back.
+func filterRows(t *testing.T, bctx context.Context) {
+	t.Helper()
+	const shown = `Array.from(document.querySelectorAll("tbody tr:not([hidden]) td.n a")).map(a => a.getAttribute("href"))`
+	do(t, bctx, "type in the filter", chromedp.SendKeys(chromedp.CSS(`nav input[type="search"]`), "GAM"))
+	if got, want := run(t, bctx, "read the rows", chromedp.Evaluate[[]string](shown)), []string{"gamma%20%3Cx%3E.html"}; !slices.Equal(got, want) {
+		t.Errorf("rows shown for GAM = %q; want %q", got, want)
+	}
+	if label := run(t, bctx, "read the label", chromedp.Evaluate[string](`document.activeElement.labels[0].textContent`)); label != "Filter " {
+		t.Errorf("the filter box's label = %q; want %q", label, "Filter ")
+	}
+	do(t, bctx, "clear the filter", chromedp.SendKeys(chromedp.CSS(`nav input[type="search"]`), "\b\b\b"))
+	if got := run(t, bctx, "read the rows", chromedp.Evaluate[[]string](shown)); len(got) != 5 {
+		t.Errorf("rows shown after clearing the filter = %q; want all 5", got)
 	}
 }
 
@@ -179,15 +284,16 @@ func fitsPhone(t *testing.T, bctx context.Context) {
 	if run(t, bctx, "measure the width", chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)) {
 		t.Errorf("the page scrolls sideways on a 390px-wide phone")
 	}
-	png := run(t, bctx, "take a screenshot", chromedp.CaptureScreenshot())
-	if !bytes.HasPrefix(png, []byte("\x89PNG\r\n\x1a\n")) {
-		t.Fatalf("screenshot is not a PNG (%d bytes)", len(png))
+	// The date stays on phones, on a line of its own under the name.
+	dateShown := run(t, bctx, "look for the date", chromedp.Evaluate[bool](`(() => {
+		const t = document.querySelector("td.t time"), n = document.querySelector("td.n");
+		const r = t.getBoundingClientRect();
+		return r.width > 0 && r.top >= n.getBoundingClientRect().bottom - 1;
+	})()`))
+	if !dateShown {
+		t.Errorf("on a 390px-wide phone the date is hidden or not under the name")
 	}
-	shot := filepath.Join(t.TempDir(), "listing.png")
-	if err := os.WriteFile(shot, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot: %s (%d bytes)", shot, len(png))
+	screenshot(t, bctx, "modern-390.png")
 }
 
 // run runs one browser action and returns its result.

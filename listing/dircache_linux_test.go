@@ -213,7 +213,7 @@ func BenchmarkReadOSRoot10k(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, _, err := read(r.FS(), ".", ReadOptions{}, true, bc.c); err != nil {
+				if _, _, err := read(r.FS(), ".", ReadOptions{}, true, false, bc.c); err != nil {
 					b.Fatal(err)
 				}
 			}

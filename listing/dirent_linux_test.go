@@ -127,7 +127,7 @@ type readCase struct {
 // order, as ServeDir does.
 func readIn(t *testing.T, fsys fs.FS, rc readCase, withInfo bool, c *dirCache) *Listing {
 	t.Helper()
-	l, sorted, err := read(fsys, ".", rc.opts, withInfo, c)
+	l, sorted, err := read(fsys, ".", rc.opts, withInfo, false, c)
 	if err != nil {
 		t.Fatal(err)
 	}

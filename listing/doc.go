@@ -30,10 +30,14 @@
 // # Pages
 //
 // [Modern], the default, shows Python's title, heading and links (so a
-// script that scrapes Python's page still finds them), a parent link, and
-// a table of sizes and modification times that sorts by name, size or
-// time from its column headers, in light and dark themes, with no
-// JavaScript, no external assets and only relative links. [Python] is
+// script that scrapes Python's page still finds them), with the heading's
+// path as breadcrumb links, a parent link, counts of directories and
+// files, and a table of sizes and modification times, directories first,
+// that sorts by name, size or time from its column headers, in light and
+// dark themes, with no external assets and only relative links. Its one
+// script, served by [Renderer.ServeDir] at ?script=filter, adds a box
+// that narrows the rows as you type; without it the page works the same,
+// less the box. [Python] is
 // CPython 3.14's page, byte for byte. [Options].Template replaces either
 // with an html/template executed with a [*Page].
 //
@@ -42,7 +46,9 @@
 //	format=json|html         the representation (else negotiated from Accept)
 //	sort=name|size|time      the sort key; default name, case-insensitively, as Python
 //	order=asc|desc           the order; default asc
-//	dirs=first|mixed         directories before files, or not; default Options.DirsFirst
+//	script=filter            the modern page's filter script, instead of a listing
+//	dirs=first|mixed         directories before files, or not; default first on the
+//	                         modern page, else Options.DirsFirst
 //
 // Unknown values are ignored. The Python page ignores all but format, as
 // Python does.
@@ -101,11 +107,15 @@
 // "invoiceexe.pdf". The Python page keeps Python's text, except that a
 // byte that is not UTF-8 shows as U+FFFD (Python writes it raw), as in
 // JSON's name: neither page nor JSON is ever invalid UTF-8. The built-in
-// pages are sent with a Content-Security-Policy that allows no script.
+// pages are sent with a Content-Security-Policy that allows no script but
+// the modern page's filter script, by its SHA-256 digest (Python's page:
+// none).
 //
 // # Symlinks
 //
 // A symlink is stat'ed through the FS, never directly: with an
-// [os.Root]'s FS, a link out of the root is listed as a plain entry and
-// its target is not looked at.
+// [os.Root]'s FS, the target of a link out of the root is not looked at.
+// Such a link, or a dangling one, cannot be followed, so the modern page,
+// JSON and templates leave it out; Python's page lists it, as Python does,
+// and so does [Read] (as a plain entry with the link's own size and time).
 package listing

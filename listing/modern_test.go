@@ -3,6 +3,7 @@ package listing
 import (
 	"bytes"
 	"html/template"
+	"slices"
 	"testing"
 	"time"
 )
@@ -10,8 +11,8 @@ import (
 // TestModernCut checks that the built-in page, executed in two halves
 // around its rows, is modern.html executed whole.
 func TestModernCut(t *testing.T) {
-	whole := template.Must(template.New("whole").Parse(modernHTML))
 	m := newModernPage()
+	whole := template.Must(template.New("whole").Funcs(m.funcs()).Parse(modernHTML))
 	for _, l := range []*Listing{
 		{Path: "/", Name: "."},
 		{Path: "/d/<x>/", Name: "d/<x>", Entries: []Entry{
@@ -32,6 +33,25 @@ func TestModernCut(t *testing.T) {
 			if !bytes.Equal(got.Bytes(), want.Bytes()) {
 				t.Errorf("%q %+v: the page in two halves differs from the whole template:\n%s", l.Path, q, firstDiff(got.Bytes(), want.Bytes()))
 			}
+		}
+	}
+}
+
+func TestCrumbs(t *testing.T) {
+	for _, tc := range []struct {
+		path, name string
+		want       []Crumb
+	}{
+		{"/", ".", []Crumb{{"/", "./", true}}},
+		{"/files/", ".", []Crumb{{"/files/", "./", true}}},
+		{"/a/b/", "a/b", []Crumb{{"/", "../../", false}, {"a/", "../", false}, {"b/", "./", true}}},
+		{"/m/n/a/b c/", "a/b c", []Crumb{{"/m/n/", "../../", false}, {"a/", "../", false}, {"b c/", "./", true}}},
+		{"/x/evil\u202e/", "evil\u202e", []Crumb{{"/x/", "../", false}, {`evil\u202E/`, "./", true}}},
+		{"/a/b", "a/b", nil}, // no trailing slash: relative links would be off by one
+		{"/b/", "a/b", nil},  // shorter than the name
+	} {
+		if got := crumbs(tc.path, tc.name); !slices.Equal(got, tc.want) {
+			t.Errorf("crumbs(%q, %q) = %+v; want %+v", tc.path, tc.name, got, tc.want)
 		}
 	}
 }

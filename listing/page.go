@@ -2,6 +2,7 @@ package listing
 
 import (
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -17,6 +18,14 @@ type Page struct {
 	// Parent is "../", the relative link to the parent directory, or ""
 	// at the root of the FS.
 	Parent string
+	// Crumbs are the heading's path cut into links, the mount's root
+	// first ("/files/", "docs/", "api/"); their texts joined are Path. Nil
+	// when the path does not end in the directory (then the heading is
+	// Title as text).
+	Crumbs []Crumb
+	// Dirs and Files count the entries: directories (symlinks to one
+	// included) and the rest.
+	Dirs, Files int
 	// Rows are the entries, ready to show, in Listing's order.
 	Rows []Row
 	// Sort ("name", "size" or "time"), Order ("asc" or "desc") and
@@ -26,6 +35,18 @@ type Page struct {
 	DirsFirst bool
 
 	defaultDirsFirst bool
+}
+
+// Crumb is one segment of a [Page]'s heading.
+type Crumb struct {
+	// Text is the segment as shown, with its trailing "/": "docs/", or
+	// for the first, everything up to the mount's root, "/files/".
+	Text string
+	// URL is the relative link to the segment's directory: "./",
+	// "../", "../../"…, so that it works under any mount prefix.
+	URL string
+	// Current marks the last crumb, the listed directory itself.
+	Current bool
 }
 
 // Row is one entry of a [Page]. Its fields are flat, not an embedded
@@ -68,6 +89,13 @@ func newPage(l *Listing, q query, name string, withRows bool) *Page {
 	if name != "." {
 		p.Parent = "../"
 	}
+	p.Crumbs = crumbs(l.Path, name)
+	for i := range l.Entries {
+		if l.Entries[i].IsDir {
+			p.Dirs++
+		}
+	}
+	p.Files = len(l.Entries) - p.Dirs
 	if !withRows {
 		return p
 	}
@@ -90,6 +118,45 @@ func newPage(l *Listing, q query, name string, withRows bool) *Page {
 		p.Rows[i] = row
 	}
 	return p
+}
+
+// crumbs cuts the client's path of the directory name into [Crumb]s: one
+// for each of name's segments, the last ones of urlPath, and one before
+// them for the rest of urlPath, which leads to the root of the FS. It
+// returns nil when urlPath does not end in "/" or has fewer segments than
+// name: relative links would not lead where their texts say.
+func crumbs(urlPath, name string) []Crumb {
+	if !strings.HasSuffix(urlPath, "/") || !strings.HasPrefix(urlPath, "/") {
+		return nil
+	}
+	depth := 0
+	if name != "." {
+		depth = strings.Count(name, "/") + 1
+	}
+	segs := strings.Split(strings.Trim(urlPath, "/"), "/")
+	if urlPath == "/" {
+		segs = nil
+	}
+	if len(segs) < depth {
+		return nil
+	}
+	up := func(n int) string {
+		if n == 0 {
+			return "./"
+		}
+		return strings.Repeat("../", n)
+	}
+	root := "/"
+	if k := len(segs) - depth; k > 0 {
+		root += strings.Join(segs[:k], "/") + "/"
+	}
+	cs := make([]Crumb, 0, depth+1)
+	cs = append(cs, Crumb{Text: visible(root), URL: up(depth)})
+	for i, seg := range segs[len(segs)-depth:] {
+		cs = append(cs, Crumb{Text: visible(seg) + "/", URL: up(depth - 1 - i)})
+	}
+	cs[len(cs)-1].Current = true
+	return cs
 }
 
 // SortURL returns the relative link ("?sort=size&order=desc") that sorts

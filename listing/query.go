@@ -32,6 +32,11 @@ func (rd *Renderer) parseQuery(r *http.Request) query {
 	if !q.json && rd.pythonPage() {
 		return q
 	}
+	if !q.json && rd.modern != nil {
+		// The modern page lists directories first unless asked not to;
+		// Options.DirsFirst still sets the order of JSON and templates.
+		q.order.DirsFirst, q.defaultDirsFirst = true, true
+	}
 	switch v.Get("sort") {
 	case "name":
 		q.order.By = ByName

@@ -13,8 +13,10 @@ type Format int
 
 const (
 	// Modern is the default page: Python's title, heading and links, plus
-	// a parent link and a table of sizes and times sortable from the
-	// column headers, with light and dark themes and no JavaScript.
+	// breadcrumbs, counts, a parent link and a table of sizes and times,
+	// directories first, sortable from the column headers, with light and
+	// dark themes and a filter box from one small script (the page works
+	// without it).
 	Modern Format = iota
 	// Python is CPython 3.14's list_directory page, byte for byte.
 	Python
@@ -33,7 +35,9 @@ type Options struct {
 
 	// DirsFirst lists directories before files, whatever the sort key and
 	// order; a request can override it with ?dirs=first or ?dirs=mixed.
-	// Default: false, mixed like Python.
+	// Default: false, mixed like Python. The built-in modern page always
+	// lists directories first by default (so DirsFirst changes only JSON
+	// and a Template's order); ?dirs=mixed, or its toggle, mixes them.
 	DirsFirst bool
 }
 
@@ -85,11 +89,17 @@ func (rd *Renderer) pythonPage() bool {
 // the error, for the caller to map (Python answers 404 "No permission to
 // list directory").
 func (rd *Renderer) ServeDir(w http.ResponseWriter, r *http.Request, fsys fs.FS, name string, opts ReadOptions) error {
+	if rd.modern != nil && r.URL.Query().Get("script") == "filter" {
+		rd.modern.serveScript(w, r)
+		return nil
+	}
 	q := rd.parseQuery(r)
 	// Python's page shows names only, so it needs no stat per entry: the
-	// directory entries say which are directories and symlinks.
-	withInfo := q.json || !rd.pythonPage()
-	l, sorted, err := read(fsys, name, opts, withInfo, rd.dirs)
+	// directory entries say which are directories and symlinks. It lists
+	// every link, as Python does; the others leave out a link that cannot
+	// be followed through fsys, such as one out of an os.Root.
+	python := !q.json && rd.pythonPage()
+	l, sorted, err := read(fsys, name, opts, !python, !python, rd.dirs)
 	if err != nil {
 		return err
 	}
@@ -139,7 +149,11 @@ func (rd *Renderer) setContentHeaders(h http.Header, q query) {
 		// The built-in pages need no script, no frame and nothing from
 		// another origin: a name that slipped past escaping could do
 		// nothing.
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+		csp := "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+		if rd.modern != nil {
+			csp = rd.modern.csp // the same, and the filter box's script
+		}
+		h.Set("Content-Security-Policy", csp)
 	}
 }
 

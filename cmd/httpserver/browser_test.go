@@ -46,7 +46,7 @@ func TestBrowserListing(t *testing.T) {
 
 	browsertest.Do(t, bctx, "open the listing", chromedp.Navigate(s.base+"/"), chromedp.WaitReady(chromedp.CSS("table")))
 	byName := evalList("read the links", links)
-	if !slices.Equal(byName, []string{"large.bin", "medium.html", "small.txt", "sub/"}) {
+	if !slices.Equal(byName, []string{"sub/", "large.bin", "medium.html", "small.txt"}) {
 		t.Errorf("links by name = %q", byName)
 	}
 	click("sort by size", "th.s a")
