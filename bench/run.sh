@@ -651,6 +651,10 @@ lb_once() { # etag mode
 		            proxy_pass http://replicas;
 		            proxy_http_version 1.1;
 		            proxy_set_header Connection "";
+		            # The replicas are bound to loopback, where their
+		            # DNS-rebinding guard answers only local names: pass the
+		            # client's Host (127.0.0.1:PORT), not "replicas".
+		            proxy_set_header Host \$host;
 		        }
 		    }
 		}
