@@ -1,18 +1,6 @@
 package fileserver
 
-import (
-	"errors"
-	"fmt"
-	"path"
-	"strings"
-)
-
-// Limits of a pattern given to [Globs]. They are far beyond any real
-// pattern and keep the cost of a match small whatever the input.
-const (
-	globMaxBytes    = 1024
-	globMaxSegments = 32
-)
+import "github.com/pyhttp/httpserver/internal/glob"
 
 // Globs returns a func, for [Options].Immutable, that reports whether an fs
 // name ("assets/app-1a2b3c.js") matches any of patterns.
@@ -25,122 +13,16 @@ const (
 // "**/*.woff2" every .woff2 file. One leading slash is ignored; names are
 // case-sensitive.
 //
-// Patterns come from users, so each is checked here: an empty one, one
-// longer than 1024 bytes or with more than 32 segments, one with an empty,
-// "." or ".." segment, a "**" inside a segment, or bad [path.Match]
-// syntax is refused with an error naming it. A match costs at most one
+// Patterns come from users, so each is checked: an empty one, one longer
+// than 1024 bytes or with more than 32 segments, one with an empty, "."
+// or ".." segment, a "**" inside a segment, or bad [path.Match] syntax is
+// refused with an error naming it. A match costs at most one
 // [path.Match] per segment of the pattern and of the name. With no
 // patterns Globs returns nil, which leaves Options.Immutable off.
 func Globs(patterns ...string) (func(name string) bool, error) {
-	if len(patterns) == 0 {
-		return nil, nil
+	set, err := glob.Compile(patterns...)
+	if set == nil || err != nil {
+		return nil, err
 	}
-	globs := make([]glob, 0, len(patterns))
-	for _, p := range patterns {
-		g, err := compileGlob(p)
-		if err != nil {
-			return nil, fmt.Errorf("pattern %q: %w", p, err)
-		}
-		globs = append(globs, g)
-	}
-	return func(name string) bool {
-		segs := strings.Split(name, "/")
-		for _, g := range globs {
-			if g.match(segs) {
-				return true
-			}
-		}
-		return false
-	}, nil
-}
-
-// glob is a compiled pattern: its segments cut at each "**" into groups,
-// which must match consecutive segments of a name. groups[0] must match
-// at the start and the last group at the end; with one group there is no
-// "**" and the name must have exactly its segments.
-type glob struct {
-	groups [][]string
-	fixed  int // segments in all groups: the fewest a matching name has
-}
-
-func compileGlob(p string) (glob, error) {
-	var g glob
-	switch {
-	case len(p) > globMaxBytes:
-		return g, fmt.Errorf("longer than %d bytes", globMaxBytes)
-	case strings.TrimPrefix(p, "/") == "":
-		return g, errors.New("empty")
-	}
-	segs := strings.Split(strings.TrimPrefix(p, "/"), "/")
-	if len(segs) > globMaxSegments {
-		return g, fmt.Errorf("more than %d segments", globMaxSegments)
-	}
-	group := []string{}
-	for i, s := range segs {
-		switch {
-		case s == "":
-			return g, errors.New(`empty segment (for everything under a directory, write "dir/**")`)
-		case s == "." || s == "..":
-			return g, fmt.Errorf("%q segment: patterns match names below the root, which have none", s)
-		case s == "**":
-			if i > 0 && segs[i-1] == "**" {
-				continue // "**/**" is "**"
-			}
-			g.groups = append(g.groups, group)
-			group = []string{}
-			continue
-		case strings.Contains(s, "**"):
-			return g, errors.New(`"**" must be a whole segment ("a/**/b"); within a segment "*" already matches any run of characters`)
-		}
-		if _, err := path.Match(s, ""); err != nil {
-			return g, err // path.ErrBadPattern: Match checks the whole pattern
-		}
-		group = append(group, s)
-		g.fixed++
-	}
-	g.groups = append(g.groups, group)
-	return g, nil
-}
-
-// match reports whether the segments of a name match g. The first and
-// last groups are anchored; each group between finds its leftmost match,
-// which leaves the most room for those after it, so no backtracking is
-// needed.
-func (g glob) match(name []string) bool {
-	if len(name) < g.fixed {
-		return false
-	}
-	first := g.groups[0]
-	if len(g.groups) == 1 {
-		return len(name) == len(first) && matchSegments(first, name)
-	}
-	last := g.groups[len(g.groups)-1]
-	if !matchSegments(first, name) || !matchSegments(last, name[len(name)-len(last):]) {
-		return false
-	}
-	rest := name[len(first) : len(name)-len(last)]
-	for _, group := range g.groups[1 : len(g.groups)-1] {
-		i := 0
-		for ; i+len(group) <= len(rest); i++ {
-			if matchSegments(group, rest[i:]) {
-				break
-			}
-		}
-		if i+len(group) > len(rest) {
-			return false
-		}
-		rest = rest[i+len(group):]
-	}
-	return true
-}
-
-// matchSegments reports whether the first len(pats) segments of name
-// match pats, one path.Match each.
-func matchSegments(pats, name []string) bool {
-	for i, p := range pats {
-		if ok, _ := path.Match(p, name[i]); !ok {
-			return false
-		}
-	}
-	return true
+	return set.Match, nil
 }
