@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pyhttp/httpserver/access"
 	"github.com/pyhttp/httpserver/cgihandler"
 	"github.com/pyhttp/httpserver/internal/safepath"
 	"github.com/pyhttp/httpserver/middleware"
@@ -852,6 +853,38 @@ func TestErrorPagesAround(t *testing.T) {
 		}
 		if h.Get("Content-Type") != "text/html; charset=utf-8" {
 			t.Errorf("GET %s: Content-Type = %q", tt.path, h.Get("Content-Type"))
+		}
+	}
+}
+
+// TestAccess: the access policy is consulted before a script is looked
+// up: a denied script, or one below a denied directory, is "No such CGI
+// script" however it exists, and with Everyone an anonymous request gets
+// 401 before anything reveals whether the script exists.
+func TestAccess(t *testing.T) {
+	deny, err := access.New(access.Options{Deny: []string{"script.sh", "cgi-bin/sub"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, _ := newServer(t, cgihandler.Options{Access: deny})
+	for path, want := range map[string]int{
+		"/cgi-bin/script.sh":                         404,
+		"/cgi-bin/sub/deeper/child?mode=ignorestdin": 404,
+		"/cgi-bin/child?mode=ignorestdin":            200,
+	} {
+		if code, _, body := get(t, srv.URL+path); code != want || strings.Contains(body, "hello from cgi") && want == 404 {
+			t.Errorf("deny: GET %s = %d; want %d", path, code, want)
+		}
+	}
+
+	auth, err := access.New(access.Options{Authenticate: access.Everyone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, _ = newServer(t, cgihandler.Options{Access: auth})
+	for _, path := range []string{"/cgi-bin/script.sh", "/cgi-bin/missing"} {
+		if code, hdr, _ := get(t, srv.URL+path); code != 401 || hdr.Get("WWW-Authenticate") == "" {
+			t.Errorf("Everyone: anonymous GET %s = %d, challenge %q; want 401 with one", path, code, hdr.Get("WWW-Authenticate"))
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pyhttp/httpserver/access"
 	"github.com/pyhttp/httpserver/internal/errorpage"
 	"github.com/pyhttp/httpserver/internal/safepath"
 )
@@ -54,6 +55,11 @@ type Options struct {
 	// Apache advise, so credentials do not reach every script; scripts
 	// still get AUTH_TYPE and, for Basic, REMOTE_USER.
 	PassAuthorization bool
+
+	// Access, when not nil, is checked (as access.Read) before a script
+	// is looked up: a request whose path has a denied name answers 404,
+	// one that needs a user and has none 401. Default: nil, no rules.
+	Access *access.Policy
 
 	// Timeout bounds each CGI request, from reading a chunked body and
 	// starting the script until its output has been sent; then the
@@ -108,6 +114,7 @@ type Handler struct {
 	interp     map[string][]string
 	inheritEnv []string
 	passAuth   bool
+	access     *access.Policy
 	timeout    time.Duration
 	maxBody    int64
 	proc       procAttr
@@ -138,6 +145,7 @@ func New(root *os.Root, opts Options) *Handler {
 		rootErr:    rootErr,
 		inheritEnv: append([]string(nil), opts.InheritEnv...),
 		passAuth:   opts.PassAuthorization,
+		access:     opts.Access,
 		timeout:    opts.Timeout,
 		maxBody:    opts.MaxBodyBytes,
 		local:      opts.LocalRedirect,
@@ -284,6 +292,9 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 			return h.serveDir(w, r)
 		}
 		return errNoScript
+	}
+	if err := h.access.Check(w, r, safepath.Name(clean), access.Read); err != nil {
+		return err
 	}
 	s, err := h.resolve(clean, dir)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/pyhttp/httpserver/access"
 	"github.com/pyhttp/httpserver/internal/cork"
 	"github.com/pyhttp/httpserver/internal/errorpage"
 	"github.com/pyhttp/httpserver/internal/safepath"
@@ -34,8 +35,17 @@ type Options struct {
 	// listings. Default: served and listed, as in Python.
 	HideDotfiles bool
 
+	// Access, when not nil, is the policy that every request is checked
+	// against (as access.Read): a denied name, and any name the handler
+	// derives from a request (an index file, a sidecar, a clean URL's
+	// page), is treated as missing, a hidden one is left out of listings,
+	// and a request that needs a user and has none gets 401. Default:
+	// nil, everything allowed.
+	Access *access.Policy
+
 	// Listing chooses and configures the listing page; which entries it
-	// lists is HideDotfiles' business. Default: the modern page.
+	// lists is HideDotfiles' and Access' business. Default: the modern
+	// page.
 	Listing listing.Options
 
 	// Types maps file names to Content-Types. Default: mime.New with
@@ -157,6 +167,7 @@ type Handler struct {
 	index     []string
 	noListing bool
 	hideDots  bool
+	access    *access.Policy
 	listing   *listing.Renderer
 	types     *mime.Types
 	hashETags bool // ETags from content for every file, not only undated ones
@@ -179,6 +190,7 @@ func New(fsys fs.FS, opts Options) *Handler {
 		index:     opts.IndexNames,
 		noListing: opts.NoListing,
 		hideDots:  opts.HideDotfiles,
+		access:    opts.Access,
 		types:     opts.Types,
 		maxRanges: opts.MaxRanges,
 		log:       opts.ErrorLog,
@@ -226,10 +238,13 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 		return errorpage.Errorf(http.StatusNotImplemented, "Unsupported method ('"+r.Method+"')", nil)
 	}
 	name, wantDir, ok := safepath.Resolve(requestPath(r))
-	if !ok || h.hideDots && safepath.IsHidden(name) {
+	if !ok {
 		return errNotFound
 	}
-	info, err := fs.Stat(h.fsys, name)
+	if err := h.access.Check(w, r, name, access.Read); err != nil {
+		return err
+	}
+	info, err := h.stat(name)
 	if h.web != nil {
 		if done, err := h.route(w, r, name, wantDir, info, err); done {
 			return err
@@ -259,7 +274,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 func (h *Handler) serveDir(w http.ResponseWriter, r *http.Request, name string) error {
 	for _, index := range h.index {
 		p := path.Join(name, index)
-		if info, err := fs.Stat(h.fsys, p); err == nil && info.Mode().IsRegular() {
+		if info, err := h.stat(p); err == nil && info.Mode().IsRegular() {
 			return h.serveFile(w, r, p, info)
 		}
 	}
@@ -267,6 +282,9 @@ func (h *Handler) serveDir(w http.ResponseWriter, r *http.Request, name string) 
 		return errNotFound
 	}
 	ro := listing.ReadOptions{HideDotfiles: h.hideDots}
+	if h.access.HidesAnything() {
+		ro.Hide = h.access.Hidden
+	}
 	if err := h.listing.ServeDir(w, withoutInvalidRange(r), h.fsys, name, ro); err != nil {
 		code := http.StatusNotFound
 		if errors.Is(err, fs.ErrPermission) {
@@ -275,6 +293,16 @@ func (h *Handler) serveDir(w http.ResponseWriter, r *http.Request, name string) 
 		return errorpage.Errorf(code, "No permission to list directory", err)
 	}
 	return nil
+}
+
+// stat is fs.Stat as the handler sees the FS: a name that HideDotfiles
+// or the access policy denies does not exist. Every name the handler
+// serves is stat'ed here first.
+func (h *Handler) stat(name string) (fs.FileInfo, error) {
+	if h.hideDots && safepath.IsHidden(name) || h.access.Denied(name) {
+		return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrNotExist}
+	}
+	return fs.Stat(h.fsys, name)
 }
 
 // openError maps an error from stat or open. Like Python, anything but a

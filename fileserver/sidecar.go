@@ -55,7 +55,7 @@ func (h *Handler) sidecarsOf(name string, e *cachedFile) []string {
 	}
 	var codings []string
 	for _, c := range sidecarCodings {
-		if info, err := fs.Stat(h.fsys, name+c.suffix); err == nil && info.Mode().IsRegular() {
+		if info, err := h.stat(name + c.suffix); err == nil && info.Mode().IsRegular() {
 			codings = append(codings, c.coding)
 		}
 	}
@@ -109,7 +109,7 @@ func (h *Handler) servePrecompressed(w http.ResponseWriter, r *http.Request, nam
 // would send the last version's bytes.
 func (h *Handler) serveSidecar(w http.ResponseWriter, r *http.Request, name string, info fs.FileInfo, e *cachedFile, coding string) bool {
 	sname := name + suffixOf(coding)
-	sinfo, err := fs.Stat(h.fsys, sname)
+	sinfo, err := h.stat(sname)
 	if err != nil || !sinfo.Mode().IsRegular() || sinfo.ModTime().Before(info.ModTime()) {
 		return false
 	}

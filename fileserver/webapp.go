@@ -83,7 +83,7 @@ func (h *Handler) serveHTML(w http.ResponseWriter, r *http.Request, name string)
 		return false, nil
 	}
 	page := name + ".html"
-	info, err := fs.Stat(h.fsys, page)
+	info, err := h.stat(page)
 	if err != nil || !info.Mode().IsRegular() {
 		return false, nil
 	}
@@ -105,7 +105,7 @@ func (h *Handler) redirectHTML(w http.ResponseWriter, r *http.Request, name stri
 		safepath.RedirectToSibling(w, r, "")
 		return true
 	}
-	if info, err := fs.Stat(h.fsys, path.Join(path.Dir(name), stem)); err == nil && (!info.IsDir() || h.hasIndex(path.Join(path.Dir(name), stem))) {
+	if info, err := h.stat(path.Join(path.Dir(name), stem)); err == nil && (!info.IsDir() || h.hasIndex(path.Join(path.Dir(name), stem))) {
 		return false
 	}
 	safepath.RedirectToSibling(w, r, stem)
@@ -116,7 +116,7 @@ func (h *Handler) redirectHTML(w http.ResponseWriter, r *http.Request, name stri
 // files.
 func (h *Handler) hasIndex(name string) bool {
 	for _, index := range h.index {
-		if info, err := fs.Stat(h.fsys, path.Join(name, index)); err == nil && info.Mode().IsRegular() {
+		if info, err := h.stat(path.Join(name, index)); err == nil && info.Mode().IsRegular() {
 			return true
 		}
 	}
@@ -246,7 +246,7 @@ func (h *Handler) statWebFile(name string) (fs.FileInfo, error) {
 	if !safepath.ValidName(name) || name == "." {
 		return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrInvalid}
 	}
-	info, err := fs.Stat(h.fsys, name)
+	info, err := h.stat(name)
 	if err == nil && !info.Mode().IsRegular() {
 		err = &fs.PathError{Op: "stat", Path: name, Err: errNotRegular}
 	}

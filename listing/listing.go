@@ -61,6 +61,11 @@ type ReadOptions struct {
 	// Default: false, listed like Python. (fileserver sets it from its
 	// own HideDotfiles, which also refuses to serve such names.)
 	HideDotfiles bool
+
+	// Hide, when not nil, leaves out each entry for whose fs name
+	// ("dir/entry", "entry" in the root) it returns true, such as
+	// access.Policy's Hidden. Default: nil, nothing more left out.
+	Hide func(name string) bool
 }
 
 // Read reads the directory name (an io/fs name, "." for the root) of fsys
@@ -77,11 +82,6 @@ func Read(fsys fs.FS, name string, opts ReadOptions) (*Listing, error) {
 		l.Sort(Order{})
 	}
 	return l, err
-}
-
-// hides reports whether opts leave out the entry name.
-func (opts ReadOptions) hides(name string) bool {
-	return opts.HideDotfiles && strings.HasPrefix(name, ".")
 }
 
 // read reads the directory name of fsys as Read does, but leaves the
@@ -115,6 +115,9 @@ func read(fsys fs.FS, name string, opts ReadOptions, withInfo, dropUnreachable b
 	kept := entries[:0]
 	for i := range entries {
 		e := entries[i]
+		if opts.Hide != nil && opts.Hide(path.Join(name, e.Name)) {
+			continue
+		}
 		if e.IsSymlink {
 			// Python's os.path.isdir follows the link; we follow it
 			// only through fsys, which keeps an os.Root's confinement.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/pyhttp/httpserver/access"
 	"github.com/pyhttp/httpserver/fileserver"
 	"github.com/pyhttp/httpserver/internal/app"
 	"github.com/pyhttp/httpserver/internal/safepath"
@@ -69,6 +70,8 @@ const usageLine = "usage: httpserver [-h] [--cgi] [-b ADDRESS] [-d DIRECTORY] [-
 type flagValues struct {
 	headers                        []string
 	immutable                      []string // --immutable globs
+	hide, deny                     []string // --hide, --deny globs
+	hideDotfiles                   bool
 	logFormat, etag, listingFormat string
 	port                           int // --port, which npm's serve and http-server users type
 	help, version                  bool
@@ -105,7 +108,9 @@ func newFlagSet(cfg *config, v *flagValues) *pflag.FlagSet {
 	fl.BoolVar(&cfg.NoListing, "no-listing", false, "answer 404 for a directory without an index file instead of listing it")
 	fl.StringVar(&v.listingFormat, "listing", "modern", "directory listing page: modern (sizes, dates, sorting, JSON) or python (CPython's page, byte for byte)")
 	fl.BoolVar(&cfg.DirsFirst, "dirs-first", false, "list directories before files in JSON listings (the modern page always does, unless ?dirs=mixed)")
-	fl.BoolVar(&cfg.HideDotfiles, "hide-dotfiles", false, "answer 404 for paths with a dot-element (.git, .env) and leave them out of listings")
+	fl.BoolVar(&v.hideDotfiles, "hide-dotfiles", false, "deny every path with a dot-element (.git, .env): the same as --deny '**/.*'")
+	fl.StringArrayVar(&v.hide, "hide", nil, "leave names matching this glob out of listings (and search and archives), still served by URL; no slash matches at any depth: 'node_modules', 'build/*.map' (repeatable)")
+	fl.StringArrayVar(&v.deny, "deny", nil, "answer 404 for names matching this glob, and everything below them, to every method, as if missing: '**/.git', '*.key' (no slash: any depth) (repeatable)")
 	fl.BoolVar(&cfg.liveReload, "live-reload", false, "reload the pages a browser has open when files under the directory change (dot-paths aside); pages get a small script, served under /.httpserver/")
 	fl.StringVar(&cfg.SPAFallback, "spa", "", "serve a single-page app: a GET asking for HTML whose path matches nothing and has no extension gets FILE (default: index.html) with 200; missing assets stay 404")
 	fl.Lookup("spa").NoOptDefVal = "index.html"
@@ -242,6 +247,12 @@ func (cfg *config) convert(v flagValues) error {
 		return usagef("argument --immutable: %v", err)
 	}
 	cfg.Immutable = immutable
+	if len(v.hide)+len(v.deny) > 0 || v.hideDotfiles {
+		cfg.Access, err = access.New(access.Options{Hide: v.hide, Deny: v.deny, DenyDotfiles: v.hideDotfiles})
+		if err != nil {
+			return usagef("argument --hide/--deny: %v", err)
+		}
+	}
 	return nil
 }
 
@@ -301,7 +312,7 @@ var metavars = map[string]string{
 	"header": "'NAME: VALUE'", "log-format": "FORMAT", "etag": "mtime|content", "listing": "modern|python",
 	"read-header-timeout": "DURATION", "idle-timeout": "DURATION", "shutdown-grace": "DURATION",
 	"max-header-bytes": "N", "port": "PORT", "allowed-host": "NAME", "cors": "[ORIGIN]", "cgi-dir": "PATH", "cgi-env": "NAME", "cgi-timeout": "DURATION", "cgi-max-body": "BYTES",
-	"spa": "[FILE]", "404": "FILE", "immutable": "GLOB",
+	"spa": "[FILE]", "404": "FILE", "immutable": "GLOB", "hide": "GLOB", "deny": "GLOB",
 }
 
 // writeHelp prints help shaped like argparse's: each option, its

@@ -48,7 +48,7 @@ func TestParseArgs(t *testing.T) {
 			return c.Headers.Get("Access-Control-Allow-Origin") == "*" && c.Headers.Get("Cache-Control") == "no-store" && len(c.Headers["X-A"]) == 2
 		}},
 		{[]string{"--log-format", "combined", "--quiet", "--no-listing", "--hide-dotfiles", "--h2c", "--etag", "content"}, func(c config) bool {
-			return c.LogFormat.String() == "combined" && c.Quiet && c.NoListing && c.HideDotfiles && c.H2C && c.ContentETags
+			return c.LogFormat.String() == "combined" && c.Quiet && c.NoListing && c.Access.Denied(".git") && c.H2C && c.ContentETags
 		}},
 		{[]string{"--cgi", "--cgi-dir", "/scripts", "--cgi-env", "TZ", "--cgi-timeout", "5s", "--cgi-max-body", "1024"}, func(c config) bool {
 			return c.CGI && len(c.CGIDirs) == 1 && c.CGIDirs[0] == "/scripts" && c.CGIEnv[0] == "TZ" && c.CGITimeout == 5*time.Second && c.CGIMaxBody == 1024

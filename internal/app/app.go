@@ -17,6 +17,7 @@ import (
 
 	"github.com/rs/cors"
 
+	"github.com/pyhttp/httpserver/access"
 	"github.com/pyhttp/httpserver/cgihandler"
 	"github.com/pyhttp/httpserver/fileserver"
 	"github.com/pyhttp/httpserver/internal/cork"
@@ -30,8 +31,10 @@ import (
 // Config is the command's configuration, parsed from its flags.
 type Config struct {
 	// What is served.
-	NoListing    bool
-	HideDotfiles bool
+	NoListing bool
+	// Access holds the hide and deny rules (--hide, --deny,
+	// --hide-dotfiles) that every entry point consults. nil: none.
+	Access       *access.Policy
 	ContentETags bool // --etag content
 	// NoPrecompressed (--no-precompressed) turns off serving name.br,
 	// name.zst and name.gz for name (fileserver.Options.Precompressed),
@@ -106,7 +109,7 @@ func Defaults() Config {
 func Handler(cfg Config, root *os.Root, errLog *slog.Logger, accessLog io.Writer) http.Handler {
 	files := fileserver.New(fileserver.RootFS(root), fileserver.Options{
 		NoListing:        cfg.NoListing,
-		HideDotfiles:     cfg.HideDotfiles,
+		Access:           cfg.Access,
 		ContentHashETags: cfg.ContentETags,
 		Precompressed:    !cfg.NoPrecompressed,
 		Compress:         cfg.Compress, // files compressed once, kept in memory
@@ -211,6 +214,7 @@ func withCGI(cfg Config, root *os.Root, files http.Handler, errLog *slog.Logger)
 		LocalRedirect:  &dispatch,
 		ServerSoftware: cfg.ServerSoftware,
 		ErrorLog:       errLog,
+		Access:         cfg.Access,
 	})
 	dispatch = func(w http.ResponseWriter, r *http.Request) {
 		switch {
