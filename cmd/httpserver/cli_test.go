@@ -143,6 +143,20 @@ func waitOutput(t *testing.T, out *syncBuffer, want string) {
 	}
 }
 
+// waitContains waits, boundedly, until out contains want: the access
+// log is written in batches, after the response.
+func waitContains(t *testing.T, out *syncBuffer, want string) bool {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(out.String(), want) {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(10 * time.Millisecond) // the output has no event to wait on
+	}
+	return true
+}
+
 func TestHabitsFromOtherTools(t *testing.T) {
 	dir := t.TempDir()
 	cfg, err := parseArgs([]string{"--port", "8080"}, io.Discard)

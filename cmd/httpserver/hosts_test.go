@@ -49,8 +49,8 @@ func TestAllowedHost(t *testing.T) {
 		}
 	}
 	// The refusal is in the access log, with its reason.
-	if log := def.stderr.String(); !strings.Contains(log, "code 403, message Host evil.example is not allowed") {
-		t.Errorf("access log lacks the refusal:\n%s", log)
+	if !waitContains(t, def.stderr, "code 403, message Host evil.example is not allowed") {
+		t.Errorf("access log lacks the refusal:\n%s", def.stderr)
 	}
 	// Through an ordinary client, which sends Host: 127.0.0.1:PORT.
 	if resp, body := get(t, def.base+"/hello.txt"); resp.StatusCode != 200 || body != "hello\n" {
