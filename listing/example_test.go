@@ -141,9 +141,9 @@ func ExampleNew() {
 	}
 	// Output:
 	// <h1>Directory listing for <a href="./" aria-current="page">/shared/</a></h1>
-	// <tr><td class="n"><a href="Photos/">Photos/</a></td><td class="s">—</td><td class="t"></td></tr>
-	// <tr><td class="n"><a href="notes.txt">notes.txt</a></td><td class="s">5 B</td><td class="t"><time datetime="2024-05-01T12:00:00Z">2024-05-01 12:00</time></td></tr>
-	// <tr><td class="n"><a href="a%26b%20%3C1%3E.html">a&amp;b &lt;1&gt;.html</a></td><td class="s">3 B</td><td class="t"><time datetime="2024-04-01T00:00:00Z">2024-04-01 00:00</time></td></tr>
+	// <tr><td><a href="Photos/">Photos/</a><td>—<td>
+	// <tr><td><a href="notes.txt">notes.txt</a><td>5 B<td>2024-05-01 12:00
+	// <tr><td><a href="a%26b%20%3C1%3E.html">a&amp;b &lt;1&gt;.html</a><td>3 B<td>2024-04-01 00:00
 }
 
 // SortKey names the query parameter values.

@@ -13,7 +13,7 @@
   input.autocomplete = "off";
   label.append(input);
   nav.prepend(label);
-  const names = Array.from(rows, r => { const a = r.querySelector("td.n a"); return a ? a.textContent.toLowerCase() : ""; });
+  const names = Array.from(rows, r => { const a = r.querySelector("td a"); return a ? a.textContent.toLowerCase() : ""; });
   input.addEventListener("input", () => {
     const q = input.value.trim().toLowerCase();
     rows.forEach((r, i) => { r.hidden = q !== "" && !names[i].includes(q); });

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"html"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -67,7 +68,7 @@ func serveWith(t *testing.T, h *Renderer, ro ReadOptions, fsys fs.FS, name, meth
 	return result{w.Code, w.Result().Header, w.Body.String()}
 }
 
-var linkRE = regexp.MustCompile(`<td class="n"><a href="([^"]*)">`)
+var linkRE = regexp.MustCompile(`<tr><td><a href="([^"]*)">`)
 
 // links returns the entry links of a modern page, in order.
 func links(body string) []string {
@@ -141,8 +142,8 @@ func TestModernPage(t *testing.T) {
 		`<a href="?sort=size&amp;order=desc">Size</a> ▲`, // toggles the current column
 		`<a href="?sort=name&amp;order=asc">Name</a>`,
 		`<a href="?sort=size&amp;order=asc&amp;dirs=mixed">Mix directories and files</a>`,
-		`<a href="x">x</a></td><td class="s">1 B</td><td class="t"><time datetime="2024-05-01T12:00:00Z">2024-05-01 12:00</time>`,
-		`<a href="y/">y/</a></td><td class="s">—</td>`,
+		"<a href=\"x\">x</a><td>1 B<td>2024-05-01 12:00\n",
+		`<a href="y/">y/</a><td>—<td>`,
 		"prefers-color-scheme:dark",
 		`name="viewport"`,
 	} {
@@ -153,12 +154,15 @@ func TestModernPage(t *testing.T) {
 	// The icons are inline SVG, whose namespace is a URL never fetched;
 	// the one script is the filter box's, served by ServeDir itself.
 	noNS := strings.ReplaceAll(got.body, "xmlns='http://www.w3.org/2000/svg'", "")
-	integrity := h.modern.integrity
-	script := `<script src="?script=filter" integrity="` + template.HTMLEscapeString(integrity) + `" defer></script>`
-	if n := strings.Count(got.body, "<script"); n != 1 || !strings.Contains(got.body, script) {
-		t.Errorf("GET /files/zdir/: %d scripts; want only %s", n, script)
+	// html/template writes a "+" of the digest as &#43;, which the
+	// browser reads back as "+".
+	m := regexp.MustCompile(`<script src="\?script=filter" integrity="([^"]*)" defer></script>`).FindStringSubmatch(got.body)
+	if n := strings.Count(got.body, "<script"); n != 1 || m == nil || html.UnescapeString(m[1]) != h.modern.integrity {
+		t.Errorf("GET /files/zdir/: %d scripts; want only the filter's with integrity %s", n, h.modern.integrity)
 	}
-	noNS = strings.Replace(noNS, script, "", 1)
+	if m != nil {
+		noNS = strings.Replace(noNS, m[0], "", 1)
+	}
 	for _, bad := range []string{"<script", "http://", "https://", `href="/`, "src="} {
 		if strings.Contains(noNS, bad) {
 			t.Errorf("GET /files/zdir/: body has %q: no scripts, external assets or absolute links", bad)
@@ -666,11 +670,7 @@ func TestTableRowsMatchRows(t *testing.T) {
 	var want strings.Builder
 	esc := template.HTMLEscapeString
 	for _, r := range p.Rows {
-		want.WriteString(`<tr><td class="n"><a href="` + r.URL + `">` + esc(r.Display) + `</a></td><td class="s">` + esc(r.SizeText) + `</td><td class="t">`)
-		if r.ISOTime != "" {
-			want.WriteString(`<time datetime="` + esc(r.ISOTime) + `">` + esc(r.Time) + `</time>`)
-		}
-		want.WriteString("</td></tr>\n")
+		want.WriteString(`<tr><td><a href="` + r.URL + `">` + esc(r.Display) + `</a><td>` + esc(r.SizeText) + `<td>` + esc(r.Time) + "\n")
 	}
 	if got := string(p.TableRows()); got != want.String() {
 		t.Errorf("TableRows:\n%s\nwant, from the Rows:\n%s", got, want.String())

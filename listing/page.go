@@ -70,7 +70,8 @@ type Row struct {
 	HumanSize string
 	SizeText  string
 	// Time is the modification time in UTC, "2006-01-02 15:04"; "" when
-	// unknown. ISOTime is the same in RFC 3339, for <time datetime>.
+	// unknown. ISOTime is the same in RFC 3339, for a custom template's
+	// <time datetime> (the built-in page shows Time only).
 	Time    string
 	ISOTime string
 }
