@@ -104,6 +104,7 @@ func newFlagSet(cfg *config, v *flagValues) *pflag.FlagSet {
 	fl.BoolVarP(&cfg.Quiet, "quiet", "q", false, "write no access log")
 	fl.BoolVar(&cfg.NoListing, "no-listing", false, "answer 404 for a directory without an index file instead of listing it")
 	fl.StringVar(&v.listingFormat, "listing", "modern", "directory listing page: modern (sizes, dates, sorting, JSON) or python (CPython's page, byte for byte)")
+	fl.BoolVar(&cfg.NoReadme, "no-readme", false, "do not show a directory's README.md, README or README.txt below the modern listing's table")
 	fl.BoolVar(&cfg.DirsFirst, "dirs-first", false, "list directories before files in JSON listings (the modern page always does, unless ?dirs=mixed)")
 	fl.BoolVar(&cfg.HideDotfiles, "hide-dotfiles", false, "answer 404 for paths with a dot-element (.git, .env) and leave them out of listings")
 	fl.BoolVar(&cfg.liveReload, "live-reload", false, "reload the pages a browser has open when files under the directory change (dot-paths aside); pages get a small script, served under /.httpserver/")
