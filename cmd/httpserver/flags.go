@@ -33,6 +33,7 @@ type config struct {
 	tlsPasswordFile string
 	shutdownGrace   time.Duration
 	noBanner        bool // only Python's line, no URLs under it
+	tlsSelfSigned   bool // --tls-self-signed: HTTPS with a certificate made at start
 	liveReload      bool // app.Config.LiveReload is made by run
 }
 
@@ -93,6 +94,7 @@ func newFlagSet(cfg *config, v *flagValues) *pflag.FlagSet {
 	fl.StringVar(&cfg.tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate chain (it may hold the key too)")
 	fl.StringVar(&cfg.tlsKey, "tls-key", "", "the PEM private key for --tls-cert (default: in the certificate file)")
 	fl.StringVar(&cfg.tlsPasswordFile, "tls-password-file", "", "read the password of an encrypted --tls-key from this file")
+	fl.BoolVar(&cfg.tlsSelfSigned, "tls-self-signed", false, "serve HTTPS with a certificate made at start, kept in memory, valid for 7 days, for localhost, this machine's name and addresses; its SHA-256 fingerprint is printed, for browsers' warnings")
 	fl.BoolVar(&cfg.H2C, "h2c", false, "also accept HTTP/2 without TLS (prior knowledge)")
 	fl.StringArrayVar(&v.headers, "header", nil, "add 'Name: value' to every response (repeatable), e.g. for caching")
 	fl.StringArrayVar(&cfg.CORSOrigins, "cors", nil, "let pages from this origin (default: any, *) read responses, preflights for GET and HEAD answered (repeatable)")
@@ -255,6 +257,8 @@ func (cfg *config) check(fl *pflag.FlagSet) error {
 			return usagef("argument -p/--protocol: %q is not HTTP/1.0 or HTTP/1.1 (the port is positional: httpserver %s)", cfg.Protocol, cfg.Protocol)
 		}
 		return usagef("argument -p/--protocol: %q is not HTTP/1.0 or HTTP/1.1", cfg.Protocol)
+	case cfg.tlsSelfSigned && cfg.tlsCert != "":
+		return usagef("--tls-self-signed and --tls-cert cannot be used together: one certificate or the other")
 	case cfg.tlsCert == "" && (cfg.tlsKey != "" || cfg.tlsPasswordFile != ""):
 		// Python's wording: these only mean something with a certificate.
 		return usagef("--tls-key and --tls-password-file require --tls-cert to be set")
