@@ -34,6 +34,7 @@ type config struct {
 	shutdownGrace   time.Duration
 	noBanner        bool // only Python's line, no URLs under it
 	tlsSelfSigned   bool // --tls-self-signed: HTTPS with a certificate made at start
+	qr              bool // --qr: a QR code of the LAN URL under the banner
 	liveReload      bool // app.Config.LiveReload is made by run
 }
 
@@ -120,6 +121,7 @@ func newFlagSet(cfg *config, v *flagValues) *pflag.FlagSet {
 	fl.DurationVar(&cfg.IdleTimeout, "idle-timeout", d.IdleTimeout, "close keep-alive connections idle for longer")
 	fl.IntVar(&cfg.MaxHeaderBytes, "max-header-bytes", d.MaxHeaderBytes, "largest request line plus headers accepted (431 beyond)")
 	fl.DurationVar(&cfg.shutdownGrace, "shutdown-grace", 10*time.Second, "on SIGINT or SIGTERM, how long requests under way may take to finish")
+	fl.BoolVar(&cfg.qr, "qr", false, "print a QR code of the first URL another machine can open (phones: scan it), after the banner")
 	fl.BoolVar(&cfg.noBanner, "no-banner", false, "print only Python's first line, not the URLs to open under it")
 	fl.IntVar(&v.port, "port", 0, "the port, as the positional argument")
 	fl.BoolVar(&v.version, "version", false, "print the version and exit")

@@ -60,12 +60,15 @@ func listenIP(addr net.Addr) netip.Addr {
 	return netip.Addr{}
 }
 
-// writeShare prints what --tls-self-signed adds under the banner: the
-// fingerprint of cert, the self-signed certificate (nil without one).
-// Like the banner, it ignores write errors: the server is what matters.
-func writeShare(w io.Writer, _ config, _ net.Addr, cert *x509.Certificate) {
+// writeShare prints what --tls-self-signed and --qr add under the
+// banner: the fingerprint of cert, the self-signed certificate (nil
+// without one), and a QR code of the first URL another machine can open,
+// or a line saying there is none. Like the banner, it ignores write
+// errors: the server is what matters.
+func writeShare(w io.Writer, cfg config, addr net.Addr, cert *x509.Certificate) {
 	if cert != nil {
 		fmt.Fprintf(w, "  Self-signed TLS certificate, valid until %s; its SHA-256 fingerprint:\n    %s\n",
 			cert.NotAfter.UTC().Format("2006-01-02 15:04 MST"), tlsconfig.Fingerprint(cert.Raw))
 	}
+	writeQR(w, cfg, addr)
 }
