@@ -10,8 +10,10 @@ require (
 	github.com/gabriel-vasile/mimetype v1.4.16
 	github.com/go-chi/chi/v5 v5.5.0
 	github.com/klauspost/compress v1.20.5
+	github.com/piglig/go-qr v1.1.0
 	github.com/rs/cors v1.11.1
 	github.com/spf13/pflag v1.1.0
+	github.com/yuin/goldmark v1.8.7
 	golang.org/x/sys v0.49.0
 )
 

@@ -73,6 +73,7 @@ func BenchmarkServeDir10k(b *testing.B) {
 		target string
 	}{
 		{"modern", Options{}, "/big/"},
+		{"modern-readme", Options{Readme: true}, "/big/"}, // the command's default: the README looked for among the entries
 		{"modern-size-desc", Options{}, "/big/?sort=size&order=desc"},
 		{"python", Options{Format: Python}, "/big/"},
 		{"json", Options{}, "/big/?format=json"},

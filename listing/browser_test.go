@@ -136,7 +136,7 @@ func browserServer(t *testing.T) *httptest.Server {
 // size header, follows a directory link and the parent link back.
 func browseAndSort(t *testing.T, bctx context.Context, srvURL string) {
 	t.Helper()
-	const hrefs = `Array.from(document.querySelectorAll("tbody td:first-child a")).map(a => a.getAttribute("href"))`
+	const hrefs = `Array.from(document.querySelectorAll(".ls td:first-child a")).map(a => a.getAttribute("href"))`
 	// click follows a link and waits for the page it leads to to load.
 	click := func(label, selector string) {
 		t.Helper()
@@ -204,7 +204,7 @@ func crumbsAndCounts(t *testing.T, bctx context.Context, srvURL string) {
 	if c := run(t, bctx, "read the counts", chromedp.Text(chromedp.CSS(".count"))); c != "1 directory, 4 files" {
 		t.Errorf("counts in /files/ = %q", c)
 	}
-	icons := run(t, bctx, "read the icons", chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("tbody td:first-child a")).map(a => {
+	icons := run(t, bctx, "read the icons", chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll(".ls td:first-child a")).map(a => {
 		const m = getComputedStyle(a, "::before").maskImage;
 		return m.includes("M1 3h5") ? "dir" : m.includes("M3 1h6") ? "file" : m;
 	})`))
@@ -222,7 +222,7 @@ func crumbsAndCounts(t *testing.T, bctx context.Context, srvURL string) {
 // (so the CSP let it run), and checks that the rows narrow and come back.
 func filterRows(t *testing.T, bctx context.Context) {
 	t.Helper()
-	const shown = `Array.from(document.querySelectorAll("tbody tr:not([hidden]) td:first-child a")).map(a => a.getAttribute("href"))`
+	const shown = `Array.from(document.querySelectorAll(".ls tbody tr:not([hidden]) td:first-child a")).map(a => a.getAttribute("href"))`
 	do(t, bctx, "type in the filter", chromedp.SendKeys(chromedp.CSS(`nav input[type="search"]`), "GAM"))
 	if got, want := run(t, bctx, "read the rows", chromedp.Evaluate[[]string](shown)), []string{"gamma%20%3Cx%3E.html"}; !slices.Equal(got, want) {
 		t.Errorf("rows shown for GAM = %q; want %q", got, want)
@@ -286,7 +286,7 @@ func fitsPhone(t *testing.T, bctx context.Context) {
 	}
 	// The date stays on phones, on a line of its own under the name.
 	dateShown := run(t, bctx, "look for the date", chromedp.Evaluate[bool](`(() => {
-		const t = document.querySelector("tbody td:nth-child(3)"), n = document.querySelector("tbody td:first-child");
+		const t = document.querySelector(".ls td:nth-child(3)"), n = document.querySelector(".ls td:first-child");
 		const r = t.getBoundingClientRect();
 		return r.width > 0 && r.top >= n.getBoundingClientRect().bottom - 1;
 	})()`))

@@ -41,6 +41,19 @@
 // CPython 3.14's page, byte for byte. [Options].Template replaces either
 // with an html/template executed with a [*Page].
 //
+// # README
+//
+// With [Options].Readme, the modern page shows the directory's README
+// below its table: README.md rendered as Markdown (GitHub's flavour), or
+// README or README.txt as text, the first of them that is a regular file
+// among the listed entries (so a README the listing leaves out, hidden or
+// linking out of an [os.Root], is never shown, and finding it costs no
+// stat per entry). README.html never is. Raw HTML in the Markdown shows
+// as text, links and images keep only URLs without a scheme or with http,
+// https or mailto, and the page's CSP lets images come from the server
+// itself only. A README over [MaxReadmeSize] is not read: the page links
+// to it. Python's page and JSON never show a README.
+//
 // # Query parameters
 //
 //	format=json|html         the representation (else negotiated from Accept)

@@ -3,7 +3,7 @@
 // simply has no box.
 (() => {
   "use strict";
-  const nav = document.querySelector("nav"), rows = document.querySelectorAll("tbody tr");
+  const nav = document.querySelector("nav"), rows = document.querySelectorAll(".ls tbody tr");
   if (!nav || !rows.length) return;
   const label = document.createElement("label");
   label.className = "filter";

@@ -41,14 +41,22 @@ type modernPage struct {
 	csp       string
 }
 
-func newModernPage() *modernPage {
+// newModernPage returns the built-in page; withReadme lets it show
+// same-origin images, which a README links to.
+func newModernPage(withReadme bool) *modernPage {
 	head, tail, ok := strings.Cut(modernHTML, rowsAction)
 	if !ok {
 		panic("listing: modern.html has no " + rowsAction)
 	}
 	sum := sha256.Sum256(filterJS)
 	m := &modernPage{integrity: "sha256-" + base64.StdEncoding.EncodeToString(sum[:])}
-	m.csp = "default-src 'none'; script-src '" + m.integrity + "'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+	img := "img-src data:"
+	if withReadme {
+		// A README's images are the directory's own files; anything
+		// from another origin stays out, as trackers would.
+		img = "img-src 'self' data:"
+	}
+	m.csp = "default-src 'none'; script-src '" + m.integrity + "'; style-src 'unsafe-inline'; " + img + "; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 	// Parsing a constant template cannot fail; Must is a setup-time
 	// assertion, never reached by a request.
 	m.head = template.Must(template.New("modern").Funcs(m.funcs()).Parse(head))

@@ -33,6 +33,9 @@ type Page struct {
 	Sort      string
 	Order     string
 	DirsFirst bool
+	// Readme is the directory's README, with [Options].Readme; nil
+	// without it, or when the directory has none.
+	Readme *Readme
 
 	defaultDirsFirst bool
 }

@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"net/http"
 	"sync"
+
+	"github.com/yuin/goldmark"
 )
 
 // Format chooses the built-in HTML page.
@@ -39,6 +41,14 @@ type Options struct {
 	// lists directories first by default (so DirsFirst changes only JSON
 	// and a Template's order); ?dirs=mixed, or its toggle, mixes them.
 	DirsFirst bool
+
+	// Readme shows, below the modern page's table, the directory's
+	// README.md (as Markdown), README or README.txt (as text), the first
+	// of them that is a regular file among the listed entries, up to
+	// [MaxReadmeSize]; a Template gets it as [Page].Readme. README.html
+	// is never shown. Python's page and JSON never show it. Default:
+	// false, no README, like Python. See [Readme] for what is escaped.
+	Readme bool
 }
 
 // Renderer answers a request for a directory with its listing, as a web
@@ -49,15 +59,19 @@ type Options struct {
 // Caching).
 type Renderer struct {
 	opts   Options
-	modern *modernPage // the built-in modern page; nil if not used
-	dirs   *dirCache   // the names of large directories, between requests
+	modern *modernPage       // the built-in modern page; nil if not used
+	dirs   *dirCache         // the names of large directories, between requests
+	md     goldmark.Markdown // READMEs' converter; nil without Options.Readme
 }
 
 // New returns a Renderer with opts.
 func New(opts Options) *Renderer {
 	rd := &Renderer{opts: opts, dirs: newDirCache()}
+	if opts.Readme && (opts.Template != nil || opts.Format == Modern) {
+		rd.md = newMarkdown()
+	}
 	if opts.Template == nil && opts.Format == Modern {
-		rd.modern = newModernPage()
+		rd.modern = newModernPage(rd.md != nil)
 	}
 	return rd
 }
@@ -108,7 +122,7 @@ func (rd *Renderer) ServeDir(w http.ResponseWriter, r *http.Request, fsys fs.FS,
 	}
 	l.Path = displayPath(r.RequestURI, r.URL.Path)
 
-	tag := etag(l, q, rd.opts.Format, q.contentType())
+	tag := etag(l, q, rd.tagFormat(), q.contentType())
 	if notModified(r, tag) {
 		// Skip rendering what the client already has; for a large
 		// directory that is most of the work.
@@ -118,7 +132,7 @@ func (rd *Renderer) ServeDir(w http.ResponseWriter, r *http.Request, fsys fs.FS,
 	}
 	b := getPageBuf()
 	defer putPageBuf(b)
-	if err := rd.render(b, l, q, name); err != nil {
+	if err := rd.render(b, fsys, l, q, name); err != nil {
 		// Only a custom template can fail; the built-in ones are
 		// tested. The caller maps this to an error page.
 		return err
@@ -158,18 +172,37 @@ func (rd *Renderer) setContentHeaders(h http.Header, q query) {
 }
 
 // render writes the body that answers q to b: JSON, the HTML template's
-// page or Python's.
-func (rd *Renderer) render(b *bytes.Buffer, l *Listing, q query, name string) error {
+// page or Python's. The pages' README is read from the directory name of
+// fsys.
+func (rd *Renderer) render(b *bytes.Buffer, fsys fs.FS, l *Listing, q query, name string) error {
 	switch {
 	case q.json:
 		return writeJSON(b, l, q)
 	case rd.pythonPage():
 		b.Write(appendPython(b.AvailableBuffer(), l))
 		return nil
-	case rd.modern != nil:
-		return rd.modern.execute(b, newPage(l, q, name, false))
 	}
-	return rd.opts.Template.Execute(b, newPage(l, q, name, true))
+	p := newPage(l, q, name, rd.modern == nil)
+	if rd.md != nil {
+		p.Readme = rd.readme(fsys, name, l.Entries)
+	}
+	if rd.modern != nil {
+		return rd.modern.execute(b, p)
+	}
+	return rd.opts.Template.Execute(b, p)
+}
+
+// readmeTag marks, in the format an ETag hashes, a page that shows its
+// README. The README's own size and time are hashed with the entries.
+const readmeTag Format = 1 << 8
+
+// tagFormat is the rendering choice an ETag hashes: the format, and
+// whether the page shows a README.
+func (rd *Renderer) tagFormat() Format {
+	if rd.md != nil {
+		return rd.opts.Format | readmeTag
+	}
+	return rd.opts.Format
 }
 
 // pageBufs holds the buffers pages are rendered into, for getPageBuf and

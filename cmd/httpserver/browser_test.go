@@ -29,7 +29,7 @@ func TestBrowserListing(t *testing.T) {
 	}
 	s := start(t, "0", "-b", "127.0.0.1", "-d", dir, "--quiet")
 
-	const links = `Array.from(document.querySelectorAll("tbody td:first-child a")).map(a => a.getAttribute("href"))`
+	const links = `Array.from(document.querySelectorAll(".ls td:first-child a")).map(a => a.getAttribute("href"))`
 	const location = `location.pathname + location.search`
 	eval := func(what, expr string) string {
 		t.Helper()

@@ -34,6 +34,8 @@ type config struct {
 	tlsPasswordFile string
 	shutdownGrace   time.Duration
 	noBanner        bool // only Python's line, no URLs under it
+	tlsSelfSigned   bool // --tls-self-signed: HTTPS with a certificate made at start
+	qr              bool // --qr: a QR code of the LAN URL under the banner
 	liveReload      bool // app.Config.LiveReload is made by run
 }
 
@@ -96,6 +98,7 @@ func newFlagSet(cfg *config, v *flagValues) *pflag.FlagSet {
 	fl.StringVar(&cfg.tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate chain (it may hold the key too)")
 	fl.StringVar(&cfg.tlsKey, "tls-key", "", "the PEM private key for --tls-cert (default: in the certificate file)")
 	fl.StringVar(&cfg.tlsPasswordFile, "tls-password-file", "", "read the password of an encrypted --tls-key from this file")
+	fl.BoolVar(&cfg.tlsSelfSigned, "tls-self-signed", false, "serve HTTPS with a certificate made at start, kept in memory, valid for 7 days, for localhost, this machine's name and addresses; its SHA-256 fingerprint is printed, for browsers' warnings")
 	fl.BoolVar(&cfg.H2C, "h2c", false, "also accept HTTP/2 without TLS (prior knowledge)")
 	fl.StringArrayVar(&v.headers, "header", nil, "add 'Name: value' to every response (repeatable), e.g. for caching")
 	fl.StringArrayVar(&cfg.CORSOrigins, "cors", nil, "let pages from this origin (default: any, *) read responses, preflights for GET and HEAD answered (repeatable)")
@@ -107,6 +110,7 @@ func newFlagSet(cfg *config, v *flagValues) *pflag.FlagSet {
 	fl.BoolVarP(&cfg.Quiet, "quiet", "q", false, "write no access log")
 	fl.BoolVar(&cfg.NoListing, "no-listing", false, "answer 404 for a directory without an index file instead of listing it")
 	fl.StringVar(&v.listingFormat, "listing", "modern", "directory listing page: modern (sizes, dates, sorting, JSON) or python (CPython's page, byte for byte)")
+	fl.BoolVar(&cfg.NoReadme, "no-readme", false, "do not show a directory's README.md, README or README.txt below the modern listing's table")
 	fl.BoolVar(&cfg.DirsFirst, "dirs-first", false, "list directories before files in JSON listings (the modern page always does, unless ?dirs=mixed)")
 	fl.BoolVar(&v.hideDotfiles, "hide-dotfiles", false, "deny every path with a dot-element (.git, .env): the same as --deny '**/.*'")
 	fl.StringArrayVar(&v.hide, "hide", nil, "leave names matching this glob out of listings (and search and archives), still served by URL; no slash matches at any depth: 'node_modules', 'build/*.map' (repeatable)")
@@ -122,6 +126,7 @@ func newFlagSet(cfg *config, v *flagValues) *pflag.FlagSet {
 	fl.DurationVar(&cfg.IdleTimeout, "idle-timeout", d.IdleTimeout, "close keep-alive connections idle for longer")
 	fl.IntVar(&cfg.MaxHeaderBytes, "max-header-bytes", d.MaxHeaderBytes, "largest request line plus headers accepted (431 beyond)")
 	fl.DurationVar(&cfg.shutdownGrace, "shutdown-grace", 10*time.Second, "on SIGINT or SIGTERM, how long requests under way may take to finish")
+	fl.BoolVar(&cfg.qr, "qr", false, "print a QR code of the first URL another machine can open (phones: scan it), after the banner")
 	fl.BoolVar(&cfg.noBanner, "no-banner", false, "print only Python's first line, not the URLs to open under it")
 	fl.IntVar(&v.port, "port", 0, "the port, as the positional argument")
 	fl.BoolVar(&v.version, "version", false, "print the version and exit")
@@ -265,6 +270,8 @@ func (cfg *config) check(fl *pflag.FlagSet) error {
 			return usagef("argument -p/--protocol: %q is not HTTP/1.0 or HTTP/1.1 (the port is positional: httpserver %s)", cfg.Protocol, cfg.Protocol)
 		}
 		return usagef("argument -p/--protocol: %q is not HTTP/1.0 or HTTP/1.1", cfg.Protocol)
+	case cfg.tlsSelfSigned && cfg.tlsCert != "":
+		return usagef("--tls-self-signed and --tls-cert cannot be used together: one certificate or the other")
 	case cfg.tlsCert == "" && (cfg.tlsKey != "" || cfg.tlsPasswordFile != ""):
 		// Python's wording: these only mean something with a certificate.
 		return usagef("--tls-key and --tls-password-file require --tls-cert to be set")

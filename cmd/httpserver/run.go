@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -75,6 +76,15 @@ func run(interrupts <-chan os.Signal, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", addr, unwrapOp(err))
 	}
+	var selfCert *x509.Certificate
+	if cfg.tlsSelfSigned {
+		// Made once listening: the certificate names the address bound.
+		if tlsConf, err = makeSelfSigned(cfg.bind, ln.Addr(), time.Now()); err != nil {
+			ln.Close()
+			return err
+		}
+		selfCert = tlsConf.Certificates[0].Leaf
+	}
 	cfg.GuardHosts = guardHosts(ln.Addr(), cfg.AllowedHosts)
 	ln = app.Listener(ln, tlsConf != nil)
 
@@ -102,6 +112,7 @@ func run(interrupts <-chan os.Signal, args []string, stdout, stderr io.Writer) e
 	}
 
 	writeBanner(stdout, cfg, ln.Addr(), tlsConf != nil)
+	writeShare(stdout, cfg, ln.Addr(), selfCert)
 	served := make(chan error, 1)
 	go func() {
 		if tlsConf != nil {

@@ -42,6 +42,7 @@ type Config struct {
 	NoPrecompressed bool
 	Listing         listing.Format // --listing
 	DirsFirst       bool
+	NoReadme        bool // --no-readme: the modern page shows no README
 
 	// A built web app (fileserver.Options' fields of the same names).
 	SPAFallback  string                 // --spa: FS name of the file for client-side routes
@@ -113,7 +114,7 @@ func Handler(cfg Config, root *os.Root, errLog *slog.Logger, accessLog io.Writer
 		ContentHashETags: cfg.ContentETags,
 		Precompressed:    !cfg.NoPrecompressed,
 		Compress:         cfg.Compress, // files compressed once, kept in memory
-		Listing:          listing.Options{Format: cfg.Listing, DirsFirst: cfg.DirsFirst},
+		Listing:          listing.Options{Format: cfg.Listing, DirsFirst: cfg.DirsFirst, Readme: !cfg.NoReadme},
 		SPAFallback:      cfg.SPAFallback,
 		NotFoundPage:     cfg.NotFoundPage,
 		CleanURLs:        cfg.CleanURLs,

@@ -13,6 +13,16 @@
 //	srv := &http.Server{Addr: ":8443", Handler: h, TLSConfig: conf}
 //	return srv.ListenAndServeTLS("", "")
 //
+// For --tls-self-signed, [SelfSigned] makes a certificate and key in
+// memory instead, for a list of host names and addresses, and
+// [Fingerprint] gives its SHA-256 fingerprint as browsers show it:
+//
+//	conf, err := tlsconfig.SelfSigned([]string{"localhost", "127.0.0.1", "192.168.1.20"}, time.Now())
+//	if err != nil {
+//		return err
+//	}
+//	fmt.Println(tlsconfig.Fingerprint(conf.Certificates[0].Certificate[0])) // "AB:CD:…"
+//
 // # Errors
 //
 // Every error is a single line that names the file and the problem and can
