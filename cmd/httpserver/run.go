@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/pyhttp/httpserver/access"
 	"github.com/pyhttp/httpserver/internal/app"
 	"github.com/pyhttp/httpserver/internal/logwriter"
 	"github.com/pyhttp/httpserver/internal/tlsconfig"
@@ -70,12 +71,21 @@ func run(interrupts <-chan os.Signal, args []string, stdout, stderr io.Writer) e
 		}
 	}
 
+	if cfg.authFile != "" {
+		if cfg.Users, err = access.LoadHtpasswd(cfg.authFile); err != nil {
+			return fmt.Errorf("--auth-file: %w", err)
+		}
+	}
+
 	addr := net.JoinHostPort(cfg.bind, strconv.Itoa(cfg.port))
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", addr, unwrapOp(err))
 	}
 	cfg.GuardHosts = guardHosts(ln.Addr(), cfg.AllowedHosts)
+	for _, w := range warnings(cfg, ln.Addr(), tlsConf != nil) {
+		fmt.Fprintln(stderr, "httpserver: warning:", w)
+	}
 	ln = app.Listener(ln, tlsConf != nil)
 
 	// Every log line (access, errors, net/http's own) goes through one
