@@ -34,8 +34,8 @@ import (
 // costs the same bcrypt comparison as a known one. Verified credentials
 // are remembered for a few minutes, keyed by a SHA-256 of the header,
 // never the password itself, so that a client sending the same header
-// on every request pays bcrypt's cost (tens of milliseconds) once; a
-// failure is never remembered.
+// on every request pays bcrypt's cost (2 ms at htpasswd -B's default
+// cost 5, 60 ms at cost 10) once; a failure is never remembered.
 //
 // The 401 page is errorpage's, noted for the access log; the header is
 // never logged. Basic credentials are sent in clear text: serve them over
