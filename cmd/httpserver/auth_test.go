@@ -19,7 +19,7 @@ const authPassword = "open:sesame-77"
 
 // writeHtpasswd writes an htpasswd file for user with authPassword, as
 // "htpasswd -B" would ($2y$), at bcrypt's lowest cost.
-func writeHtpasswd(t *testing.T, user string) string {
+func writeHtpasswd(t testing.TB, user string) string {
 	t.Helper()
 	hash, err := bcrypt.GenerateFromPassword([]byte(authPassword), bcrypt.MinCost)
 	if err != nil {

@@ -72,8 +72,8 @@ func run(interrupts <-chan os.Signal, args []string, stdout, stderr io.Writer) e
 	}
 
 	if cfg.authFile != "" {
-		if cfg.Users, err = access.LoadHtpasswd(cfg.authFile); err != nil {
-			return fmt.Errorf("--auth-file: %w", err)
+		if cfg.Users, err = loadUsers(cfg.authFile); err != nil {
+			return err
 		}
 	}
 
@@ -126,6 +126,15 @@ func run(interrupts <-chan os.Signal, args []string, stdout, stderr io.Writer) e
 	case <-interrupts:
 	}
 	return shutdown(srv, interrupts, &inflight, cfg.shutdownGrace, stdout)
+}
+
+// loadUsers reads --auth-file.
+func loadUsers(name string) (*access.Users, error) {
+	u, err := access.LoadHtpasswd(name)
+	if err != nil {
+		return nil, fmt.Errorf("--auth-file: %w", err)
+	}
+	return u, nil
 }
 
 // guardHosts reports whether the DNS-rebinding guard is on for a server
