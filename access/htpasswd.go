@@ -33,6 +33,10 @@ type Users struct {
 // about 70 bytes, so this is more than a hundred thousand users.
 const maxHtpasswdBytes = 8 << 20
 
+// maxCost is the highest bcrypt cost accepted, htpasswd -C's limit: one
+// check at 17 takes some seconds already.
+const maxCost = 17
+
 // LoadHtpasswd reads the htpasswd file name (see [ParseHtpasswd]). Its
 // errors name the file.
 func LoadHtpasswd(name string) (*Users, error) {
@@ -56,8 +60,9 @@ func LoadHtpasswd(name string) (*Users, error) {
 // "$2b$"). Every other scheme htpasswd knows ("$apr1$" MD5, "{SHA}",
 // crypt, plain text) is refused: they are fast to brute-force, and
 // refusing them at start-up is better than a user who can never log in.
-// A user name may not be empty, contain a control character or be
-// invalid UTF-8, and may appear only once. An error names the line
+// A cost over 17 (htpasswd -C's limit) is refused too. A user name may
+// not be empty, contain a control character or be invalid UTF-8, and may
+// appear only once. An error names the line
 // number and never the hash. An input with no user is an error.
 func ParseHtpasswd(r io.Reader) (*Users, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxHtpasswdBytes+1))
@@ -68,7 +73,7 @@ func ParseHtpasswd(r io.Reader) (*Users, error) {
 		return nil, fmt.Errorf("htpasswd: larger than %d bytes", maxHtpasswdBytes)
 	}
 	u := &Users{hashes: make(map[string][]byte)}
-	maxCost := bcrypt.MinCost
+	highest := bcrypt.MinCost
 	for n, line := range bytes.Split(data, []byte("\n")) {
 		line = bytes.TrimSuffix(line, []byte("\r"))
 		if t := bytes.TrimSpace(line); len(t) == 0 || t[0] == '#' {
@@ -82,12 +87,12 @@ func ParseHtpasswd(r io.Reader) (*Users, error) {
 			return nil, fmt.Errorf("htpasswd line %d: user %q appears twice", n+1, user)
 		}
 		u.hashes[user] = hash
-		maxCost = max(maxCost, cost)
+		highest = max(highest, cost)
 	}
 	if len(u.hashes) == 0 {
 		return nil, errors.New("htpasswd: no users (make one with htpasswd -B FILE USER)")
 	}
-	u.dummy, err = bcrypt.GenerateFromPassword([]byte(rand.Text()), maxCost)
+	u.dummy, err = bcrypt.GenerateFromPassword([]byte(rand.Text()), highest)
 	if err != nil {
 		return nil, err
 	}
@@ -112,6 +117,11 @@ func parseLine(line []byte) (user string, hash []byte, cost int, err error) {
 	cost, err = bcrypt.Cost(h)
 	if err != nil || len(h) != 60 {
 		return "", nil, 0, fmt.Errorf("user %q: not a valid bcrypt hash", user)
+	}
+	if cost > maxCost {
+		// Each check would take minutes to days (the cost is a power of
+		// two), and so would making the dummy hash at start-up.
+		return "", nil, 0, fmt.Errorf("user %q: bcrypt cost %d is over %d, htpasswd -C's limit", user, cost, maxCost)
 	}
 	return user, bytes.Clone(h), cost, nil
 }

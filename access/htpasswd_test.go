@@ -89,6 +89,8 @@ func TestParseHtpasswdHostile(t *testing.T) {
 		{"joe:$argon2id$v=19$m=65536$xyz\n", "this scheme"}, // another scheme
 		{"joe:$2y$" + bcryptTail[:20] + "\n", "not a valid bcrypt hash"},
 		{"joe:$2y$99" + bcryptTail[2:] + "\n", "not a valid bcrypt hash"},
+		{"joe:$2y$31" + bcryptTail[2:] + "\n", "bcrypt cost 31 is over 17"},
+		{"joe:$2y$18" + bcryptTail[2:] + "\n", "bcrypt cost 18 is over 17"},
 		{"joe:$2y$" + bcryptTail + "x\n", "not a valid bcrypt hash"},
 		{"joe:$2y$" + bcryptTail + ":extra\n", "not a valid bcrypt hash"},
 		{"hunter2\n", `line 1: no ":"`},
