@@ -35,11 +35,12 @@ import (
 // are remembered for a few minutes, keyed by a SHA-256 of the header,
 // never the password itself, so that a client sending the same header
 // on every request pays bcrypt's cost (2 ms at htpasswd -B's default
-// cost 5, 60 ms at cost 10) once; a failure is never remembered.
+// cost 5, 60 ms at cost 10) once; a failure is never remembered. Each
+// call of BasicAuth has its own cache.
 //
-// The 401 page is errorpage's, noted for the access log; the header is
-// never logged. Basic credentials are sent in clear text: serve them over
-// TLS.
+// The 401 answer is the same short error page as the module's other
+// errors, and never repeats the header. Basic credentials are sent in
+// clear text: serve them over TLS.
 func (p *Policy) BasicAuth(users *Users) func(http.Handler) http.Handler {
 	if users == nil {
 		panic("access: BasicAuth with nil users")
