@@ -212,6 +212,42 @@ func TestAuthFileErrors(t *testing.T) {
 			t.Errorf("run(%q): error %q repeats the hash", tt.args, err)
 		}
 	}
+
+	// The file inside the served directory: refused unless denied.
+	served := t.TempDir()
+	hash, _ := os.ReadFile(writeHtpasswd(t, "ann"))
+	os.WriteFile(filepath.Join(served, ".htpasswd"), hash, 0o600)
+	os.MkdirAll(filepath.Join(served, "conf"), 0o755)
+	os.WriteFile(filepath.Join(served, "conf", "users"), hash, 0o600)
+	for _, tt := range []struct {
+		args []string
+		want string // "" for no error
+	}{
+		{[]string{"--auth-file", filepath.Join(served, ".htpasswd")}, "--auth-file: " + filepath.Join(served, ".htpasswd") + " is inside the served directory, where clients could download its hashes; move it out, or add --deny .htpasswd"},
+		{[]string{"--auth-file", filepath.Join(served, "conf", "..", "conf", "users")}, "add --deny conf/users"},
+		{[]string{"--auth-file", filepath.Join(served, "conf", "users"), "--hide", "users"}, "add --deny conf/users"}, // hidden is still served
+		{[]string{"--auth-file", filepath.Join(served, ".htpasswd"), "--hide-dotfiles"}, ""},
+		{[]string{"--auth-file", filepath.Join(served, "conf", "users"), "--deny", "conf"}, ""},
+	} {
+		args := append([]string{"0", "-b", "127.0.0.1", "-d", served}, tt.args...)
+		if tt.want == "" {
+			start(t, args...).stop()
+			continue
+		}
+		err := run(nil, args, new(syncBuffer), new(syncBuffer))
+		if err == nil || !strings.Contains(err.Error(), tt.want) || exitCode(err) != 1 {
+			t.Errorf("run(%q) = %v; want exit 1 and %q", tt.args, err, tt.want)
+		}
+	}
+	// Reached through a symlink to the served directory, too.
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(served, link); err == nil {
+		err := run(nil, []string{"0", "-b", "127.0.0.1", "-d", served, "--auth-file", filepath.Join(link, ".htpasswd")}, new(syncBuffer), new(syncBuffer))
+		if err == nil || !strings.Contains(err.Error(), "inside the served directory") {
+			t.Errorf("--auth-file through a symlink: %v", err)
+		}
+	}
+
 	if os.Geteuid() != 0 {
 		unreadable := write("unreadable", "")
 		os.Chmod(unreadable, 0)
