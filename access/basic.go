@@ -35,8 +35,9 @@ import (
 // are remembered for a few minutes, keyed by a SHA-256 of the header,
 // never the password itself, so that a client sending the same header
 // on every request pays bcrypt's cost (2 ms at htpasswd -B's default
-// cost 5, 60 ms at cost 10) once; a failure is never remembered. Each
-// call of BasicAuth has its own cache.
+// cost 5, 60 ms at cost 10) once, even for requests sent at the same
+// time; a failure is never remembered. Each call of BasicAuth has its own
+// cache.
 //
 // The 401 answer is the same short error page as the module's other
 // errors, and never repeats the header. Basic credentials are sent in
@@ -48,8 +49,11 @@ func (p *Policy) BasicAuth(users *Users) func(http.Handler) http.Handler {
 	if p == nil {
 		p, _ = New(Options{})
 	}
-	a := &basicAuth{users: users, policy: p, cache: newCredCache(cacheSize, cacheTTL)}
-	return a.handler
+	return newBasicAuth(users, p, cacheSize, cacheTTL).handler
+}
+
+func newBasicAuth(users *Users, p *Policy, size int, ttl time.Duration) *basicAuth {
+	return &basicAuth{users: users, policy: p, cache: newCredCache(size, ttl), inflight: make(map[[sha256.Size]byte]*check)}
 }
 
 const (
@@ -67,6 +71,21 @@ type basicAuth struct {
 	users  *Users
 	policy *Policy
 	cache  *credCache
+
+	// inflight holds the checks under way, by the header's SHA-256, so
+	// that the requests a browser sends at once on its first few
+	// connections wait for one bcrypt comparison instead of each making
+	// their own.
+	mu       sync.Mutex
+	inflight map[[sha256.Size]byte]*check
+}
+
+// check is one bcrypt comparison under way; done is closed when user
+// and ok are set.
+type check struct {
+	done chan struct{}
+	user string
+	ok   bool
 }
 
 func (a *basicAuth) handler(next http.Handler) http.Handler {
@@ -101,12 +120,26 @@ func (a *basicAuth) authenticate(header string) (string, bool) {
 	if user, ok := a.cache.get(key); ok {
 		return user, true
 	}
-	user, password, ok := parseBasic(header)
-	if !ok || !a.users.verify(user, password) {
-		return "", false
+	a.mu.Lock()
+	if c, ok := a.inflight[key]; ok {
+		a.mu.Unlock()
+		<-c.done // bounded by one bcrypt comparison
+		return c.user, c.ok
 	}
-	a.cache.put(key, user)
-	return user, true
+	c := &check{done: make(chan struct{})}
+	a.inflight[key] = c
+	a.mu.Unlock()
+
+	user, password, ok := parseBasic(header)
+	if ok && a.users.verify(user, password) {
+		c.user, c.ok = user, true
+		a.cache.put(key, user)
+	}
+	a.mu.Lock()
+	delete(a.inflight, key)
+	a.mu.Unlock()
+	close(c.done)
+	return c.user, c.ok
 }
 
 func (a *basicAuth) refuse(w http.ResponseWriter, r *http.Request) {

@@ -153,7 +153,7 @@ func TestBasicAuthScopes(t *testing.T) {
 func TestBasicAuthCache(t *testing.T) {
 	var real, dummy atomic.Int64
 	users := counted(t, &real, &dummy, htpasswdLine("ann", "s3cret"))
-	a := &basicAuth{users: users, policy: mustNew(t, Options{}), cache: newCredCache(4, time.Minute)}
+	a := newBasicAuth(users, mustNew(t, Options{}), 4, time.Minute)
 	now := time.Unix(1e9, 0)
 	a.cache.now = func() time.Time { return now }
 	h := a.handler(whoami)
@@ -197,6 +197,41 @@ func TestBasicAuthCache(t *testing.T) {
 	}
 	if n := len(a.cache.entries); n > 4 {
 		t.Errorf("cache holds %d entries; want at most 4", n)
+	}
+}
+
+// TestBasicAuthConcurrent: requests with the same credentials at the
+// same time, as a browser sends them on its first connections, share one
+// bcrypt comparison: the others wait for it or find its result cached.
+func TestBasicAuthConcurrent(t *testing.T) {
+	var real, dummy atomic.Int64
+	users := counted(t, &real, &dummy, htpasswdLine("ann", "s3cret"))
+	slow := users.onCompare
+	users.onCompare = func(d bool) { slow(d); time.Sleep(50 * time.Millisecond) }
+	h := mustNew(t, Options{Authenticate: Everyone}).BasicAuth(users)(whoami)
+	const n = 16
+	codes := make(chan int, n)
+	for range n {
+		go func() {
+			r := httptest.NewRequest("GET", "/", nil)
+			r.Header.Set("Authorization", basic("ann", "s3cret"))
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			codes <- w.Code
+		}()
+	}
+	for range n {
+		select {
+		case code := <-codes:
+			if code != 200 {
+				t.Errorf("status %d; want 200", code)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("a request did not finish within 10s")
+		}
+	}
+	if real.Load() != 1 {
+		t.Errorf("%d concurrent requests: %d bcrypt comparisons; want 1", n, real.Load())
 	}
 }
 
