@@ -14,8 +14,9 @@
 //     be read, listed, archived, written, replaced, deleted or renamed.
 //
 // Who the user is comes from the request's context ([WithUser], set by
-// [BasicAuth] once the password is verified); [Options].Authenticate says
-// which actions need one.
+// [Policy.BasicAuth] once the password is verified, against the users of
+// an htpasswd file, [LoadHtpasswd]); [Options].Authenticate says which
+// actions need one.
 package access
 
 import (
@@ -221,8 +222,10 @@ type userKey struct{}
 
 // WithUser returns ctx carrying the name of an authenticated user. Only
 // an authentication step that verified the user's credentials should
-// call it.
+// call it. An access log of package middleware that ctx passed through
+// learns the user too, for its user field.
 func WithUser(ctx context.Context, user string) context.Context {
+	errorpage.NoteUser(ctx, user)
 	return context.WithValue(ctx, userKey{}, user)
 }
 

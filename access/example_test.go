@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/pyhttp/httpserver/access"
 	"github.com/pyhttp/httpserver/fileserver"
@@ -45,4 +46,43 @@ func Example() {
 	// /server.key 404
 	// / 200
 	// true true
+}
+
+// Basic authentication in front of a file server: reading is anonymous,
+// and the user that an htpasswd file's bcrypt hash verifies reaches the
+// handlers (and the access log, and CGI's REMOTE_USER) through the
+// request's context. The line is as "htpasswd -B -C 5 -c FILE ann"
+// writes it, for the password "correct horse".
+func ExamplePolicy_BasicAuth() {
+	users, err := access.ParseHtpasswd(strings.NewReader(
+		"ann:$2y$05$KJBXuh7x5lUjWQerOxJnKeqONZf42CUs.ggMHF.BLh46lx0FW5a9.\n"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	policy, err := access.New(access.Options{Authenticate: access.Writers, Realm: "files"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	whoami := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "user %q", access.User(r.Context()))
+	})
+	h := policy.BasicAuth(users)(whoami)
+
+	for _, password := range []string{"", "correct horse", "wrong"} {
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		if password != "" {
+			r.SetBasicAuth("ann", password)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code == http.StatusUnauthorized {
+			fmt.Println(w.Code, w.Header().Get("WWW-Authenticate"))
+			continue
+		}
+		fmt.Println(w.Code, w.Body)
+	}
+	// Output:
+	// 200 user ""
+	// 200 user "ann"
+	// 401 Basic realm="files", charset="UTF-8"
 }

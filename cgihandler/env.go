@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/pyhttp/httpserver/access"
 )
 
 // env returns the script's whole environment: the RFC 3875 §4.1
@@ -87,9 +89,12 @@ func serverVars(e *environ, r *http.Request) {
 	}
 }
 
-// clientVars adds who the client is: its address and, from the
-// Authorization header, the scheme and the Basic user, never the
-// credentials.
+// clientVars adds who the client is: its address and, once an
+// authentication step verified the password (access.User), AUTH_TYPE
+// Basic and REMOTE_USER. Python took the user from the Authorization
+// header unverified, so any client could claim any name; here a script
+// that trusts REMOTE_USER can, and with no authentication configured it
+// is never set.
 func clientVars(e *environ, r *http.Request) {
 	if ip, p, err := net.SplitHostPort(r.RemoteAddr); err == nil {
 		e.add("REMOTE_ADDR", ip)
@@ -100,12 +105,9 @@ func clientVars(e *environ, r *http.Request) {
 	// Python set these to "" when absent; scripts written for it may
 	// index os.environ without a default.
 	e.add("REMOTE_HOST", "")
-	if auth := r.Header.Get("Authorization"); auth != "" {
-		scheme, _, _ := strings.Cut(auth, " ")
-		e.add("AUTH_TYPE", scheme)
-		if user, _, ok := r.BasicAuth(); ok {
-			e.add("REMOTE_USER", user)
-		}
+	if user := access.User(r.Context()); user != "" {
+		e.add("AUTH_TYPE", "Basic")
+		e.add("REMOTE_USER", user)
 	}
 }
 

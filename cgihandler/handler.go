@@ -52,8 +52,10 @@ type Options struct {
 
 	// PassAuthorization passes the Authorization header to scripts as
 	// HTTP_AUTHORIZATION. Default: withheld, as RFC 3875 §4.1.18 and
-	// Apache advise, so credentials do not reach every script; scripts
-	// still get AUTH_TYPE and, for Basic, REMOTE_USER.
+	// Apache advise, so credentials do not reach every script. Either
+	// way, AUTH_TYPE and REMOTE_USER are set only for a user that an
+	// authentication step in front verified (access.User, set by
+	// access.Policy.BasicAuth), never from the header itself.
 	PassAuthorization bool
 
 	// Access, when not nil, is checked (as access.Read) before a script

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pyhttp/httpserver/access"
 	"github.com/pyhttp/httpserver/internal/errorpage"
 )
 
@@ -29,9 +30,10 @@ const (
 	Python LogFormat = iota
 	// Common is the Common Log Format of Apache and nginx:
 	//
-	//	127.0.0.1 - - [23/Nov/2026:18:53:00 +0000] "GET /path HTTP/1.1" 200 1234
+	//	127.0.0.1 - ann [23/Nov/2026:18:53:00 +0000] "GET /path HTTP/1.1" 200 1234
 	//
-	// stamped with the time the request arrived, the size being the body
+	// stamped with the time the request arrived, the user being the one
+	// authenticated (access.User) or "-", and the size being the body
 	// bytes sent or "-" for none (Apache's %b).
 	Common
 	// Combined is Common followed by the quoted Referer and User-Agent
@@ -40,7 +42,8 @@ const (
 	// JSON writes one log/slog JSON object per request, with the keys
 	// time, level, msg ("request"), method, path, query (when present),
 	// proto, status, bytes, duration (nanoseconds), remote_addr,
-	// user_agent, referer (when present) and, after an error page, error.
+	// user_agent, referer (when present), user (when authenticated) and,
+	// after an error page, error.
 	JSON
 )
 
@@ -138,11 +141,10 @@ func (a *AccessLog) Handler(next http.Handler) http.Handler {
 			start = a.now()
 		}
 		rw := &responseWriter{ResponseWriter: w}
-		if a.format == Python || a.format == JSON {
-			// These formats print the error line; error pages
-			// written inside note it through the context.
-			r = r.WithContext(errorpage.WithNote(r.Context(), &rw.note))
-		}
+		// Error pages written inside note the error line (Python, JSON),
+		// and authentication inside notes the user (the others), through
+		// the context.
+		r = r.WithContext(errorpage.WithNote(r.Context(), &rw.note))
 		// Deferred, so that a panic passing through (http.ErrAbortHandler,
 		// or any panic when Recover is not inside) still leaves its line.
 		defer a.log(rw, r, start)
@@ -215,7 +217,13 @@ func appendPythonPrefix(b []byte, r *http.Request, now time.Time) []byte {
 
 func (a *AccessLog) appendCommon(b []byte, rw *responseWriter, r *http.Request, start time.Time) []byte {
 	b = appendEscaped(b, host(r.RemoteAddr), true)
-	b = append(b, " - - ["...)
+	b = append(b, " - "...)
+	if u := user(rw, r); u != "" {
+		b = appendEscaped(b, u, true)
+	} else {
+		b = append(b, '-')
+	}
+	b = append(b, " ["...)
 	b = appendDate(b, start, ':')
 	b = append(b, ' ')
 	b = appendZone(b, start)
@@ -273,6 +281,17 @@ func appendStatus(b []byte, rw *responseWriter) []byte {
 	return strconv.AppendInt(b, int64(rw.status), 10)
 }
 
+// user is the authenticated user of r: the one that access.WithUser
+// noted, when the authentication ran inside the log, or the one r's
+// context carries, when it ran outside. Never the Authorization header,
+// which is not logged, whatever it holds.
+func user(rw *responseWriter, r *http.Request) string {
+	if rw.note.User != "" {
+		return rw.note.User
+	}
+	return access.User(r.Context())
+}
+
 // host is Python's address_string(): the client's IP without the port.
 func host(remoteAddr string) string {
 	if h, _, err := net.SplitHostPort(remoteAddr); err == nil {
@@ -305,6 +324,9 @@ func (a *AccessLog) logJSON(rw *responseWriter, r *http.Request, now time.Time, 
 	)
 	if ref := r.Header.Get("Referer"); ref != "" {
 		rec.AddAttrs(slog.String("referer", ref))
+	}
+	if u := user(rw, r); u != "" {
+		rec.AddAttrs(slog.String("user", u))
 	}
 	if rw.note.Code != 0 {
 		rec.AddAttrs(slog.String("error", "code "+strconv.Itoa(rw.note.Code)+", message "+rw.note.Message))

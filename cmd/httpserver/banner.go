@@ -98,3 +98,19 @@ func interfaceAddrs() []netip.Addr {
 	}
 	return out
 }
+
+// warnings returns what the server's owner should know about a server
+// listening on addr, for stderr: credentials that cross the network in
+// clear text, and writes that nobody guards.
+func warnings(cfg config, addr net.Addr, tls bool) []string {
+	var out []string
+	a, _ := addr.(*net.TCPAddr)
+	loopback := a != nil && a.AddrPort().Addr().Unmap().IsLoopback()
+	if cfg.authFile != "" && !tls && !loopback {
+		out = append(out, "--auth-file over plain HTTP: Basic authentication sends passwords in clear text to anyone on the network path; serve HTTPS with --tls-cert")
+	}
+	if cfg.writesEnabled && cfg.authFile == "" {
+		out = append(out, "clients may change files and no --auth-file is set: anyone who can reach this server can write to the directory")
+	}
+	return out
+}

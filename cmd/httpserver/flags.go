@@ -33,10 +33,16 @@ type config struct {
 	tlsKey          string
 	tlsPasswordFile string
 	shutdownGrace   time.Duration
-	noBanner        bool // only Python's line, no URLs under it
-	tlsSelfSigned   bool // --tls-self-signed: HTTPS with a certificate made at start
-	qr              bool // --qr: a QR code of the LAN URL under the banner
-	liveReload      bool // app.Config.LiveReload is made by run
+	noBanner        bool   // only Python's line, no URLs under it
+	tlsSelfSigned   bool   // --tls-self-signed: HTTPS with a certificate made at start
+	qr              bool   // --qr: a QR code of the LAN URL under the banner
+	liveReload      bool   // app.Config.LiveReload is made by run
+	authFile        string // --auth-file; app.Config.Users is read by run
+
+	// writesEnabled is the hook for the flags that let clients change
+	// the tree (uploads, deletes, renames): they set it, and the banner
+	// then warns when no --auth-file guards the writes.
+	writesEnabled bool
 }
 
 // usageError is a mistake on the command line: exit status 2, as argparse.
@@ -74,6 +80,7 @@ type flagValues struct {
 	immutable                      []string // --immutable globs
 	hide, deny                     []string // --hide, --deny globs
 	hideDotfiles                   bool
+	authScope                      string // --auth-scope
 	logFormat, etag, listingFormat string
 	port                           int // --port, which npm's serve and http-server users type
 	help, version                  bool
@@ -115,6 +122,8 @@ func newFlagSet(cfg *config, v *flagValues) *pflag.FlagSet {
 	fl.BoolVar(&v.hideDotfiles, "hide-dotfiles", false, "deny every path with a dot-element (.git, .env): the same as --deny '**/.*'")
 	fl.StringArrayVar(&v.hide, "hide", nil, "leave names matching this glob out of listings (and search and archives), still served by URL; no slash matches at any depth: 'node_modules', 'build/*.map' (repeatable)")
 	fl.StringArrayVar(&v.deny, "deny", nil, "answer 404 for names matching this glob, and everything below them, to every method, as if missing: '**/.git', '*.key' (no slash: any depth) (repeatable)")
+	fl.StringVar(&cfg.authFile, "auth-file", "", "require HTTP Basic authentication by the users of this Apache htpasswd file, bcrypt only (htpasswd -B -c FILE USER); serve it over --tls-cert")
+	fl.StringVar(&v.authScope, "auth-scope", "all", "with --auth-file: what needs a user, every request (all) or only those that change files (write; reading is anonymous)")
 	fl.BoolVar(&cfg.liveReload, "live-reload", false, "reload the pages a browser has open when files under the directory change (dot-paths aside); pages get a small script, served under /.httpserver/")
 	fl.StringVar(&cfg.SPAFallback, "spa", "", "serve a single-page app: a GET asking for HTML whose path matches nothing and has no extension gets FILE (default: index.html) with 200; missing assets stay 404")
 	fl.Lookup("spa").NoOptDefVal = "index.html"
@@ -252,8 +261,19 @@ func (cfg *config) convert(v flagValues) error {
 		return usagef("argument --immutable: %v", err)
 	}
 	cfg.Immutable = immutable
-	if len(v.hide)+len(v.deny) > 0 || v.hideDotfiles {
-		cfg.Access, err = access.New(access.Options{Hide: v.hide, Deny: v.deny, DenyDotfiles: v.hideDotfiles})
+	scope := access.Everyone
+	switch v.authScope {
+	case "all":
+	case "write":
+		scope = access.Writers
+	default:
+		return usagef("argument --auth-scope: %q is not all or write", v.authScope)
+	}
+	if cfg.authFile == "" {
+		scope = access.Nobody
+	}
+	if len(v.hide)+len(v.deny) > 0 || v.hideDotfiles || scope != access.Nobody {
+		cfg.Access, err = access.New(access.Options{Hide: v.hide, Deny: v.deny, DenyDotfiles: v.hideDotfiles, Authenticate: scope})
 		if err != nil {
 			return usagef("argument --hide/--deny: %v", err)
 		}
@@ -277,6 +297,8 @@ func (cfg *config) check(fl *pflag.FlagSet) error {
 		return usagef("--tls-key and --tls-password-file require --tls-cert to be set")
 	case cfg.directory == "":
 		return usagef("argument -d/--directory: expected a directory")
+	case cfg.authFile == "" && fl.Changed("auth-scope"):
+		return usagef("--auth-scope requires --auth-file")
 	case !cfg.CGI && (len(cfg.CGIDirs) > 0 || len(cfg.CGIEnv) > 0 || fl.Changed("cgi-timeout") || fl.Changed("cgi-max-body")):
 		return usagef("--cgi-dir, --cgi-env, --cgi-timeout and --cgi-max-body require --cgi")
 	case cfg.CGITimeout <= 0 || cfg.CGIMaxBody <= 0:
@@ -320,6 +342,7 @@ var metavars = map[string]string{
 	"read-header-timeout": "DURATION", "idle-timeout": "DURATION", "shutdown-grace": "DURATION",
 	"max-header-bytes": "N", "port": "PORT", "allowed-host": "NAME", "cors": "[ORIGIN]", "cgi-dir": "PATH", "cgi-env": "NAME", "cgi-timeout": "DURATION", "cgi-max-body": "BYTES",
 	"spa": "[FILE]", "404": "FILE", "immutable": "GLOB", "hide": "GLOB", "deny": "GLOB",
+	"auth-file": "FILE", "auth-scope": "all|write",
 }
 
 // writeHelp prints help shaped like argparse's: each option, its

@@ -12,12 +12,15 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
+	"github.com/pyhttp/httpserver/access"
 	"github.com/pyhttp/httpserver/internal/app"
 	"github.com/pyhttp/httpserver/internal/logwriter"
 	"github.com/pyhttp/httpserver/internal/tlsconfig"
@@ -71,6 +74,15 @@ func run(interrupts <-chan os.Signal, args []string, stdout, stderr io.Writer) e
 		}
 	}
 
+	if cfg.authFile != "" {
+		if cfg.Users, err = loadUsers(cfg.authFile); err != nil {
+			return err
+		}
+		if rel, ok := inside(cfg.directory, cfg.authFile); ok && !cfg.Access.Denied(rel) {
+			return fmt.Errorf("--auth-file: %s is inside the served directory, where clients could download its hashes; move it out, or add --deny %s", cfg.authFile, rel)
+		}
+	}
+
 	addr := net.JoinHostPort(cfg.bind, strconv.Itoa(cfg.port))
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -86,6 +98,9 @@ func run(interrupts <-chan os.Signal, args []string, stdout, stderr io.Writer) e
 		selfCert = tlsConf.Certificates[0].Leaf
 	}
 	cfg.GuardHosts = guardHosts(ln.Addr(), cfg.AllowedHosts)
+	for _, w := range warnings(cfg, ln.Addr(), tlsConf != nil) {
+		fmt.Fprintln(stderr, "httpserver: warning:", w)
+	}
 	ln = app.Listener(ln, tlsConf != nil)
 
 	// Every log line (access, errors, net/http's own) goes through one
@@ -127,6 +142,39 @@ func run(interrupts <-chan os.Signal, args []string, stdout, stderr io.Writer) e
 	case <-interrupts:
 	}
 	return shutdown(srv, interrupts, &inflight, cfg.shutdownGrace, stdout)
+}
+
+// loadUsers reads --auth-file.
+func loadUsers(name string) (*access.Users, error) {
+	u, err := access.LoadHtpasswd(name)
+	if err != nil {
+		return nil, fmt.Errorf("--auth-file: %w", err)
+	}
+	return u, nil
+}
+
+// inside reports whether file is inside dir, once symlinks are resolved,
+// and returns its fs name there.
+func inside(dir, file string) (string, bool) {
+	d, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return "", false
+	}
+	f, err := filepath.EvalSymlinks(file)
+	if err != nil {
+		return "", false
+	}
+	if d, err = filepath.Abs(d); err != nil {
+		return "", false
+	}
+	if f, err = filepath.Abs(f); err != nil {
+		return "", false
+	}
+	rel, err := filepath.Rel(d, f)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
+		return "", false
+	}
+	return filepath.ToSlash(rel), true
 }
 
 // guardHosts reports whether the DNS-rebinding guard is on for a server

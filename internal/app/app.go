@@ -33,8 +33,12 @@ type Config struct {
 	// What is served.
 	NoListing bool
 	// Access holds the hide and deny rules (--hide, --deny,
-	// --hide-dotfiles) that every entry point consults. nil: none.
-	Access       *access.Policy
+	// --hide-dotfiles) and the scope of authentication (--auth-scope)
+	// that every entry point consults. nil: none.
+	Access *access.Policy
+	// Users (--auth-file), when not nil, authenticates every request by
+	// Access.BasicAuth, in front of every entry point.
+	Users        *access.Users
 	ContentETags bool // --etag content
 	// NoPrecompressed (--no-precompressed) turns off serving name.br,
 	// name.zst and name.gz for name (fileserver.Options.Precompressed),
@@ -135,7 +139,8 @@ func Handler(cfg Config, root *os.Root, errLog *slog.Logger, accessLog io.Writer
 
 	// The middleware, wrapped from the innermost out: in the order a chi
 	// app would r.Use them, the access log, Recover, ServerHeader,
-	// Headers, the smuggling guard, Limits, AllowedHosts, CORS, Compress.
+	// Headers, the smuggling guard, Limits, AllowedHosts, CORS,
+	// BasicAuth, Compress.
 	var h http.Handler = route(cfg, serve, files)
 	if cfg.Compress {
 		// Inside the access log, which then counts the bytes sent, and
@@ -144,6 +149,16 @@ func Handler(cfg Config, root *os.Root, errLog *slog.Logger, accessLog io.Writer
 		// negotiation, and after --header, whose fields (a Cache-Control:
 		// no-transform, say) it then sees.
 		h = middleware.NewCompress(middleware.CompressOptions{}).Handler(h)
+	}
+	if cfg.Users != nil {
+		// In front of route, and so of every entry point: files,
+		// listings, CGI, live reload's paths, and the 501 of other
+		// methods. Inside CORS, which answers a preflight itself:
+		// browsers send preflights without credentials, and the answer
+		// holds only the CORS settings. Inside the access log, which
+		// then shows the user, and the host guard and Limits, so that a
+		// request they refuse costs no bcrypt.
+		h = cfg.Access.BasicAuth(cfg.Users)(h)
 	}
 	if len(cfg.CORSOrigins) > 0 {
 		h = corsHandler(cfg.CORSOrigins)(h)

@@ -25,10 +25,13 @@ func PageOf(r *http.Request) *Page {
 
 // Note is where [Write] records the error it answered a request with:
 // the status and message of Python's log_error line, "code 404, message
-// File not found", which the access log prints.
+// File not found", which the access log prints; and where
+// access.WithUser records the authenticated user, for the access log's
+// user field.
 type Note struct {
 	Code    int
 	Message string
+	User    string
 }
 
 // WithNote returns ctx carrying n, which the next error page written for a
@@ -41,5 +44,12 @@ func WithNote(ctx context.Context, n *Note) context.Context {
 func note(r *http.Request, code int, message string) {
 	if n, ok := r.Context().Value(noteKey{}).(*Note); ok {
 		n.Code, n.Message = code, message
+	}
+}
+
+// NoteUser records user in ctx's Note, if it has one.
+func NoteUser(ctx context.Context, user string) {
+	if n, ok := ctx.Value(noteKey{}).(*Note); ok {
+		n.User = user
 	}
 }
