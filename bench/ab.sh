@@ -6,7 +6,7 @@
 # /proc/PID/stat; "child" is the CPU of the processes it reaped, CGI
 # scripts), with the spread of req/s.
 #
-#   bench/ab.sh [-c CONNS] [-d SECONDS] [-r ROUNDS] PATH NAME=COMMAND...
+#   bench/ab.sh [-c CONNS] [-d SECONDS] [-r ROUNDS] [-H HEADER]... PATH NAME=COMMAND...
 #
 #   bench/ab.sh -r 7 /64k.txt \
 #     "before=/tmp/httpserver-old PORT -b 127.0.0.1 -d /tmp/corpus --quiet" \
@@ -14,21 +14,24 @@
 #
 # PORT in a command is replaced by a free port; the server must listen on
 # 127.0.0.1 there. Servers run pinned to core 0 and wrk to core 1, after a
-# one-second warm-up. Defaults: 64 connections, 4 s, 5 rounds. Needs wrk,
-# curl, ss and taskset.
+# one-second warm-up. Each -H header goes with every request, the probe's
+# and wrk's (-H 'Accept-Encoding: br' for the compressed forms). Defaults:
+# 64 connections, 4 s, 5 rounds. Needs wrk, curl, ss and taskset.
 set -euo pipefail
 
 conns=64 secs=4 rounds=5
-while getopts c:d:r: opt; do
+declare -a headers=()
+while getopts c:d:r:H: opt; do
 	case $opt in
 	c) conns=$OPTARG ;;
 	d) secs=$OPTARG ;;
 	r) rounds=$OPTARG ;;
-	*) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+	H) headers+=(-H "$OPTARG") ;;
+	*) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-(($# >= 2)) || { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+(($# >= 2)) || { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 path=$1
 shift
 declare -a names=() cmds=()
@@ -55,15 +58,15 @@ for ((round = 1; round <= rounds; round++)); do
 		bg=$!
 		up=0
 		for _ in $(seq 100); do
-			curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port$path" && { up=1; break; }
+			curl -s -o /dev/null --max-time 2 "${headers[@]}" "http://127.0.0.1:$port$path" && { up=1; break; }
 			sleep 0.05
 		done
 		((up)) || { echo "${names[$i]}: nothing answered on 127.0.0.1:$port$path" >&2; exit 1; }
 		# The listener's process: the command itself, or the server it ran.
 		pid=$(ss -ltnpH "sport = :$port" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
-		taskset -c 1 wrk -t1 -c"$conns" -d1 "http://127.0.0.1:$port$path" >/dev/null
+		taskset -c 1 wrk -t1 -c"$conns" -d1 "${headers[@]}" "http://127.0.0.1:$port$path" >/dev/null
 		read -r cpu0 child0 < <(cpu_ticks "$pid")
-		out=$(taskset -c 1 wrk -t1 -c"$conns" -d"$secs" "http://127.0.0.1:$port$path")
+		out=$(taskset -c 1 wrk -t1 -c"$conns" -d"$secs" "${headers[@]}" "http://127.0.0.1:$port$path")
 		read -r cpu1 child1 < <(cpu_ticks "$pid")
 		kill "$pid" "$bg" 2>/dev/null || true
 		wait "$bg" 2>/dev/null || true
