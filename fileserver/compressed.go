@@ -1,7 +1,6 @@
 package fileserver
 
 import (
-	"bytes"
 	"io/fs"
 	"net/http"
 	"sync"
@@ -144,7 +143,7 @@ func (h *Handler) serveCompressed(w http.ResponseWriter, r *http.Request, name s
 		return false, nil
 	}
 	setEncoded(w.Header(), e.ctype, encoding.ETag(e.etag, coding), coding, int64(len(c.data)))
-	h.send(w, r, name, sizedInfo{info, int64(len(c.data))}, bytes.NewReader(c.data), true, 1)
+	h.send(w, r, name, sizedInfo{info, int64(len(c.data))}, newMemReader(c.data), true, 1)
 	return true, nil
 }
 

@@ -329,7 +329,7 @@ func (h *Handler) send(w http.ResponseWriter, r *http.Request, name string, info
 		// Bytes from memory gain nothing from sendfile, and net/http's
 		// ReadFrom would send the first 512 of them apart from the rest:
 		// two writes for a small file where plain writes make one.
-		w = writeOnly{w}
+		w = memoryWriter{w}
 	} else {
 		w = cork.Writer(w, r, info.Size())
 	}
@@ -420,6 +420,31 @@ func isUnixEpochOrZero(t time.Time) bool {
 	return t.IsZero() || t.Equal(time.Unix(0, 0))
 }
 
-// writeOnly is a ResponseWriter without ReadFrom (nor anything but the
-// three methods of the interface).
-type writeOnly struct{ http.ResponseWriter }
+// memoryWriter is the ResponseWriter of a body held in memory (a
+// [memReader]): it hides the ReadFrom of the writer it wraps (and
+// anything but the three methods of the interface), and has its own.
+type memoryWriter struct{ http.ResponseWriter }
+
+var _ io.ReaderFrom = memoryWriter{}
+
+// ReadFrom writes what http.ServeContent copies (an io.LimitedReader over
+// a memReader) straight from the bytes, in one Write: io.CopyN would
+// otherwise make a buffer of up to 32 KiB for every response and write
+// through it a piece at a time. Any other reader, such as the pipe of a
+// multipart/byteranges body, is copied through Write as io.Copy would.
+func (w memoryWriter) ReadFrom(src io.Reader) (int64, error) {
+	if lr, ok := src.(*io.LimitedReader); ok {
+		if m, ok := lr.R.(*memReader); ok {
+			b := m.next(lr.N)
+			n, err := w.ResponseWriter.Write(b)
+			m.advance(n)
+			lr.N -= int64(n)
+			return int64(n), err
+		}
+	}
+	return io.Copy(writerOnly{w.ResponseWriter}, src)
+}
+
+// writerOnly hides everything of a writer but Write, so that io.Copy
+// does not call back into a ReadFrom.
+type writerOnly struct{ io.Writer }
