@@ -98,16 +98,17 @@ func (s *compressedStore) put(k compressedKey, c *compressedFile) {
 	s.bytes += int64(len(c.data))
 }
 
-// serveCompressed answers r with the compressed form of name (stat info)
-// when Options.Compress applies to it and the client accepts a coding;
-// served is false when the file is to be sent as it is.
-func (h *Handler) serveCompressed(w http.ResponseWriter, r *http.Request, name string, info fs.FileInfo) (served bool, err error) {
+// serveCompressed answers r with the compressed form of name (stat info,
+// cache entry e or nil) when Options.Compress applies to it and the client
+// accepts a coding; served is false when the file is to be sent as it is.
+func (h *Handler) serveCompressed(w http.ResponseWriter, r *http.Request, name string, info fs.FileInfo, e *cachedFile) (served bool, err error) {
 	if info.Size() < compressMinBytes || info.Size() > compressMaxFileBytes {
 		return false, nil
 	}
-	e, err := h.entry(name, info)
-	if err != nil {
-		return false, err
+	if e == nil {
+		if e, err = h.entry(name, info); err != nil {
+			return false, err
+		}
 	}
 	if !encoding.Compressible(e.ctype) {
 		return false, nil
@@ -153,7 +154,7 @@ func (h *Handler) entry(name string, info fs.FileInfo) (*cachedFile, error) {
 	if e := h.cache.get(name, info); e != nil {
 		return e, nil
 	}
-	f, _, e, err := h.content(name, info)
+	f, _, e, err := h.content(name, info, nil)
 	if f != nil {
 		f.Close()
 	}

@@ -291,17 +291,20 @@ func openError(err error) error {
 // its precompressed sidecars, through http.ServeContent, which answers
 // conditional and range requests.
 func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, name string, info fs.FileInfo) error {
+	// The file's cache entry is looked up once for the request: the
+	// sidecar, the compressed and the plain path all start from it.
+	e := h.cache.get(name, info)
 	if h.precompressed && !isSidecarName(name) {
-		if served, err := h.servePrecompressed(w, r, name, info); served || err != nil {
+		if served, err := h.servePrecompressed(w, r, name, info, e); served || err != nil {
 			return err
 		}
 	}
 	if h.compress && !isSidecarName(name) {
-		if served, err := h.serveCompressed(w, r, name, info); served || err != nil {
+		if served, err := h.serveCompressed(w, r, name, info, e); served || err != nil {
 			return err
 		}
 	}
-	f, content, e, err := h.content(name, info)
+	f, content, e, err := h.content(name, info, e)
 	if err != nil {
 		return err
 	}
@@ -345,10 +348,14 @@ func (h *Handler) send(w http.ResponseWriter, r *http.Request, name string, info
 // content returns what serveFile sends for name: the cached entry
 // describing this version of the file, and a reader of its bytes, from
 // memory when the entry holds them, else from f, the open file, which the
-// caller closes. A file the cache does not know yet is described, and
-// remembered if it stays put while it is read.
-func (h *Handler) content(name string, info fs.FileInfo) (f fs.File, content io.ReadSeeker, e *cachedFile, err error) {
-	e = h.cache.get(name, info)
+// caller closes. e is the entry the caller found for this version, or nil:
+// then the cache is asked again (a sidecar or a compressed form may have
+// described the file since), and a file it does not know yet is described,
+// and remembered if it stays put while it is read.
+func (h *Handler) content(name string, info fs.FileInfo, e *cachedFile) (f fs.File, content io.ReadSeeker, _ *cachedFile, err error) {
+	if e == nil {
+		e = h.cache.get(name, info)
+	}
 	if e != nil && e.content != nil {
 		return nil, e.reader(), e, nil
 	}

@@ -66,11 +66,11 @@ func (h *Handler) sidecarsOf(name string, e *cachedFile) []string {
 }
 
 // servePrecompressed answers r with a sidecar of name, whose stat is
-// info, when the client accepts one; served is false when the original
-// is to be sent instead. Every response for a file with sidecars says
+// info and cache entry e (nil when the cache has none for this version),
+// when the client accepts one; served is false when the original is to be
+// sent instead. Every response for a file with sidecars says
 // "Vary: Accept-Encoding", identity answers included.
-func (h *Handler) servePrecompressed(w http.ResponseWriter, r *http.Request, name string, info fs.FileInfo) (served bool, err error) {
-	e := h.cache.get(name, info)
+func (h *Handler) servePrecompressed(w http.ResponseWriter, r *http.Request, name string, info fs.FileInfo, e *cachedFile) (served bool, err error) {
 	codings := h.sidecarsOf(name, e)
 	if len(codings) == 0 {
 		return false, nil
@@ -121,7 +121,7 @@ func (h *Handler) serveSidecar(w http.ResponseWriter, r *http.Request, name stri
 			return false
 		}
 	}
-	f, content, se, err := h.content(sname, sinfo)
+	f, content, se, err := h.content(sname, sinfo, nil)
 	if err != nil {
 		return false
 	}
