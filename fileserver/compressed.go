@@ -28,7 +28,7 @@ type compressedStore struct {
 	entries  map[compressedKey]*compressedFile
 	bytes    int64
 	inflight map[compressedKey]*compressCall
-	made     int // forms compressed, for tests
+	made     int // forms compressed or sidecars read, for tests
 }
 
 // compressCall is one compression under way: requests for the same form
