@@ -15,7 +15,8 @@
 # PORT in a command is replaced by a free port; the server must listen on
 # 127.0.0.1 there. Servers run pinned to core 0 and wrk to core 1, after a
 # one-second warm-up. Defaults: 64 connections, 4 s, 5 rounds. -H adds a
-# request header (repeatable; an Authorization, say). Needs wrk, curl, ss
+# request header to the probe's and wrk's requests (repeatable; an
+# Authorization, or 'Accept-Encoding: br' for compressed forms). Needs wrk, curl, ss
 # and taskset.
 set -euo pipefail
 

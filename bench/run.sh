@@ -6,7 +6,8 @@
 #   bench/run.sh --quick    # smoke run: 1 repetition of 2 s (~3 min)
 #
 # Options: --reps N, --duration SECONDS, --out DIR, --no-lb, --no-profile,
-# --only startup|syscalls (just the start-up or the strace check).
+# --only startup|syscalls|compress (just the start-up, the strace check or
+# the compression scenarios of issue 16).
 #
 # Every server runs on 127.0.0.1 only, on a port found free at run time,
 # pinned to core 0; wrk runs pinned to core 1. Every server is killed on
@@ -37,6 +38,10 @@ CLIENT_CPU=1
 CONNS_SMALL=64
 CONNS_LARGE=8
 CONNS_SLOW=8
+
+# The compression scenarios (issue 16) send what a current browser sends.
+ACCEPT_ENCODING='gzip, deflate, br, zstd'
+NGINX_BROTLI=/usr/lib/nginx/modules/ngx_http_brotli_static_module.so
 
 WORK=""          # the /tmp directory holding the corpus and configs
 declare -a PIDS=() # every server started, for the exit trap
@@ -73,8 +78,8 @@ parse_args() {
 		--no-lb) RUN_LB=0 ;;
 		--no-profile) RUN_PROFILE=0 ;;
 		--only)
-			ONLY=${2:?--only needs startup or syscalls}
-			[[ $ONLY == startup || $ONLY == syscalls ]] || die "--only takes startup or syscalls"
+			ONLY=${2:?--only needs startup, syscalls or compress}
+			[[ $ONLY == startup || $ONLY == syscalls || $ONLY == compress ]] || die "--only takes startup, syscalls or compress"
 			shift
 			;;
 		-h | --help)
@@ -151,6 +156,9 @@ check_peers() {
 	if ((${#AVAILABLE[@]} < 6)); then
 		log "install every peer with: apt-get install -y wrk nginx-light caddy lighttpd"
 	fi
+	if [[ -n ${AVAILABLE[nginx]:-} && ! -f $NGINX_BROTLI ]]; then
+		log "nginx-static serves app.js.gz only: apt-get install -y libnginx-mod-http-brotli-static for brotli_static"
+	fi
 }
 
 # free_port asks the kernel for an unused loopback port. Another process
@@ -165,6 +173,7 @@ build() {
 	(cd "$REPO_DIR" && go build -o bin/httpserver ./cmd/httpserver)
 	(cd "$REPO_DIR" && go build -o "$WORK/bin/gofileserver" ./bench/gofileserver)
 	(cd "$REPO_DIR" && go build -o "$WORK/bin/profserver" ./bench/profserver)
+	(cd "$REPO_DIR" && go build -o "$WORK/bin/jscorpus" ./bench/jscorpus)
 	# The same command without cgo: a static binary with no libc mapped,
 	# as one would build it to deploy. Measured for RSS only.
 	(cd "$REPO_DIR" && CGO_ENABLED=0 go build -o "$WORK/bin/httpserver-static" ./cmd/httpserver)
@@ -181,7 +190,8 @@ build() {
 
 # make_corpus writes the same bytes on every run: files of fixed sizes
 # from a repeating pattern, a 10,000-entry directory with fixed names and
-# times, and a #!/bin/sh CGI script.
+# times, a #!/bin/sh CGI script, and a 100 KiB JavaScript file with the
+# .br and .gz sidecars a build tool would ship (bench/jscorpus).
 make_corpus() {
 	local root=$WORK/corpus
 	log "generating corpus in $root"
@@ -196,7 +206,10 @@ make_corpus() {
 		printf 'Content-Type: text/plain\r\n\r\nHello, world\n'
 	EOF
 	chmod 0755 "$root/cgi-bin/hello.sh"
-	touch -d '2024-01-01 00:00:00' "$root"/*.txt
+	"$WORK/bin/jscorpus" -dir "$root" -size 102400
+	# Sidecars as old as the original: ours serves a sidecar only when it
+	# is not older than the file it stands for.
+	touch -d '2024-01-01 00:00:00' "$root"/*.txt "$root"/app.js*
 	chmod -R a+rX "$WORK"
 	local n
 	n=$(find "$root/list" -type f | wc -l)
@@ -205,12 +218,23 @@ make_corpus() {
 }
 
 # write_configs writes the peers' configurations for one port.
-write_nginx_conf() { # port root conf
-	local user_line=""
+write_nginx_conf() { # port root conf [compress]
+	local user_line="" module_line="" compress_lines=""
 	# As root, nginx's worker would otherwise switch to nobody, which is
 	# fine for the world-readable corpus, but say so explicitly.
 	((EUID == 0)) && user_line="user nobody nogroup;"
+	if [[ ${4:-} == compress ]]; then
+		# Issue 16's peer: sidecars first (app.js.br with the brotli
+		# module, app.js.gz without it), gzip on the fly for the rest,
+		# at nginx's default level 1; Vary on every answer, as ours.
+		compress_lines="gzip on; gzip_static on; gzip_vary on; gzip_types application/javascript;"
+		if [[ -f $NGINX_BROTLI ]]; then
+			module_line="load_module $NGINX_BROTLI;"
+			compress_lines+=" brotli_static on;"
+		fi
+	fi
 	cat >"$3" <<-EOF
+		$module_line
 		$user_line
 		worker_processes 1;
 		daemon off;
@@ -225,7 +249,8 @@ write_nginx_conf() { # port root conf
 		    # requests; Go's servers never do.
 		    keepalive_requests 1000000;
 		    default_type application/octet-stream;
-		    types { text/plain txt; text/html html; }
+		    types { text/plain txt; text/html html; application/javascript js; }
+		    $compress_lines
 		    client_body_temp_path $WORK/nginx-tmp;
 		    proxy_temp_path $WORK/nginx-tmp;
 		    fastcgi_temp_path $WORK/nginx-tmp;
@@ -254,6 +279,33 @@ write_lighttpd_conf() { # port root conf
 	EOF
 }
 
+# write_caddyfile writes Issue 16's two Caddy peers: "encode" compresses
+# on the fly (zstd preferred, then gzip), "precompressed" serves the
+# .br and .gz sidecars. Both bind to 127.0.0.1 only, without the admin
+# endpoint or automatic HTTPS.
+write_caddyfile() { # port root conf encode|precompressed
+	local site
+	if [[ $4 == encode ]]; then
+		site="encode zstd gzip
+		    file_server"
+	else
+		site="file_server {
+		        precompressed br gzip
+		    }"
+	fi
+	cat >"$3" <<-EOF
+		{
+		    admin off
+		    auto_https off
+		}
+		http://127.0.0.1:$1 {
+		    bind 127.0.0.1
+		    root * $2
+		    $site
+		}
+	EOF
+}
+
 # start_server VARIANT PORT starts one variant pinned to the server core
 # and sets SERVER_PID; it does not wait for it.
 start_server() {
@@ -262,6 +314,7 @@ start_server() {
 	case $variant in
 	ours) cmd=("$OURS" "$port" -b 127.0.0.1 -d "$root" --quiet) ;;
 	ours-cgi) cmd=("$OURS" "$port" -b 127.0.0.1 -d "$root" --quiet --cgi) ;;
+	ours-compress) cmd=("$OURS" "$port" -b 127.0.0.1 -d "$root" --quiet --compress --no-precompressed) ;;
 	ours-static) cmd=("$WORK/bin/httpserver-static" "$port" -b 127.0.0.1 -d "$root" --quiet) ;;
 	ours-log) cmd=("$OURS" "$port" -b 127.0.0.1 -d "$root" --log-format common) ;;
 	ours-pylist)
@@ -276,6 +329,17 @@ start_server() {
 		mkdir -p "$WORK/nginx-tmp"
 		write_nginx_conf "$port" "$root" "$WORK/nginx-$port.conf"
 		cmd=(nginx -e "$WORK/nginx-$port.error.log" -c "$WORK/nginx-$port.conf")
+		;;
+	nginx-static)
+		mkdir -p "$WORK/nginx-tmp"
+		write_nginx_conf "$port" "$root" "$WORK/nginx-$port.conf" compress
+		cmd=(nginx -e "$WORK/nginx-$port.error.log" -c "$WORK/nginx-$port.conf")
+		;;
+	caddy-encode | caddy-precompressed)
+		mkdir -p "$WORK/caddy-home"
+		write_caddyfile "$port" "$root" "$WORK/Caddyfile-$port" "${variant#caddy-}"
+		cmd=(env HOME="$WORK/caddy-home" XDG_DATA_HOME="$WORK/caddy-home" XDG_CONFIG_HOME="$WORK/caddy-home"
+			caddy run --adapter caddyfile --config "$WORK/Caddyfile-$port")
 		;;
 	caddy)
 		# Caddy keeps state under $HOME/XDG dirs; give it a scratch one.
@@ -431,11 +495,19 @@ measure() {
 }
 
 # scenarios_for lists what each variant is measured on. Scenario 7 is
-# ours-log's s1 and s3, compared with ours'.
+# ours-log's s1 and s3, compared with ours'. The compression scenarios:
+# c1_js is the 100 KiB script asked for with ACCEPT_ENCODING (ours sends
+# its .br sidecar, ours-compress its compressed-once form, go the file
+# as it is); c2_list is the 10,000-entry listing with the same header,
+# compressed (ours-compress) and not (ours).
 scenarios_for() {
 	case $1 in
-	ours | nginx | caddy) echo "s1_1k s2_64k s3_10m s4_close s5_list" ;;
-	go | lighttpd | python) echo "s1_1k s2_64k s3_10m s4_close s6_cgi s5_list" ;;
+	ours) echo "s1_1k s2_64k s3_10m s4_close s5_list c1_js c2_list" ;;
+	nginx | caddy) echo "s1_1k s2_64k s3_10m s4_close s5_list" ;;
+	go) echo "s1_1k s2_64k s3_10m s4_close s6_cgi s5_list c1_js" ;;
+	lighttpd | python) echo "s1_1k s2_64k s3_10m s4_close s6_cgi s5_list" ;;
+	ours-compress) echo "c1_js c2_list" ;;
+	nginx-static | caddy-encode | caddy-precompressed) echo "c1_js" ;;
 	ours-pylist) echo "s5_list" ;;
 	ours-cgi) echo "s6_cgi" ;;
 	ours-log) echo "s1_1k s3_10m" ;;
@@ -446,6 +518,8 @@ scenarios_for() {
 peer_of() { # variant -> the program that must be installed
 	case $1 in
 	ours*) echo ours ;;
+	nginx-*) echo nginx ;;
+	caddy-*) echo caddy ;;
 	*) echo "$1" ;;
 	esac
 }
@@ -477,15 +551,53 @@ bench_scenario() { # rep variant scenario
 		measure "$rep" "$variant" "$s" "$port" /list/ "$CONNS_SLOW"
 		;;
 	s6_cgi) measure "$rep" "$variant" "$s" "$port" /cgi-bin/hello.sh "$CONNS_SLOW" ;;
+	c1_js)
+		check_encoding "$rep" "$variant" "$s" "$port" /app.js "$WORK/corpus/app.js"
+		measure "$rep" "$variant" "$s" "$port" /app.js "$CONNS_SMALL" -H "Accept-Encoding: $ACCEPT_ENCODING"
+		;;
+	c2_list)
+		check_encoding "$rep" "$variant" "$s" "$port" /list/ ""
+		measure "$rep" "$variant" "$s" "$port" /list/ "$CONNS_SLOW" -H "Accept-Encoding: $ACCEPT_ENCODING"
+		;;
 	esac
 	local hwm
 	hwm=$(rss_kib "$pid" VmHWM)
 	if [[ $s == s5_list ]]; then
 		PEAK_LISTING[$variant]=$hwm
-	elif ((hwm > ${PEAK_FILES[$variant]:-0})); then
+	elif [[ $s == s* ]] && ((hwm > ${PEAK_FILES[$variant]:-0})); then
+		# Issue 16's c* scenarios are not part of issue 7's memory figures.
 		PEAK_FILES[$variant]=$hwm
 	fi
 	stop_server "$pid"
+}
+
+# check_encoding records what one request with ACCEPT_ENCODING gets: the
+# body's bytes on the wire (body_bytes) and the response header's
+# (header_bytes), the Content-Encoding as a metric named ce_CODING (ce_identity
+# when there is none), and, when ORIGINAL is given, whether the body
+# decodes to that file (decoded_ok 1 or 0), so that a compressed answer
+# is never compared with an uncompressed one unawares.
+check_encoding() { # rep variant scenario port path original
+	local rep=$1 variant=$2 s=$3 url="http://127.0.0.1:$4$5" original=$6 out body header coding
+	out=$(curl -s -o /dev/null --max-time 10 -H "Accept-Encoding: $ACCEPT_ENCODING" \
+		-w '%{size_download} %{size_header} %header{content-encoding}' "$url")
+	read -r body header coding <<<"$out"
+	coding=${coding:-identity}
+	record "$rep" "$variant" "$s" body_bytes "$body"
+	record "$rep" "$variant" "$s" header_bytes "$header"
+	record "$rep" "$variant" "$s" "ce_$coding" 1
+	local decoded="-"
+	if [[ -n $original ]]; then
+		# --compressed decodes whatever this curl supports (gzip, br and
+		# zstd in Debian's), and keeps the header above.
+		if curl -s --compressed --max-time 10 -H "Accept-Encoding: $ACCEPT_ENCODING" "$url" | cmp -s - "$original"; then
+			decoded=1
+		else
+			decoded=0
+		fi
+		record "$rep" "$variant" "$s" decoded_ok "$decoded"
+	fi
+	log "  $variant $s: Content-Encoding $coding, $body body bytes + $header header bytes, decodes to the original: $decoded"
 }
 
 # record_idle_rss starts a variant, records its RSS once it has answered
@@ -546,7 +658,10 @@ sample_load() {
 # same one.
 run_scenarios() {
 	local rep variant s i
-	local -a variants=(ours ours-pylist ours-cgi ours-log ours-static go nginx caddy lighttpd python)
+	local -a variants=(ours ours-pylist ours-cgi ours-log ours-static ours-compress go nginx nginx-static caddy
+		caddy-encode caddy-precompressed lighttpd python)
+	local -a scenarios=(s1_1k s2_64k s3_10m s4_close s6_cgi s5_list c1_js c2_list)
+	[[ $ONLY == compress ]] && scenarios=(c1_js c2_list)
 	local -a order
 	for ((rep = 1; rep <= REPS; rep++)); do
 		log "repetition $rep of $REPS"
@@ -557,11 +672,14 @@ run_scenarios() {
 			[[ -n ${AVAILABLE[$(peer_of "$variant")]:-} ]] && order+=("$variant")
 		done
 		PEAK_FILES=() PEAK_LISTING=()
-		log " idle RSS"
-		for variant in "${order[@]}"; do
-			record_idle_rss "$rep" "$variant"
-		done
-		for s in s1_1k s2_64k s3_10m s4_close s6_cgi s5_list; do
+		if [[ $ONLY != compress ]]; then
+			log " idle RSS"
+			for variant in "${order[@]}"; do
+				[[ " $(scenarios_for "$variant") " == *" s"* || $variant == ours-static ]] || continue
+				record_idle_rss "$rep" "$variant"
+			done
+		fi
+		for s in "${scenarios[@]}"; do
 			log " $s"
 			for variant in "${order[@]}"; do
 				[[ " $(scenarios_for "$variant") " == *" $s "* ]] || continue
@@ -800,6 +918,7 @@ main() {
 		echo "wrk=$(wrk -v 2>&1 | head -1)"
 		echo "python=$("$PYTHON" --version 2>&1)"
 		[[ -n ${AVAILABLE[nginx]:-} ]] && echo "nginx=$(nginx -v 2>&1)"
+		[[ -n ${AVAILABLE[nginx]:-} ]] && echo "nginx_brotli_static=$([[ -f $NGINX_BROTLI ]] && echo 1 || echo 0)"
 		[[ -n ${AVAILABLE[caddy]:-} ]] && echo "caddy=$(caddy version 2>&1 | head -1)"
 		[[ -n ${AVAILABLE[lighttpd]:-} ]] && echo "lighttpd=$(lighttpd -v 2>&1 | head -1)"
 		echo "go=$(go version)"
@@ -814,6 +933,16 @@ main() {
 		;;
 	syscalls)
 		check_syscalls
+		go_report
+		return 0
+		;;
+	compress)
+		run_scenarios
+		sample_load
+		{
+			echo "load1_end=$(cut -d' ' -f1 /proc/loadavg)"
+			echo "load1_max=$LOAD_MAX"
+		} >>"$OUT/meta.txt"
 		go_report
 		return 0
 		;;

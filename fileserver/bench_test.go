@@ -1,13 +1,17 @@
 package fileserver
 
 import (
+	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pyhttp/httpserver/internal/encoding"
 )
 
 // discardWriter is a ResponseWriter that keeps only the status, so the
@@ -103,4 +107,52 @@ func BenchmarkParseRanges(b *testing.B) {
 	for b.Loop() {
 		parseRanges("bytes=0-99,200-299,-50", 10000)
 	}
+}
+
+// benchCompressRoot serves a directory with a small file and a 100 KiB
+// script beside its brotli sidecar, with opts.
+func benchCompressRoot(b *testing.B, opts Options) http.Handler {
+	dir := b.TempDir()
+	benchWrite(b, filepath.Join(dir, "small.txt"), strings.Repeat("x", 1024))
+	// Random numbers, so that it compresses to about a third, as a
+	// minified bundle does, not to almost nothing.
+	rng := rand.New(rand.NewPCG(1, 2))
+	var js strings.Builder
+	for i := 0; js.Len() < 100<<10; i++ {
+		fmt.Fprintf(&js, "function f%d(a,b){return a.i%d.filter(x=>x.id!==b.k%d&&x.n>%d)}\n",
+			i, rng.IntN(1000), rng.IntN(1000), rng.IntN(1<<20))
+	}
+	src := js.String()[:100<<10]
+	benchWrite(b, filepath.Join(dir, "app.js"), src)
+	br, err := encoding.Encode(encoding.Brotli, []byte(src))
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchWrite(b, filepath.Join(dir, "app.js.br"), string(br))
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { root.Close() })
+	return New(RootFS(root), opts)
+}
+
+func benchBrotliRequest(path string) *http.Request {
+	r := httptest.NewRequest("GET", path, nil)
+	r.Header.Set("Accept-Encoding", "gzip, deflate, br, zstd")
+	return r
+}
+
+// The command's default: sidecars looked for, none there.
+func BenchmarkServeSmallFilePrecompressed(b *testing.B) {
+	benchServe(b, benchCompressRoot(b, Options{Precompressed: true}), benchBrotliRequest("/small.txt"))
+}
+
+func BenchmarkServeSidecar(b *testing.B) {
+	benchServe(b, benchCompressRoot(b, Options{Precompressed: true}), benchBrotliRequest("/app.js"))
+}
+
+// Compressed once, then sent from memory.
+func BenchmarkServeCompressed(b *testing.B) {
+	benchServe(b, benchCompressRoot(b, Options{Compress: true}), benchBrotliRequest("/app.js"))
 }

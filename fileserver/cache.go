@@ -106,4 +106,27 @@ func readSmall(f fs.File, info fs.FileInfo) (content []byte, stable bool, err er
 }
 
 // reader gives each request its own view of cached bytes.
-func (e *cachedFile) reader() io.ReadSeeker { return bytes.NewReader(e.content) }
+func (e *cachedFile) reader() io.ReadSeeker { return newMemReader(e.content) }
+
+// memReader reads bytes held in memory, as bytes.Reader does, and lets
+// memoryWriter write the bytes still to be read without copying them.
+type memReader struct {
+	bytes.Reader
+	b []byte
+}
+
+func newMemReader(b []byte) *memReader {
+	m := &memReader{b: b}
+	m.Reset(b)
+	return m
+}
+
+// next returns the bytes still to be read, at most max of them, without
+// reading them.
+func (m *memReader) next(max int64) []byte {
+	off := m.Size() - int64(m.Len())
+	return m.b[off : off+min(max, int64(m.Len()))]
+}
+
+// advance marks n bytes as read.
+func (m *memReader) advance(n int) { m.Seek(int64(n), io.SeekCurrent) }

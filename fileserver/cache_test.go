@@ -2,10 +2,13 @@ package fileserver
 
 import (
 	"bytes"
+	"io"
 	"io/fs"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -153,5 +156,30 @@ func TestCachedBodyIsPrivate(t *testing.T) {
 	}
 	if full := do(t, h, "GET", "/data.bin"); full.body != "0123456789abcdefghijklmnopqrstuvwxyz" {
 		t.Errorf("whole file after a range = %q", full.body)
+	}
+}
+
+// TestMemoryWriterReadFrom checks the one-Write path of bytes in memory:
+// a limited read from the middle writes exactly that slice and moves the
+// reader on; any other reader is copied as io.Copy would.
+func TestMemoryWriterReadFrom(t *testing.T) {
+	m := newMemReader([]byte("0123456789"))
+	if _, err := m.Seek(2, io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	lr := &io.LimitedReader{R: m, N: 5}
+	n, err := memoryWriter{rec}.ReadFrom(lr)
+	if n != 5 || err != nil || rec.Body.String() != "23456" || lr.N != 0 || m.Len() != 3 {
+		t.Errorf("ReadFrom(5 bytes from 2) = %d, %v; body %q, N %d, left %d; want 5, nil, \"23456\", 0, 3",
+			n, err, rec.Body.String(), lr.N, m.Len())
+	}
+	lr = &io.LimitedReader{R: m, N: 100} // more than is left
+	if n, err := (memoryWriter{rec}).ReadFrom(lr); n != 3 || err != nil || rec.Body.String() != "23456789" {
+		t.Errorf("ReadFrom(the rest) = %d, %v; body %q; want 3, nil, \"23456789\"", n, err, rec.Body.String())
+	}
+	rec = httptest.NewRecorder()
+	if n, err := (memoryWriter{rec}).ReadFrom(strings.NewReader("other")); n != 5 || err != nil || rec.Body.String() != "other" {
+		t.Errorf("ReadFrom(strings.Reader) = %d, %v; body %q; want 5, nil, \"other\"", n, err, rec.Body.String())
 	}
 }

@@ -1,7 +1,6 @@
 package fileserver
 
 import (
-	"bytes"
 	"io/fs"
 	"net/http"
 	"sync"
@@ -29,7 +28,7 @@ type compressedStore struct {
 	entries  map[compressedKey]*compressedFile
 	bytes    int64
 	inflight map[compressedKey]*compressCall
-	made     int // forms compressed, for tests
+	made     int // forms compressed or sidecars read, for tests
 }
 
 // compressCall is one compression under way: requests for the same form
@@ -99,16 +98,17 @@ func (s *compressedStore) put(k compressedKey, c *compressedFile) {
 	s.bytes += int64(len(c.data))
 }
 
-// serveCompressed answers r with the compressed form of name (stat info)
-// when Options.Compress applies to it and the client accepts a coding;
-// served is false when the file is to be sent as it is.
-func (h *Handler) serveCompressed(w http.ResponseWriter, r *http.Request, name string, info fs.FileInfo) (served bool, err error) {
+// serveCompressed answers r with the compressed form of name (stat info,
+// cache entry e or nil) when Options.Compress applies to it and the client
+// accepts a coding; served is false when the file is to be sent as it is.
+func (h *Handler) serveCompressed(w http.ResponseWriter, r *http.Request, name string, info fs.FileInfo, e *cachedFile) (served bool, err error) {
 	if info.Size() < compressMinBytes || info.Size() > compressMaxFileBytes {
 		return false, nil
 	}
-	e, err := h.entry(name, info)
-	if err != nil {
-		return false, err
+	if e == nil {
+		if e, err = h.entry(name, info); err != nil {
+			return false, err
+		}
 	}
 	if !encoding.Compressible(e.ctype) {
 		return false, nil
@@ -144,7 +144,7 @@ func (h *Handler) serveCompressed(w http.ResponseWriter, r *http.Request, name s
 		return false, nil
 	}
 	setEncoded(w.Header(), e.ctype, encoding.ETag(e.etag, coding), coding, int64(len(c.data)))
-	h.send(w, r, name, sizedInfo{info, int64(len(c.data))}, bytes.NewReader(c.data), true, 1)
+	h.send(w, r, name, sizedInfo{info, int64(len(c.data))}, newMemReader(c.data), true, 1)
 	return true, nil
 }
 
@@ -154,7 +154,7 @@ func (h *Handler) entry(name string, info fs.FileInfo) (*cachedFile, error) {
 	if e := h.cache.get(name, info); e != nil {
 		return e, nil
 	}
-	f, _, e, err := h.content(name, info)
+	f, _, e, err := h.content(name, info, nil)
 	if f != nil {
 		f.Close()
 	}

@@ -319,17 +319,20 @@ func openError(err error) error {
 // its precompressed sidecars, through http.ServeContent, which answers
 // conditional and range requests.
 func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, name string, info fs.FileInfo) error {
+	// The file's cache entry is looked up once for the request: the
+	// sidecar, the compressed and the plain path all start from it.
+	e := h.cache.get(name, info)
 	if h.precompressed && !isSidecarName(name) {
-		if served, err := h.servePrecompressed(w, r, name, info); served || err != nil {
+		if served, err := h.servePrecompressed(w, r, name, info, e); served || err != nil {
 			return err
 		}
 	}
 	if h.compress && !isSidecarName(name) {
-		if served, err := h.serveCompressed(w, r, name, info); served || err != nil {
+		if served, err := h.serveCompressed(w, r, name, info, e); served || err != nil {
 			return err
 		}
 	}
-	f, content, e, err := h.content(name, info)
+	f, content, e, err := h.content(name, info, e)
 	if err != nil {
 		return err
 	}
@@ -357,7 +360,7 @@ func (h *Handler) send(w http.ResponseWriter, r *http.Request, name string, info
 		// Bytes from memory gain nothing from sendfile, and net/http's
 		// ReadFrom would send the first 512 of them apart from the rest:
 		// two writes for a small file where plain writes make one.
-		w = writeOnly{w}
+		w = memoryWriter{w}
 	} else {
 		w = cork.Writer(w, r, info.Size())
 	}
@@ -373,10 +376,14 @@ func (h *Handler) send(w http.ResponseWriter, r *http.Request, name string, info
 // content returns what serveFile sends for name: the cached entry
 // describing this version of the file, and a reader of its bytes, from
 // memory when the entry holds them, else from f, the open file, which the
-// caller closes. A file the cache does not know yet is described, and
-// remembered if it stays put while it is read.
-func (h *Handler) content(name string, info fs.FileInfo) (f fs.File, content io.ReadSeeker, e *cachedFile, err error) {
-	e = h.cache.get(name, info)
+// caller closes. e is the entry the caller found for this version, or nil:
+// then the cache is asked again (a sidecar or a compressed form may have
+// described the file since), and a file it does not know yet is described,
+// and remembered if it stays put while it is read.
+func (h *Handler) content(name string, info fs.FileInfo, e *cachedFile) (f fs.File, content io.ReadSeeker, _ *cachedFile, err error) {
+	if e == nil {
+		e = h.cache.get(name, info)
+	}
 	if e != nil && e.content != nil {
 		return nil, e.reader(), e, nil
 	}
@@ -448,6 +455,31 @@ func isUnixEpochOrZero(t time.Time) bool {
 	return t.IsZero() || t.Equal(time.Unix(0, 0))
 }
 
-// writeOnly is a ResponseWriter without ReadFrom (nor anything but the
-// three methods of the interface).
-type writeOnly struct{ http.ResponseWriter }
+// memoryWriter is the ResponseWriter of a body held in memory (a
+// [memReader]): it hides the ReadFrom of the writer it wraps (and
+// anything but the three methods of the interface), and has its own.
+type memoryWriter struct{ http.ResponseWriter }
+
+var _ io.ReaderFrom = memoryWriter{}
+
+// ReadFrom writes what http.ServeContent copies (an io.LimitedReader over
+// a memReader) straight from the bytes, in one Write: io.CopyN would
+// otherwise make a buffer of up to 32 KiB for every response and write
+// through it a piece at a time. Any other reader, such as the pipe of a
+// multipart/byteranges body, is copied through Write as io.Copy would.
+func (w memoryWriter) ReadFrom(src io.Reader) (int64, error) {
+	if lr, ok := src.(*io.LimitedReader); ok {
+		if m, ok := lr.R.(*memReader); ok {
+			b := m.next(lr.N)
+			n, err := w.ResponseWriter.Write(b)
+			m.advance(n)
+			lr.N -= int64(n)
+			return int64(n), err
+		}
+	}
+	return io.Copy(writerOnly{w.ResponseWriter}, src)
+}
+
+// writerOnly hides everything of a writer but Write, so that io.Copy
+// does not call back into a ReadFrom.
+type writerOnly struct{ io.Writer }

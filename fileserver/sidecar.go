@@ -66,11 +66,11 @@ func (h *Handler) sidecarsOf(name string, e *cachedFile) []string {
 }
 
 // servePrecompressed answers r with a sidecar of name, whose stat is
-// info, when the client accepts one; served is false when the original
-// is to be sent instead. Every response for a file with sidecars says
+// info and cache entry e (nil when the cache has none for this version),
+// when the client accepts one; served is false when the original is to be
+// sent instead. Every response for a file with sidecars says
 // "Vary: Accept-Encoding", identity answers included.
-func (h *Handler) servePrecompressed(w http.ResponseWriter, r *http.Request, name string, info fs.FileInfo) (served bool, err error) {
-	e := h.cache.get(name, info)
+func (h *Handler) servePrecompressed(w http.ResponseWriter, r *http.Request, name string, info fs.FileInfo, e *cachedFile) (served bool, err error) {
 	codings := h.sidecarsOf(name, e)
 	if len(codings) == 0 {
 		return false, nil
@@ -121,7 +121,15 @@ func (h *Handler) serveSidecar(w http.ResponseWriter, r *http.Request, name stri
 			return false
 		}
 	}
-	f, content, se, err := h.content(sname, sinfo)
+	// Ranges apply to the encoded bytes (RFC 9110 §14.1.2); one range at
+	// most, since a multipart/byteranges body cannot carry the
+	// Content-Encoding of its parts.
+	if se, data := h.sidecarBytes(sname, sinfo, coding); data != nil {
+		setEncoded(w.Header(), e.ctype, encoding.ETag(se.etag, coding), coding, int64(len(data)))
+		h.send(w, r, sname, sizedInfo{sinfo, int64(len(data))}, newMemReader(data), true, 1)
+		return true
+	}
+	f, content, se, err := h.content(sname, sinfo, nil)
 	if err != nil {
 		return false
 	}
@@ -129,11 +137,38 @@ func (h *Handler) serveSidecar(w http.ResponseWriter, r *http.Request, name stri
 		defer f.Close()
 	}
 	setEncoded(w.Header(), e.ctype, encoding.ETag(se.etag, coding), coding, sinfo.Size())
-	// Ranges apply to the encoded bytes (RFC 9110 §14.1.2); one range at
-	// most, since a multipart/byteranges body cannot carry the
-	// Content-Encoding of its parts.
 	h.send(w, r, sname, sinfo, content, se.content != nil, 1)
 	return true
+}
+
+// sidecarBytes returns the cache entry and the bytes of the coding
+// sidecar sname (stat sinfo) when they are to be sent from memory, or a
+// nil slice when the sidecar is to be sent from the file. A sidecar no
+// larger than a compressed form may be (compressMaxFileBytes) is read once
+// per version and kept with the compressed forms, under their bound: like
+// them it goes to every client that accepts its coding, and from memory a
+// response costs no open, read, sendfile or close. A sidecar that changed
+// while it was read is sent as read, and not kept.
+func (h *Handler) sidecarBytes(sname string, sinfo fs.FileInfo, coding string) (*cachedFile, []byte) {
+	if sinfo.Size() > compressMaxFileBytes {
+		return nil, nil
+	}
+	se, err := h.entry(sname, sinfo)
+	if err != nil {
+		return nil, nil
+	}
+	if se.content != nil {
+		return se, se.content
+	}
+	v := versionOf(sinfo)
+	c, err := h.compressed.do(sname, coding, v, func() (*compressedFile, bool, error) {
+		data, stable, err := h.bytesOf(sname, sinfo, se)
+		return &compressedFile{version: v, data: data}, stable, err
+	})
+	if err != nil || c.data == nil {
+		return nil, nil
+	}
+	return se, c.data
 }
 
 // setEncoded sets the fields of a response whose body is the coding

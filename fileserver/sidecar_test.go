@@ -393,3 +393,54 @@ func TestPrecompressedRootFS(t *testing.T) {
 		t.Errorf("GET /app.js, br only: status %d, Content-Encoding %q; want 200, identity", r.status, r.coding)
 	}
 }
+
+// TestSidecarFromMemory: a sidecar too big for the file cache's bytes is
+// sent from the copy kept with the compressed forms, whole and as a
+// range, and a new version of it replaces that copy at once.
+func TestSidecarFromMemory(t *testing.T) {
+	dir := t.TempDir()
+	writeSidecars(t, dir, "app.js", nil, 0)
+	side := func(seed byte) []byte {
+		b := make([]byte, 3*cacheMaxFileBytes)
+		for i := range b {
+			b[i] = seed + byte(i*7)
+		}
+		return b
+	}
+	write := func(b []byte, mtime time.Time) {
+		t.Helper()
+		p := filepath.Join(dir, "app.js.br")
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, mtime, mtime); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := time.Now().Truncate(time.Second)
+	old := side(1)
+	write(old, now)
+	h := New(os.DirFS(dir), Options{Precompressed: true, ErrorLog: discardLog})
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	for i := range 2 { // the read that fills the copy, then the copy
+		r := fetchSidecar(t, srv, http.MethodGet, "/app.js", "Accept-Encoding", "br")
+		if r.coding != "br" || !bytes.Equal(r.body, old) || r.contentLength != strconv.Itoa(len(old)) {
+			t.Fatalf("GET %d: Content-Encoding %q, Content-Length %s, body equal %v; want br, %d, true",
+				i, r.coding, r.contentLength, bytes.Equal(r.body, old), len(old))
+		}
+	}
+	if made := h.compressed.made; made != 1 {
+		t.Errorf("sidecar read %d times for two GETs; want 1", made)
+	}
+	r := fetchSidecar(t, srv, http.MethodGet, "/app.js", "Accept-Encoding", "br", "Range", "bytes=100-199")
+	if r.status != http.StatusPartialContent || !bytes.Equal(r.body, old[100:200]) {
+		t.Errorf("GET with Range: status %d, body equal %v; want 206, true", r.status, bytes.Equal(r.body, old[100:200]))
+	}
+	// Same size, new bytes and time: the copy is of the last version.
+	fresh := side(2)
+	write(fresh, now.Add(time.Second))
+	if r := fetchSidecar(t, srv, http.MethodGet, "/app.js", "Accept-Encoding", "br"); !bytes.Equal(r.body, fresh) {
+		t.Errorf("after rewriting app.js.br: body is the old one: %v", bytes.Equal(r.body, old))
+	}
+}

@@ -208,7 +208,7 @@ func (h *Handler) serveNotFoundPage(w http.ResponseWriter, r *http.Request, caus
 		h.logWebFile(r, "cannot serve the 404 page", name, err)
 		return false
 	}
-	f, content, e, err := h.content(name, info)
+	f, content, e, err := h.content(name, info, nil)
 	if err != nil {
 		h.logWebFile(r, "cannot serve the 404 page", name, err)
 		return false

@@ -1,7 +1,8 @@
 // Command profserver is cmd/httpserver's server, built by the same
 // internal/app calls with the flags the benchmark uses (--quiet, no
-// --cgi), plus net/http/pprof on a second loopback port, so that
-// bench/run.sh can take CPU and allocation profiles under load. The
+// --cgi; -compress and -no-precompressed as the command's --compress and
+// --no-precompressed), plus net/http/pprof on a second loopback port, so
+// that bench/run.sh can take CPU and allocation profiles under load. The
 // command itself has no pprof endpoint, and should not grow one.
 //
 //	profserver -addr 127.0.0.1:8080 -pprof 127.0.0.1:6060 -root /tmp/corpus
@@ -26,6 +27,8 @@ func main() {
 	pprofAddr := flag.String("pprof", "", "serve /debug/pprof/ on this address (empty: off)")
 	root := flag.String("root", ".", "directory to serve")
 	page := flag.String("listing", "modern", "listing page: modern or python")
+	compress := flag.Bool("compress", false, "compress responses on the fly, as --compress")
+	noPrecompressed := flag.Bool("no-precompressed", false, "serve no .br/.zst/.gz sidecars, as --no-precompressed")
 	flag.Parse()
 
 	dir, err := os.OpenRoot(*root)
@@ -38,6 +41,8 @@ func main() {
 	if *page == "python" {
 		cfg.Listing = listing.Python
 	}
+	cfg.Compress = *compress
+	cfg.NoPrecompressed = *noPrecompressed
 	errLog := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	srv := app.Server(cfg, app.Handler(cfg, dir, errLog, os.Stderr), log.Default(), nil)
 

@@ -141,7 +141,10 @@ func (r results) ratio(a, b key) (stats, bool) {
 }
 
 func (s stats) String() string {
-	if s.n == 1 {
+	switch s.n {
+	case 0:
+		return "–"
+	case 1:
 		return num(s.med)
 	}
 	return fmt.Sprintf("%s (%s–%s)", num(s.med), num(s.min), num(s.max))
@@ -237,6 +240,29 @@ func write(w io.Writer, r results, meta map[string]string) {
 	fmt.Fprintf(w, "Measured %s with `%s` (%s, %s; commit %s).\n",
 		orDash(meta["date"]), orDash(meta["command"]), orDash(meta["mode"]), loadNote(meta), orDash(meta["commit"]))
 	fmt.Fprintln(w)
+	// bench/run.sh --only compress measures issue 16's scenarios alone.
+	if measuredAny(r, "s") {
+		writeIssue7(w, r)
+	}
+	if measuredAny(r, "c") {
+		writeCompression(w, r)
+	}
+	writeExtras(w, r)
+}
+
+// measuredAny reports whether r has figures for a scenario whose name
+// starts with prefix: "s" for issue 7's, "c" for issue 16's.
+func measuredAny(r results, prefix string) bool {
+	for k := range r {
+		if strings.HasPrefix(k.scenario, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// writeIssue7 writes the ratio and target tables of issue 7.
+func writeIssue7(w io.Writer, r results) {
 	fmt.Fprintln(w, "### Ratios: ours ÷ peer, median (min–max) over repetitions")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "| scenario | ours | "+strings.Join(peers, " | ")+" |")
@@ -278,7 +304,10 @@ func write(w io.Writer, r results, meta map[string]string) {
 		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", t.name, num(got), num(want), verdict)
 	}
 	fmt.Fprintln(w)
+}
 
+// writeExtras writes the load-balancer, system-call and raw tables.
+func writeExtras(w io.Writer, r results) {
 	if _, ok := r.series(key{"lb-mtime", "lb", "cond_304"}); ok {
 		fmt.Fprintln(w, "### Past one machine: two replicas behind nginx")
 		fmt.Fprintln(w)
@@ -377,4 +406,82 @@ func loadNote(meta map[string]string) string {
 		return "**loaded machine**: " + desc
 	}
 	return "quiet machine: " + desc
+}
+
+// compressionRows are the lines of issue 16's table: the 100 KiB script
+// and the listing, asked for with a browser's Accept-Encoding.
+var compressionRows = []struct{ variant, scenario, what string }{
+	{"ours-compress", "c1_js", "ours, on the fly, compressed once (`--compress --no-precompressed`)"},
+	{"ours", "c1_js", "ours, sidecar (default)"},
+	{"nginx-static", "c1_js", "nginx `gzip on; gzip_static on` (+ `brotli_static on` with the module)"},
+	{"caddy-encode", "c1_js", "Caddy `encode zstd gzip`"},
+	{"caddy-precompressed", "c1_js", "Caddy `file_server { precompressed br gzip }`"},
+	{"go", "c1_js", "Go http.FileServer"},
+	{"ours-compress", "c2_list", "ours `--compress`"},
+	{"ours", "c2_list", "ours, identity"},
+}
+
+// compressionTargets are issue 16's: a ratio of two series, at least (or,
+// for bytes, at most) a bound.
+var compressionTargets = []struct {
+	name   string
+	a, b   key
+	bound  float64
+	atMost bool
+}{
+	{"100 KiB JS, sidecar req/s ≥ 0.75 × nginx gzip_static", key{"ours", "c1_js", "rps"}, key{"nginx-static", "c1_js", "rps"}, 0.75, false},
+	{"100 KiB JS, sidecar req/s ≥ 2 × Caddy precompressed", key{"ours", "c1_js", "rps"}, key{"caddy-precompressed", "c1_js", "rps"}, 2, false},
+	{"100 KiB JS, on the fly req/s ≥ 0.95 × our sidecar", key{"ours-compress", "c1_js", "rps"}, key{"ours", "c1_js", "rps"}, 0.95, false},
+	{"100 KiB JS, on the fly req/s ≥ 0.75 × nginx gzip_static", key{"ours-compress", "c1_js", "rps"}, key{"nginx-static", "c1_js", "rps"}, 0.75, false},
+	{"100 KiB JS, on the fly req/s ≥ 5 × Caddy encode", key{"ours-compress", "c1_js", "rps"}, key{"caddy-encode", "c1_js", "rps"}, 5, false},
+	{"10k listing, compressed: body bytes ≤ 0.2 × identity", key{"ours-compress", "c2_list", "body_bytes"}, key{"ours", "c2_list", "body_bytes"}, 0.2, true},
+	{"10k listing, compressed: req/s ≥ 0.7 × identity", key{"ours-compress", "c2_list", "rps"}, key{"ours", "c2_list", "rps"}, 0.7, false},
+}
+
+// writeCompression writes issue 16's table and targets.
+func writeCompression(w io.Writer, r results) {
+	fmt.Fprintln(w, "### Compression (issue 16), Accept-Encoding: gzip, deflate, br, zstd")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| scenario | server | Content-Encoding | decodes to the file | body bytes | header bytes | req/s, median (min–max) | p99 ms |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|")
+	for _, row := range compressionRows {
+		rps, ok := r.series(key{row.variant, row.scenario, "rps"})
+		if !ok {
+			continue
+		}
+		var codings []string
+		for k := range r {
+			if k.variant == row.variant && k.scenario == row.scenario && strings.HasPrefix(k.metric, "ce_") {
+				codings = append(codings, strings.TrimPrefix(k.metric, "ce_"))
+			}
+		}
+		slices.Sort(codings)
+		decoded := "–"
+		if d, ok := r.series(key{row.variant, row.scenario, "decoded_ok"}); ok {
+			decoded = map[bool]string{true: "yes", false: "**no**"}[d.min == 1]
+		}
+		body, _ := r.series(key{row.variant, row.scenario, "body_bytes"})
+		header, _ := r.series(key{row.variant, row.scenario, "header_bytes"})
+		p99, _ := r.series(key{row.variant, row.scenario, "p99_ms"})
+		scenario := map[string]string{"c1_js": "100 KiB JS", "c2_list": "10k listing"}[row.scenario]
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", scenario, row.what,
+			orDash(strings.Join(codings, ", ")), decoded, num(body.med), num(header.med), rps, num(p99.med))
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "### Targets (issue 16): ratios taken repetition by repetition, median (min–max)")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| target | ratio | bound | |")
+	fmt.Fprintln(w, "|---|---|---|---|")
+	for _, t := range compressionTargets {
+		s, ok := r.ratio(t.a, t.b)
+		verdict := "not measured"
+		if ok {
+			verdict = "not met"
+			if t.atMost && s.med <= t.bound || !t.atMost && s.med >= t.bound {
+				verdict = "met"
+			}
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", t.name, s, num(t.bound), verdict)
+	}
+	fmt.Fprintln(w)
 }

@@ -92,3 +92,37 @@ func TestWriteTargets(t *testing.T) {
 		}
 	}
 }
+
+func TestCompressionSection(t *testing.T) {
+	const in = `1,ours,c1_js,rps,300
+1,ours,c1_js,ce_br,1
+1,ours,c1_js,decoded_ok,1
+1,nginx-static,c1_js,rps,400
+1,ours-compress,c1_js,rps,290
+1,ours,c2_list,rps,10
+1,ours,c2_list,body_bytes,1000
+1,ours-compress,c2_list,rps,6
+1,ours-compress,c2_list,body_bytes,100
+`
+	r, err := parse(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	write(&b, r, nil)
+	out := b.String()
+	for _, want := range []string{
+		"| 100 KiB JS | ours, sidecar (default) | br | yes |",
+		"| 100 KiB JS, sidecar req/s ≥ 0.75 × nginx gzip_static | 0.75 | 0.75 | met |",
+		"| 100 KiB JS, sidecar req/s ≥ 2 × Caddy precompressed | – | 2.00 | not measured |",
+		"| 10k listing, compressed: body bytes ≤ 0.2 × identity | 0.10 | 0.20 | met |",
+		"| 10k listing, compressed: req/s ≥ 0.7 × identity | 0.60 | 0.70 | not met |",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "Targets (issue 7)") {
+		t.Errorf("report of compression figures alone has issue 7's targets:\n%s", out)
+	}
+}
