@@ -33,6 +33,8 @@ type Page struct {
 	Sort      string
 	Order     string
 	DirsFirst bool
+	// Actions are the forms to offer ([Options].Actions).
+	Actions Actions
 
 	defaultDirsFirst bool
 }

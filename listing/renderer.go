@@ -39,6 +39,22 @@ type Options struct {
 	// lists directories first by default (so DirsFirst changes only JSON
 	// and a Template's order); ?dirs=mixed, or its toggle, mixes them.
 	DirsFirst bool
+
+	// Actions are the changes the modern page offers forms for. The
+	// server must accept them (package upload does); the listing only
+	// shows the forms. Default: none.
+	Actions Actions
+}
+
+// Actions says which forms the modern page shows. Every form works as a
+// plain HTML form, without JavaScript: an upload form (files, and a
+// folder with its subfolders) and a new-folder form for Upload, a rename
+// and a delete form in each row for Delete, all posting to the listed
+// directory's own URL. The page's one extra script adds drag and drop, a
+// progress bar per file and a confirmation before a delete.
+type Actions struct {
+	Upload bool // upload files and folders, create folders
+	Delete bool // delete and rename entries
 }
 
 // Renderer answers a request for a directory with its listing, as a web
@@ -57,7 +73,7 @@ type Renderer struct {
 func New(opts Options) *Renderer {
 	rd := &Renderer{opts: opts, dirs: newDirCache()}
 	if opts.Template == nil && opts.Format == Modern {
-		rd.modern = newModernPage()
+		rd.modern = newModernPage(opts.Actions)
 	}
 	return rd
 }
@@ -89,9 +105,11 @@ func (rd *Renderer) pythonPage() bool {
 // the error, for the caller to map (Python answers 404 "No permission to
 // list directory").
 func (rd *Renderer) ServeDir(w http.ResponseWriter, r *http.Request, fsys fs.FS, name string, opts ReadOptions) error {
-	if rd.modern != nil && r.URL.Query().Get("script") == "filter" {
-		rd.modern.serveScript(w, r)
-		return nil
+	if rd.modern != nil {
+		if s := r.URL.Query().Get("script"); s == "filter" || s == "upload" && rd.modern.actions != (Actions{}) {
+			rd.modern.serveScript(w, r, s)
+			return nil
+		}
 	}
 	q := rd.parseQuery(r)
 	// Python's page shows names only, so it needs no stat per entry: the
@@ -167,9 +185,13 @@ func (rd *Renderer) render(b *bytes.Buffer, l *Listing, q query, name string) er
 		b.Write(appendPython(b.AvailableBuffer(), l))
 		return nil
 	case rd.modern != nil:
-		return rd.modern.execute(b, newPage(l, q, name, false))
+		p := newPage(l, q, name, false)
+		p.Actions = rd.opts.Actions
+		return rd.modern.execute(b, p)
 	}
-	return rd.opts.Template.Execute(b, newPage(l, q, name, true))
+	p := newPage(l, q, name, true)
+	p.Actions = rd.opts.Actions
+	return rd.opts.Template.Execute(b, p)
 }
 
 // pageBufs holds the buffers pages are rendered into, for getPageBuf and
