@@ -118,7 +118,9 @@ func writeFiles(t *testing.T, dir string, spec map[string]string) {
 		case strings.HasSuffix(name, "/"):
 			err = os.MkdirAll(p, 0o755)
 		case strings.HasPrefix(v, "->"):
-			err = os.Symlink(v[2:], p)
+			if err = os.MkdirAll(filepath.Dir(p), 0o755); err == nil {
+				err = os.Symlink(v[2:], p)
+			}
 		default:
 			if err = os.MkdirAll(filepath.Dir(p), 0o755); err == nil {
 				err = os.WriteFile(p, []byte(v), 0o644)
