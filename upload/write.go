@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -496,8 +497,12 @@ func (h *Handler) receive(w http.ResponseWriter, r *http.Request, dir, base stri
 			f.Close()
 		}
 		if tmp != "" {
-			if rerr := h.root.Remove(tmp); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) && err == nil {
-				err = rerr
+			// After a Link the file is published whatever happens
+			// here: a temporary name left behind is logged, not an
+			// error of the request.
+			if rerr := h.root.Remove(tmp); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+				h.log.LogAttrs(r.Context(), slog.LevelError, "cannot remove temporary file",
+					slog.String("path", "/"+tmp), slog.Any("error", rerr))
 			}
 		}
 	}()
