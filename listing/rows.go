@@ -72,13 +72,13 @@ func appendRows(b []byte, entries []Entry, actions bool) []byte {
 func appendActions(b []byte, name string) []byte {
 	b = append(b, `<td class="a">`...)
 	if safepath.ValidSegment(name) {
-		b = append(b, `<details><summary aria-label="Actions">&hellip;</summary><form method="post" class="mv"><input type="hidden" name="action" value="move"><input type="hidden" name="name" value="`...)
+		b = append(b, `<details><summary aria-label="Actions">&hellip;</summary><div class="pop"><form method="post" class="mv"><input type="hidden" name="action" value="move"><input type="hidden" name="name" value="`...)
 		b = htmlesc.AppendAttr(b, name)
 		b = append(b, `"><input name="to" required aria-label="New name" value="`...)
 		b = htmlesc.AppendAttr(b, name)
 		b = append(b, `"> <button>Rename</button></form><form method="post" class="rm"><input type="hidden" name="action" value="delete"><input type="hidden" name="name" value="`...)
 		b = htmlesc.AppendAttr(b, name)
-		b = append(b, `"><button>Delete</button></form></details>`...)
+		b = append(b, `"><button>Delete</button></form></div></details>`...)
 	}
 	return append(b, "</td>"...)
 }
