@@ -59,6 +59,37 @@ func TestBrowserUpload(t *testing.T) {
 		t.Errorf("listing after the upload: %q; want album/, one.txt, two.bin", links)
 	}
 
+	// Rename one.txt from its row; delete two.bin, accepting the
+	// script's confirmation.
+	browsertest.Do(t, bctx, "open one.txt's actions and type a new name",
+		chromedp.Click(chromedp.CSS(`tr:has(a[href="one.txt"]) summary`)),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('tr:has(a[href="one.txt"]) input[name=to]').value = "uno.txt"`),
+	)
+	browsertest.Run(t, bctx, "rename",
+		chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Click(chromedp.CSS(`tr:has(a[href="one.txt"]) form.mv button`))))
+	browsertest.Do(t, bctx, "open two.bin's actions", chromedp.Click(chromedp.CSS(`tr:has(a[href="two.bin"]) summary`)))
+	// The click is queued by the page itself: a click sent by the
+	// browser would wait for the dialog it opens.
+	dialog := browsertest.Run(t, bctx, "click Delete and see the confirmation",
+		chromedp.WaitEvent(page.JavascriptDialogOpening, nil,
+			chromedp.Evaluate[chromedp.Void](`setTimeout(() => document.querySelector('tr:has(a[href="two.bin"]) form.rm button').click(), 0)`)))
+	if dialog.Type != page.DialogTypeConfirm || dialog.Message != "Delete two.bin?" {
+		t.Errorf("dialog: %s %q; want confirm \"Delete two.bin?\"", dialog.Type, dialog.Message)
+	}
+	browsertest.Run(t, bctx, "accept and wait for the listing",
+		chromedp.WaitEvent(page.LoadEventFired, nil, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: true})
+			return err
+		})))
+	if got, err := os.ReadFile(filepath.Join(dir, "uno.txt")); err != nil || string(got) != files["one.txt"] {
+		t.Errorf("uno.txt after the rename: %q, %v", got, err)
+	}
+	for _, gone := range []string{"one.txt", "two.bin"} {
+		if _, err := os.Lstat(filepath.Join(dir, gone)); err == nil {
+			t.Errorf("%s is still there", gone)
+		}
+	}
+
 	// Without JavaScript the same forms post, and the server answers 303
 	// back to the listing.
 	browsertest.Do(t, bctx, "turn JavaScript off",
