@@ -15,9 +15,10 @@ import (
 )
 
 // TestBrowserUpload uploads two files and a folder through the listing
-// page in a real Chromium, under the page's own CSP, then, with
-// JavaScript off, a file and a new folder through the plain forms; the
-// test reads what arrived on disk.
+// page in a real Chromium, under the page's own CSP, renames one file and
+// deletes another (accepting the confirmation) from their rows, then,
+// with JavaScript off, uploads a file and makes a folder through the
+// plain forms; the test reads what is on disk after each step.
 func TestBrowserUpload(t *testing.T) {
 	bctx := browsertest.Start(t, 1024, 768)
 	dir := t.TempDir()
