@@ -16,6 +16,9 @@
     });
   });
   if (!form || !list) return;
+  const hint = document.createElement("span");
+  hint.textContent = "or drop files and folders here";
+  form.querySelector("button").after(" ", hint);
 
   // message is the text of our error page's "Message:" line, if any.
   const message = xhr => {
