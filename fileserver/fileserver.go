@@ -146,6 +146,17 @@ type Options struct {
 	// since they have a Content-Encoding. Default: false.
 	Compress bool
 
+	// Sandbox sends every file that a browser would render as an active
+	// document (HTML, XHTML, SVG, XML) with Content-Security-Policy:
+	// sandbox. Such a file then runs in an opaque origin, without
+	// script, forms or popups: an uploaded page cannot use the server's
+	// origin, where an upload UI may live, nor read its other files. Set
+	// it when clients can write to the served tree (the command does
+	// with --upload). Listings are not files and keep their own policy;
+	// the SPAFallback and NotFoundPage files are files and are
+	// sandboxed too. Default: false.
+	Sandbox bool
+
 	// ErrorLog receives the causes of errors that the client is only
 	// shown a status for, such as a failed read. Default: slog.Default().
 	// Error pages are Python's; wrap the Handler in
@@ -178,6 +189,7 @@ type Handler struct {
 
 	precompressed bool // serve name.br, name.zst, name.gz when accepted
 	compress      bool // compress once, keep in compressed
+	sandbox       bool // CSP sandbox on active files (sandbox.go)
 	compressed    compressedStore
 }
 
@@ -200,6 +212,7 @@ func New(fsys fs.FS, opts Options) *Handler {
 
 		precompressed: opts.Precompressed,
 		compress:      opts.Compress,
+		sandbox:       opts.Sandbox,
 	}
 	if h.index == nil {
 		h.index = []string{"index.html", "index.htm"}
@@ -352,6 +365,7 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 // than maxRanges ranges gets the whole file.
 func (h *Handler) send(w http.ResponseWriter, r *http.Request, name string, info fs.FileInfo, content io.ReadSeeker, inMemory bool, maxRanges int) {
 	w.Header()["X-Content-Type-Options"] = []string{"nosniff"}
+	h.setSandbox(w.Header())
 	modtime := info.ModTime()
 	if isUnixEpochOrZero(modtime) {
 		modtime = time.Time{} // net/http sends no Last-Modified then

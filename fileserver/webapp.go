@@ -229,6 +229,7 @@ func (h *Handler) serveNotFoundPage(w http.ResponseWriter, r *http.Request, caus
 	hdr["Content-Length"] = []string{strconv.FormatInt(size, 10)}
 	hdr["Cache-Control"] = []string{cacheNoCache}
 	hdr["X-Content-Type-Options"] = []string{"nosniff"}
+	h.setSandbox(hdr)
 	w.WriteHeader(http.StatusNotFound)
 	if r.Method != http.MethodHead {
 		io.CopyN(w, content, size)

@@ -122,7 +122,9 @@
 // JSON's name: neither page nor JSON is ever invalid UTF-8. The built-in
 // pages are sent with a Content-Security-Policy that allows no script but
 // the modern page's filter script, by its SHA-256 digest (Python's page:
-// none).
+// none), and no form. With [Options].Actions, the modern page also allows
+// its upload script, by digest, and forms and XMLHttpRequest to its own
+// origin only.
 //
 // # Symlinks
 //

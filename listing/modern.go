@@ -23,6 +23,13 @@ var modernHTML string
 //go:embed filter.js
 var filterJS []byte
 
+// uploadJS is the script of the modern page's forms (drag and drop,
+// progress, confirmation), served at ?script=upload when the page has
+// [Actions].
+//
+//go:embed upload.js
+var uploadJS []byte
+
 // rowsAction is where modernHTML writes its rows.
 const rowsAction = "{{.TableRows}}"
 
@@ -36,20 +43,22 @@ const rowsAction = "{{.TableRows}}"
 type modernPage struct {
 	head, tail *template.Template
 	// integrity is filterJS's "sha256-…" digest, the page's script's
-	// integrity attribute and the only script its CSP allows.
-	integrity string
-	csp       string
+	// integrity attribute and the only script its CSP allows;
+	// uploadIntegrity is uploadJS's, allowed too when there are actions.
+	integrity       string
+	uploadIntegrity string
+	csp             string
+	actions         Actions
 }
 
-// newModernPage returns the built-in page; withReadme lets it show
-// same-origin images, which a README links to.
-func newModernPage(withReadme bool) *modernPage {
+// newModernPage returns the built-in page: withReadme lets it show
+// same-origin images, which a README links to; actions adds the forms.
+func newModernPage(withReadme bool, actions Actions) *modernPage {
 	head, tail, ok := strings.Cut(modernHTML, rowsAction)
 	if !ok {
 		panic("listing: modern.html has no " + rowsAction)
 	}
-	sum := sha256.Sum256(filterJS)
-	m := &modernPage{integrity: "sha256-" + base64.StdEncoding.EncodeToString(sum[:])}
+	m := &modernPage{integrity: digest(filterJS), uploadIntegrity: digest(uploadJS), actions: actions}
 	img := "img-src data:"
 	if withReadme {
 		// A README's images are the directory's own files; anything
@@ -57,6 +66,11 @@ func newModernPage(withReadme bool) *modernPage {
 		img = "img-src 'self' data:"
 	}
 	m.csp = "default-src 'none'; script-src '" + m.integrity + "'; style-src 'unsafe-inline'; " + img + "; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+	if actions != (Actions{}) {
+		// The forms post to the page's own origin, and the script
+		// sends the same requests with XMLHttpRequest, for progress.
+		m.csp = "default-src 'none'; script-src '" + m.integrity + "' '" + m.uploadIntegrity + "'; style-src 'unsafe-inline'; " + img + "; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+	}
 	// Parsing a constant template cannot fail; Must is a setup-time
 	// assertion, never reached by a request.
 	m.head = template.Must(template.New("modern").Funcs(m.funcs()).Parse(head))
@@ -64,21 +78,35 @@ func newModernPage(withReadme bool) *modernPage {
 	return m
 }
 
-// funcs are the functions modernHTML calls.
-func (m *modernPage) funcs() template.FuncMap {
-	return template.FuncMap{"scriptIntegrity": func() string { return m.integrity }}
+// digest is the "sha256-…" integrity value of a script.
+func digest(script []byte) string {
+	sum := sha256.Sum256(script)
+	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
 }
 
-// serveScript answers r with filterJS. The script changes only with the
-// binary, but a cache must still revalidate it: the page that names it
-// checks its digest, and a stale copy would not run.
-func (m *modernPage) serveScript(w http.ResponseWriter, r *http.Request) {
+// funcs are the functions modernHTML calls.
+func (m *modernPage) funcs() template.FuncMap {
+	return template.FuncMap{
+		"scriptIntegrity": func() string { return m.integrity },
+		"uploadIntegrity": func() string { return m.uploadIntegrity },
+	}
+}
+
+// serveScript answers r with filterJS or, for which "upload", uploadJS.
+// A script changes only with the binary, but a cache must still
+// revalidate it: the page that names it checks its digest, and a stale
+// copy would not run.
+func (m *modernPage) serveScript(w http.ResponseWriter, r *http.Request, which string) {
+	script, integrity := filterJS, m.integrity
+	if which == "upload" {
+		script, integrity = uploadJS, m.uploadIntegrity
+	}
 	h := w.Header()
 	h.Set("Content-Type", "text/javascript; charset=utf-8")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "no-cache")
-	h.Set("ETag", `"`+m.integrity+`"`)
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(filterJS))
+	h.Set("ETag", `"`+integrity+`"`)
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(script))
 }
 
 // execute writes the page p to b.
@@ -86,6 +114,6 @@ func (m *modernPage) execute(b *bytes.Buffer, p *Page) error {
 	if err := m.head.Execute(b, p); err != nil {
 		return err
 	}
-	b.Write(appendRows(b.AvailableBuffer(), p.Listing.Entries))
+	b.Write(appendRows(b.AvailableBuffer(), p.Listing.Entries, p.Actions.Delete))
 	return m.tail.Execute(b, p)
 }

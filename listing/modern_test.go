@@ -11,8 +11,19 @@ import (
 // TestModernCut checks that the built-in page, executed in two halves
 // around its rows, is modern.html executed whole.
 func TestModernCut(t *testing.T) {
-	m := newModernPage(false)
+	for _, a := range []Actions{{}, {Upload: true, Delete: true}} {
+		testModernCut(t, a)
+	}
+}
+
+func testModernCut(t *testing.T, a Actions) {
+	m := newModernPage(false, a)
 	whole := template.Must(template.New("whole").Funcs(m.funcs()).Parse(modernHTML))
+	page := func(l *Listing, q query) *Page {
+		p := newPage(l, q, l.Name, false)
+		p.Actions = a
+		return p
+	}
 	for _, l := range []*Listing{
 		{Path: "/", Name: "."},
 		{Path: "/d/<x>/", Name: "d/<x>", Entries: []Entry{
@@ -24,10 +35,10 @@ func TestModernCut(t *testing.T) {
 	} {
 		for _, q := range []query{{}, {order: Order{By: BySize, Desc: true, DirsFirst: true}, defaultDirsFirst: true}} {
 			var want, got bytes.Buffer
-			if err := whole.Execute(&want, newPage(l, q, l.Name, false)); err != nil {
+			if err := whole.Execute(&want, page(l, q)); err != nil {
 				t.Fatal(err)
 			}
-			if err := m.execute(&got, newPage(l, q, l.Name, false)); err != nil {
+			if err := m.execute(&got, page(l, q)); err != nil {
 				t.Fatal(err)
 			}
 			if !bytes.Equal(got.Bytes(), want.Bytes()) {

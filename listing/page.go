@@ -36,6 +36,8 @@ type Page struct {
 	// Readme is the directory's README, with [Options].Readme; nil
 	// without it, or when the directory has none.
 	Readme *Readme
+	// Actions are the forms to offer ([Options].Actions).
+	Actions Actions
 
 	defaultDirsFirst bool
 }

@@ -76,6 +76,12 @@ func direction(desc bool) string {
 	return "asc"
 }
 
+// PrefersJSON reports whether r's Accept header gives application/json a
+// higher quality than text/html, as the listing's content negotiation
+// decides it; other handlers of this module that answer HTML or JSON
+// (upload's form responses) use it so that every endpoint agrees.
+func PrefersJSON(r *http.Request) bool { return prefersJSON(r.Header.Values("Accept")) }
+
 // prefersJSON reports whether an Accept header gives application/json a
 // higher quality than text/html (RFC 9110 §12.5.1). Ties, and headers
 // that name neither (a browser's "*/*"), go to HTML.

@@ -49,6 +49,22 @@ type Options struct {
 	// is never shown. Python's page and JSON never show it. Default:
 	// false, no README, like Python. See [Readme] for what is escaped.
 	Readme bool
+
+	// Actions are the changes the modern page offers forms for. The
+	// server must accept them (package upload does); the listing only
+	// shows the forms. Default: none.
+	Actions Actions
+}
+
+// Actions says which forms the modern page shows. Every form works as a
+// plain HTML form, without JavaScript: an upload form (files, and a
+// folder with its subfolders) and a new-folder form for Upload, a rename
+// and a delete form in each row for Delete, all posting to the listed
+// directory's own URL. The page's one extra script adds drag and drop, a
+// progress bar per file and a confirmation before a delete.
+type Actions struct {
+	Upload bool // upload files and folders, create folders
+	Delete bool // delete and rename entries
 }
 
 // Renderer answers a request for a directory with its listing, as a web
@@ -71,7 +87,7 @@ func New(opts Options) *Renderer {
 		rd.md = newMarkdown()
 	}
 	if opts.Template == nil && opts.Format == Modern {
-		rd.modern = newModernPage(rd.md != nil)
+		rd.modern = newModernPage(rd.md != nil, opts.Actions)
 	}
 	return rd
 }
@@ -103,9 +119,11 @@ func (rd *Renderer) pythonPage() bool {
 // the error, for the caller to map (Python answers 404 "No permission to
 // list directory").
 func (rd *Renderer) ServeDir(w http.ResponseWriter, r *http.Request, fsys fs.FS, name string, opts ReadOptions) error {
-	if rd.modern != nil && r.URL.Query().Get("script") == "filter" {
-		rd.modern.serveScript(w, r)
-		return nil
+	if rd.modern != nil {
+		if s := r.URL.Query().Get("script"); s == "filter" || s == "upload" && rd.modern.actions != (Actions{}) {
+			rd.modern.serveScript(w, r, s)
+			return nil
+		}
 	}
 	q := rd.parseQuery(r)
 	// Python's page shows names only, so it needs no stat per entry: the
@@ -183,6 +201,7 @@ func (rd *Renderer) render(b *bytes.Buffer, fsys fs.FS, l *Listing, q query, nam
 		return nil
 	}
 	p := newPage(l, q, name, rd.modern == nil)
+	p.Actions = rd.opts.Actions
 	if rd.md != nil {
 		p.Readme = rd.readme(fsys, name, l.Entries)
 	}
@@ -192,17 +211,30 @@ func (rd *Renderer) render(b *bytes.Buffer, fsys fs.FS, l *Listing, q query, nam
 	return rd.opts.Template.Execute(b, p)
 }
 
-// readmeTag marks, in the format an ETag hashes, a page that shows its
-// README. The README's own size and time are hashed with the entries.
-const readmeTag Format = 1 << 8
+// Marks, in the format an ETag hashes, of a page that shows its README
+// (whose own size and time are hashed with the entries) and of the forms
+// it offers, so that a page cached before a restart with other options
+// is not taken for the new one.
+const (
+	readmeTag Format = 1 << (8 + iota)
+	uploadTag
+	deleteTag
+)
 
-// tagFormat is the rendering choice an ETag hashes: the format, and
-// whether the page shows a README.
+// tagFormat is the rendering choice an ETag hashes: the format, whether
+// the page shows a README, and its forms.
 func (rd *Renderer) tagFormat() Format {
+	f := rd.opts.Format
 	if rd.md != nil {
-		return rd.opts.Format | readmeTag
+		f |= readmeTag
 	}
-	return rd.opts.Format
+	if rd.opts.Actions.Upload {
+		f |= uploadTag
+	}
+	if rd.opts.Actions.Delete {
+		f |= deleteTag
+	}
+	return f
 }
 
 // pageBufs holds the buffers pages are rendered into, for getPageBuf and

@@ -5,13 +5,16 @@ import (
 	"time"
 
 	"github.com/pyhttp/httpserver/internal/htmlesc"
+	"github.com/pyhttp/httpserver/internal/safepath"
 )
 
 // TableRows returns the rows as the built-in page's table rows,
 // <tr><td><a href="…">…</a><td>…<td>…, one per line, written from
-// Listing.Entries. The end tags of cells and rows are optional in HTML
-// and left out, and the cells have no classes (the page's style picks
-// them by position), so that a row costs about half the bytes it would.
+// Listing.Entries; with Actions.Delete, each has a fourth cell of rename
+// and delete forms. The end tags of cells and rows are optional in HTML
+// and left out, and the cells have no classes but the forms' (the page's
+// style picks them by position), so that a row costs about half the
+// bytes it would.
 //
 // This is the one piece of markup not written by html/template, and it
 // is the same markup a template over [Page].Rows would write. It is safe
@@ -22,7 +25,7 @@ import (
 // element text and inside a double-quoted attribute, the only two places
 // values go.
 func (p *Page) TableRows() template.HTML {
-	return template.HTML(appendRows(nil, p.Listing.Entries))
+	return template.HTML(appendRows(nil, p.Listing.Entries, p.Actions.Delete))
 }
 
 // appendRows appends the built-in page's table rows for entries to b.
@@ -33,7 +36,10 @@ func (p *Page) TableRows() template.HTML {
 // writes the values straight from the entry instead, because a template
 // looks up and calls every value of every row by reflection, and a Row
 // makes a string of each first.
-func appendRows(b []byte, entries []Entry) []byte {
+//
+// With actions, each row ends with a cell of rename and delete forms
+// (see appendActions).
+func appendRows(b []byte, entries []Entry, actions bool) []byte {
 	for i := range entries {
 		e := &entries[i]
 		b = append(b, `<tr><td><a href="`...)
@@ -51,7 +57,30 @@ func appendRows(b []byte, entries []Entry) []byte {
 		if !e.ModTime.IsZero() {
 			b = appendTime(b, e.ModTime.UTC())
 		}
+		if actions {
+			b = appendActions(b, e.Name)
+		}
 		b = append(b, '\n')
+	}
+	return b
+}
+
+// appendActions appends the cell of an entry's rename and delete forms.
+// They sit in a closed <details>: opening it is the confirmation that
+// works without JavaScript (the page's script asks again before a
+// delete). A name that the server would refuse to act on (one that
+// safepath.ValidSegment refuses: not UTF-8, with a ":" or a control
+// character…) gets an empty cell: a form could not name it.
+func appendActions(b []byte, name string) []byte {
+	b = append(b, `<td class="a">`...)
+	if safepath.ValidSegment(name) {
+		b = append(b, `<details><summary aria-label="Actions">&hellip;</summary><div class="pop"><form method="post" class="mv"><input type="hidden" name="action" value="move"><input type="hidden" name="name" value="`...)
+		b = htmlesc.AppendAttr(b, name)
+		b = append(b, `"><input name="to" required aria-label="New name" value="`...)
+		b = htmlesc.AppendAttr(b, name)
+		b = append(b, `"> <button>Rename</button></form><form method="post" class="rm"><input type="hidden" name="action" value="delete"><input type="hidden" name="name" value="`...)
+		b = htmlesc.AppendAttr(b, name)
+		b = append(b, `"><button>Delete</button></form></div></details>`...)
 	}
 	return b
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/pyhttp/httpserver/access"
 	"github.com/pyhttp/httpserver/fileserver"
 	"github.com/pyhttp/httpserver/internal/app"
+	"github.com/pyhttp/httpserver/internal/bytesize"
 	"github.com/pyhttp/httpserver/internal/safepath"
 	"github.com/pyhttp/httpserver/listing"
 	"github.com/pyhttp/httpserver/livereload"
@@ -82,7 +83,8 @@ type flagValues struct {
 	hideDotfiles                   bool
 	authScope                      string // --auth-scope
 	logFormat, etag, listingFormat string
-	port                           int // --port, which npm's serve and http-server users type
+	maxUpload                      string // --max-upload, parsed by bytesize
+	port                           int    // --port, which npm's serve and http-server users type
 	help, version                  bool
 }
 
@@ -99,6 +101,10 @@ func newFlagSet(cfg *config, v *flagValues) *pflag.FlagSet {
 	fl.StringArrayVar(&cfg.CGIEnv, "cgi-env", nil, "with --cgi: pass this environment variable of the server's to scripts (repeatable; PATH always is)")
 	fl.DurationVar(&cfg.CGITimeout, "cgi-timeout", d.CGITimeout, "with --cgi: kill a script that runs longer")
 	fl.Int64Var(&cfg.CGIMaxBody, "cgi-max-body", d.CGIMaxBody, "with --cgi: largest request body passed to a script, in bytes (413 beyond)")
+	fl.BoolVar(&cfg.Upload, "upload", false, "receive files: PUT of a file, POST of files and folders from the listing page's form, MKCOL of a new folder (see \"Receiving files\" in the README)")
+	fl.BoolVar(&cfg.Delete, "delete", false, "let clients delete (DELETE) and rename (MOVE) files and empty folders, also from the listing page's forms")
+	fl.BoolVar(&cfg.Overwrite, "overwrite", false, "with --upload or --delete: let an upload or a rename replace an existing file (otherwise PUT gets 409, MOVE 412, and a form upload is kept as 'name (1).ext')")
+	fl.StringVar(&v.maxUpload, "max-upload", "1G", "with --upload: largest request body, in bytes or with a K, M or G suffix (413 beyond)")
 	fl.StringVarP(&cfg.bind, "bind", "b", "", "bind to this address (default: all interfaces, IPv4 and IPv6)")
 	fl.StringVarP(&cfg.directory, "directory", "d", ".", "serve this directory")
 	fl.StringVarP(&cfg.Protocol, "protocol", "p", d.Protocol, "conform to this HTTP version: HTTP/1.0 closes every connection, as Python's default does")
@@ -256,6 +262,11 @@ func (cfg *config) convert(v flagValues) error {
 		}
 		cfg.Headers.Add(name, value)
 	}
+	max, err := bytesize.Parse(v.maxUpload)
+	if err != nil || max <= 0 {
+		return usagef("argument --max-upload: %q is not a positive byte count like 1048576, 64K, 512M or 1G", v.maxUpload)
+	}
+	cfg.MaxUpload = max
 	immutable, err := fileserver.Globs(v.immutable...)
 	if err != nil {
 		return usagef("argument --immutable: %v", err)
@@ -303,6 +314,10 @@ func (cfg *config) check(fl *pflag.FlagSet) error {
 		return usagef("--cgi-dir, --cgi-env, --cgi-timeout and --cgi-max-body require --cgi")
 	case cfg.CGITimeout <= 0 || cfg.CGIMaxBody <= 0:
 		return usagef("--cgi-timeout and --cgi-max-body must be positive")
+	case cfg.Overwrite && !cfg.Upload && !cfg.Delete:
+		return usagef("--overwrite requires --upload or --delete")
+	case fl.Changed("max-upload") && !cfg.Upload:
+		return usagef("--max-upload requires --upload")
 	case cfg.ReadHeaderTimeout <= 0 || cfg.IdleTimeout <= 0 || cfg.shutdownGrace < 0:
 		return usagef("timeouts must be positive")
 	case cfg.MaxHeaderBytes < 4096:
@@ -340,7 +355,7 @@ var metavars = map[string]string{
 	"tls-cert": "PATH", "tls-key": "PATH", "tls-password-file": "PATH",
 	"header": "'NAME: VALUE'", "log-format": "FORMAT", "etag": "mtime|content", "listing": "modern|python",
 	"read-header-timeout": "DURATION", "idle-timeout": "DURATION", "shutdown-grace": "DURATION",
-	"max-header-bytes": "N", "port": "PORT", "allowed-host": "NAME", "cors": "[ORIGIN]", "cgi-dir": "PATH", "cgi-env": "NAME", "cgi-timeout": "DURATION", "cgi-max-body": "BYTES",
+	"max-header-bytes": "N", "port": "PORT", "allowed-host": "NAME", "cors": "[ORIGIN]", "cgi-dir": "PATH", "cgi-env": "NAME", "cgi-timeout": "DURATION", "cgi-max-body": "BYTES", "max-upload": "SIZE",
 	"spa": "[FILE]", "404": "FILE", "immutable": "GLOB", "hide": "GLOB", "deny": "GLOB",
 	"auth-file": "FILE", "auth-scope": "all|write",
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/pyhttp/httpserver/listing"
 	"github.com/pyhttp/httpserver/livereload"
 	"github.com/pyhttp/httpserver/middleware"
+	"github.com/pyhttp/httpserver/upload"
 )
 
 // Config is the command's configuration, parsed from its flags.
@@ -53,6 +54,17 @@ type Config struct {
 	NotFoundPage string                 // --404: FS name of the page for what is missing
 	CleanURLs    bool                   // --clean-urls
 	Immutable    func(name string) bool // --immutable, from fileserver.Globs
+
+	// Receiving files (package upload), off unless Upload or Delete is
+	// set: Upload (--upload) takes PUT, multipart POST and MKCOL, Delete
+	// (--delete) DELETE and MOVE; Overwrite (--overwrite) lets them
+	// replace files; MaxUpload (--max-upload) caps a request body, 0 for
+	// upload.DefaultMaxBytes. With either, files that browsers render as
+	// pages are sandboxed, and the modern listing offers the forms.
+	Upload    bool
+	Delete    bool
+	Overwrite bool
+	MaxUpload int64
 
 	// CGI, off unless CGI is set.
 	CGI        bool
@@ -118,20 +130,33 @@ func Handler(cfg Config, root *os.Root, errLog *slog.Logger, accessLog io.Writer
 		ContentHashETags: cfg.ContentETags,
 		Precompressed:    !cfg.NoPrecompressed,
 		Compress:         cfg.Compress, // files compressed once, kept in memory
-		Listing:          listing.Options{Format: cfg.Listing, DirsFirst: cfg.DirsFirst, Readme: !cfg.NoReadme},
-		SPAFallback:      cfg.SPAFallback,
-		NotFoundPage:     cfg.NotFoundPage,
-		CleanURLs:        cfg.CleanURLs,
-		Immutable:        cfg.Immutable,
-		ErrorLog:         errLog,
+		Listing: listing.Options{Format: cfg.Listing, DirsFirst: cfg.DirsFirst, Readme: !cfg.NoReadme,
+			Actions: listing.Actions{Upload: cfg.Upload, Delete: cfg.Delete}},
+		Sandbox:      cfg.Upload || cfg.Delete, // an uploaded page must not run as this origin
+		SPAFallback:  cfg.SPAFallback,
+		NotFoundPage: cfg.NotFoundPage,
+		CleanURLs:    cfg.CleanURLs,
+		Immutable:    cfg.Immutable,
+		ErrorLog:     errLog,
 	})
+	var writes http.Handler // nil: Python's 501 for every write method
+	if cfg.Upload || cfg.Delete {
+		writes = upload.New(root, upload.Options{
+			AllowUpload: cfg.Upload,
+			AllowDelete: cfg.Delete,
+			Overwrite:   cfg.Overwrite,
+			MaxBytes:    cfg.MaxUpload,
+			Access:      cfg.Access,
+			ErrorLog:    errLog,
+		})
+	}
 	var pages http.Handler = files
 	if cfg.LiveReload != nil {
 		pages = cfg.LiveReload.Inject(files)
 	}
 	serve := pages
 	if cfg.CGI {
-		serve = withCGI(cfg, root, pages, errLog)
+		serve = withCGI(cfg, root, pages, writes, errLog)
 	}
 	if cfg.LiveReload != nil {
 		serve = cfg.LiveReload.Routes(serve)
@@ -141,7 +166,7 @@ func Handler(cfg Config, root *os.Root, errLog *slog.Logger, accessLog io.Writer
 	// app would r.Use them, the access log, Recover, ServerHeader,
 	// Headers, the smuggling guard, Limits, AllowedHosts, CORS,
 	// BasicAuth, Compress.
-	var h http.Handler = route(cfg, serve, files)
+	var h http.Handler = route(cfg, serve, files, writes)
 	if cfg.Compress {
 		// Inside the access log, which then counts the bytes sent, and
 		// Recover, which also guards the encoders; after Limits and the
@@ -177,21 +202,32 @@ func Handler(cfg Config, root *os.Root, errLog *slog.Logger, accessLog io.Writer
 	return h
 }
 
-// route sends GET, HEAD and (with CGI) POST to serve, and any other method
-// to the file server, whose answer is Python's 501. This is what a chi
-// router with r.Method and r.MethodNotAllowed would do; the command does
-// not use chi because routing by method is all it needs, and chi's route
-// context cost about 7% of the 1 KiB request (bench/README.md).
-func route(cfg Config, serve, files http.Handler) http.Handler {
+// route sends GET, HEAD and (with CGI) POST to serve, the write methods
+// to writes when it is not nil (POST too, without CGI; with it, serve
+// hands writes the POSTs that are not for a script), and any other
+// method to the file server, whose answer is Python's 501. This is what
+// a chi router with r.Method and r.MethodNotAllowed would do; the command
+// does not use chi because routing by method is all it needs, and chi's
+// route context cost about 7% of the 1 KiB request (bench/README.md).
+func route(cfg Config, serve, files, writes http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch {
-		case r.Method == http.MethodGet || r.Method == http.MethodHead:
+		switch r.Method {
+		case http.MethodGet, http.MethodHead:
 			serve.ServeHTTP(w, r)
-		case r.Method == http.MethodPost && cfg.CGI:
-			serve.ServeHTTP(w, r)
-		default:
-			files.ServeHTTP(w, r)
+			return
+		case http.MethodPost:
+			if cfg.CGI {
+				serve.ServeHTTP(w, r)
+				return
+			}
+			fallthrough
+		case http.MethodPut, http.MethodDelete, "MKCOL", "MOVE":
+			if writes != nil {
+				writes.ServeHTTP(w, r)
+				return
+			}
 		}
+		files.ServeHTTP(w, r)
 	})
 }
 
@@ -207,7 +243,11 @@ func hostRefusal(name string) string {
 // corsHandler answers CORS preflights for GET and HEAD with 204, and lets
 // the origins read responses: rs/cors, the field's standard, configured
 // for a file server. Credentials are never allowed (with "*" browsers
-// refuse them anyway), nor are methods that change anything.
+// refuse them anyway), nor are methods that change anything: a preflight
+// for PUT, DELETE, MKCOL or MOVE gets no Access-Control-Allow-Methods,
+// so a browser never sends them cross-origin, and the upload handler's
+// cross-origin check refuses the simple POSTs a browser sends unasked.
+// AllowedMethods must stay GET and HEAD.
 func corsHandler(origins []string) func(http.Handler) http.Handler {
 	return cors.New(cors.Options{
 		AllowedOrigins: origins,
@@ -220,7 +260,10 @@ func corsHandler(origins []string) func(http.Handler) http.Handler {
 // withCGI returns the dispatch between the CGI handler and files. It is
 // also where a script's local redirect ("Location: /path") is served, so
 // that it can reach files and other scripts alike.
-func withCGI(cfg Config, root *os.Root, files http.Handler, errLog *slog.Logger) http.Handler {
+//
+// A POST that is not for a script goes to writes, or, when that is nil,
+// gets Python's 501.
+func withCGI(cfg Config, root *os.Root, files, writes http.Handler, errLog *slog.Logger) http.Handler {
 	var dispatch http.HandlerFunc
 	cgi := cgihandler.New(root, cgihandler.Options{
 		Dirs:           cfg.CGIDirs,
@@ -236,6 +279,8 @@ func withCGI(cfg Config, root *os.Root, files http.Handler, errLog *slog.Logger)
 		switch {
 		case cgi.Match(r):
 			cgi.ServeHTTP(w, r)
+		case r.Method == http.MethodPost && writes != nil:
+			writes.ServeHTTP(w, r)
 		case r.Method == http.MethodPost:
 			errorpage.Write(w, r, http.StatusNotImplemented, "Can only POST to CGI scripts")
 		default:
@@ -243,9 +288,10 @@ func withCGI(cfg Config, root *os.Root, files http.Handler, errLog *slog.Logger)
 		}
 	}
 	// Python always lets a body come (handle_expect_100); this turns
-	// away, before it is sent, one that CGI would refuse anyway.
+	// away, before it is sent, one that CGI would refuse anyway. (An
+	// upload's limit is the upload handler's: it answers before reading.)
 	return middleware.Expect100(func(r *http.Request) (int, bool) {
-		if r.ContentLength > cfg.CGIMaxBody {
+		if r.ContentLength > cfg.CGIMaxBody && cgi.Match(r) {
 			return http.StatusRequestEntityTooLarge, false
 		}
 		return 0, true

@@ -16,6 +16,10 @@
 // not care) is resolved too. An FS that cannot open such a name, such as
 // os.Root's FS, answers fs.ErrInvalid; fileserver.RootFS opens it.
 //
+// Names that a client creates (uploads, new folders, rename targets) are
+// held to stricter rules: [WriteName] and [UploadName] resolve nothing,
+// and every segment must pass [ValidSegment].
+//
 // Confinement itself does not rest on this package alone: the command opens
 // its root with os.OpenRoot, which also refuses symlinks that lead out.
 package safepath
