@@ -1,0 +1,115 @@
+package archive
+
+import (
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+)
+
+// Serve answers r with the directory dir of fsys as an archive of format
+// f, written as [Write] writes it, named name plus the format's extension
+// ("photos" gives photos.zip).
+//
+// The response has Content-Type, Content-Disposition: attachment with
+// the name as filename*=UTF-8”… and an ASCII fallback, Cache-Control:
+// no-store, and no Content-Length, ETag or Accept-Ranges: it is made as
+// it is sent, and a Range header is ignored. A HEAD request gets the
+// headers and no walk. If dir cannot be read, the answer is 404 (403 for
+// a permission error) and nothing is streamed.
+//
+// When the archive cannot be finished (a cap reached, a read failed, the
+// client went), the cause goes to log (nil means slog.Default()), except
+// for a client that went away, and Serve aborts the response by
+// panicking with [http.ErrAbortHandler], as net/http's contract
+// provides: the client sees the connection cut, not an archive that
+// merely ends early.
+func Serve(w http.ResponseWriter, r *http.Request, fsys fs.FS, dir, name string, f Format, opts Options, log *slog.Logger) {
+	if log == nil {
+		log = slog.Default()
+	}
+	h := w.Header()
+	h.Del("Content-Length")
+	h.Del("Accept-Ranges")
+	h.Set("Content-Type", f.ContentType())
+	h.Set("Content-Disposition", ContentDisposition(name+"."+f.String()))
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	if r.Method == http.MethodHead {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	cw := &countingWriter{w: w}
+	err := Write(r.Context(), cw, fsys, dir, f, opts)
+	if err == nil {
+		return
+	}
+	var de *dirError
+	if errors.As(err, &de) {
+		// dir itself could not be read: nothing was sent yet.
+		for k := range h {
+			delete(h, k)
+		}
+		code := http.StatusNotFound
+		if errors.Is(err, fs.ErrPermission) {
+			code = http.StatusForbidden
+		}
+		log.DebugContext(r.Context(), "archive", "dir", dir, "err", err)
+		http.Error(w, http.StatusText(code), code)
+		return
+	}
+	if r.Context().Err() == nil && !cw.failed {
+		log.ErrorContext(r.Context(), "archive cut short", "dir", dir, "format", f.String(), "sent", cw.n, "err", err)
+	}
+	panic(http.ErrAbortHandler)
+}
+
+// countingWriter counts what reaches the client, and remembers a failed
+// write (the client gone).
+type countingWriter struct {
+	w      http.ResponseWriter
+	n      int64
+	failed bool
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	if err != nil {
+		c.failed = true
+	}
+	return n, err
+}
+
+// ContentDisposition returns an attachment Content-Disposition for the
+// file name: filename*=UTF-8”name, percent-encoded (RFC 6266, RFC 8187),
+// after a quoted ASCII fallback in which every other character is "_".
+func ContentDisposition(name string) string {
+	var ascii strings.Builder
+	for _, r := range name {
+		if r < 0x20 || r >= 0x7f || r == '"' || r == '\\' || r == '/' || r == '%' {
+			ascii.WriteByte('_')
+			continue
+		}
+		ascii.WriteRune(r)
+	}
+	return `attachment; filename="` + ascii.String() + `"; filename*=UTF-8''` + pathEscape(name)
+}
+
+// pathEscape percent-encodes everything but RFC 8187's attr-char.
+func pathEscape(s string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$&+-.^_`|~", c) >= 0 {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String()
+}
