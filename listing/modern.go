@@ -41,14 +41,18 @@ type modernPage struct {
 	csp       string
 }
 
-func newModernPage() *modernPage {
+func newModernPage(searchBox bool) *modernPage {
 	head, tail, ok := strings.Cut(modernHTML, rowsAction)
 	if !ok {
 		panic("listing: modern.html has no " + rowsAction)
 	}
 	sum := sha256.Sum256(filterJS)
 	m := &modernPage{integrity: "sha256-" + base64.StdEncoding.EncodeToString(sum[:])}
-	m.csp = "default-src 'none'; script-src '" + m.integrity + "'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+	formAction := "'none'"
+	if searchBox {
+		formAction = "'self'" // the search box's GET to the page's own directory
+	}
+	m.csp = "default-src 'none'; script-src '" + m.integrity + "'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action " + formAction + "; frame-ancestors 'none'"
 	// Parsing a constant template cannot fail; Must is a setup-time
 	// assertion, never reached by a request.
 	m.head = template.Must(template.New("modern").Funcs(m.funcs()).Parse(head))

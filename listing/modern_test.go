@@ -11,7 +11,7 @@ import (
 // TestModernCut checks that the built-in page, executed in two halves
 // around its rows, is modern.html executed whole.
 func TestModernCut(t *testing.T) {
-	m := newModernPage()
+	m := newModernPage(false)
 	whole := template.Must(template.New("whole").Funcs(m.funcs()).Parse(modernHTML))
 	for _, l := range []*Listing{
 		{Path: "/", Name: "."},

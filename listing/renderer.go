@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"sync"
 )
 
@@ -39,6 +40,17 @@ type Options struct {
 	// lists directories first by default (so DirsFirst changes only JSON
 	// and a Template's order); ?dirs=mixed, or its toggle, mixes them.
 	DirsFirst bool
+
+	// Downloads are the archive formats ("zip", "tar.gz") the modern page
+	// links to, as ?download=FORMAT, for a server that serves them (see
+	// fileserver.Options.Archives). Default: none.
+	Downloads []string
+
+	// SearchBox shows, on the modern page, a form that searches the names
+	// below the directory with ?q=TEXT, for a server that answers it (see
+	// fileserver.Options.Search and [Renderer.ServeSearch]). It works
+	// without the page's script. Default: no box.
+	SearchBox bool
 }
 
 // Renderer answers a request for a directory with its listing, as a web
@@ -50,6 +62,11 @@ type Options struct {
 type Renderer struct {
 	opts   Options
 	modern *modernPage // the built-in modern page; nil if not used
+	// variant tells the ETag of a page with links or a box from one
+	// without; "" when there are none.
+	variant   string
+	downloads []Download
+	results   func() *modernPage // the page of search results
 	dirs   *dirCache   // the names of large directories, between requests
 }
 
@@ -57,8 +74,21 @@ type Renderer struct {
 func New(opts Options) *Renderer {
 	rd := &Renderer{opts: opts, dirs: newDirCache()}
 	if opts.Template == nil && opts.Format == Modern {
-		rd.modern = newModernPage()
+		rd.modern = newModernPage(opts.SearchBox)
 	}
+	for _, f := range opts.Downloads {
+		rd.downloads = append(rd.downloads, Download{Format: f, URL: "?download=" + url.QueryEscape(f)})
+		rd.variant += ";download=" + f
+	}
+	if opts.SearchBox {
+		rd.variant += ";search"
+	}
+	rd.results = sync.OnceValue(func() *modernPage {
+		if rd.modern != nil {
+			return rd.modern
+		}
+		return newModernPage(opts.SearchBox)
+	})
 	return rd
 }
 
@@ -108,7 +138,7 @@ func (rd *Renderer) ServeDir(w http.ResponseWriter, r *http.Request, fsys fs.FS,
 	}
 	l.Path = displayPath(r.RequestURI, r.URL.Path)
 
-	tag := etag(l, q, rd.opts.Format, q.contentType())
+	tag := etag(l, q, rd.opts.Format, q.contentType()+rd.variant)
 	if notModified(r, tag) {
 		// Skip rendering what the client already has; for a large
 		// directory that is most of the work.
@@ -167,9 +197,9 @@ func (rd *Renderer) render(b *bytes.Buffer, l *Listing, q query, name string) er
 		b.Write(appendPython(b.AvailableBuffer(), l))
 		return nil
 	case rd.modern != nil:
-		return rd.modern.execute(b, newPage(l, q, name, false))
+		return rd.modern.execute(b, rd.newPage(l, q, name, false))
 	}
-	return rd.opts.Template.Execute(b, newPage(l, q, name, true))
+	return rd.opts.Template.Execute(b, rd.newPage(l, q, name, true))
 }
 
 // pageBufs holds the buffers pages are rendered into, for getPageBuf and
@@ -187,4 +217,11 @@ func putPageBuf(b *bytes.Buffer) {
 		b.Reset()
 		pageBufs.Put(b)
 	}
+}
+
+// newPage is newPage with the links and box of rd's options.
+func (rd *Renderer) newPage(l *Listing, q query, name string, withRows bool) *Page {
+	p := newPage(l, q, name, withRows)
+	p.Downloads, p.SearchBox = rd.downloads, rd.opts.SearchBox
+	return p
 }
