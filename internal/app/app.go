@@ -42,6 +42,10 @@ type Config struct {
 	NoPrecompressed bool
 	Listing         listing.Format // --listing
 	DirsFirst       bool
+	// Folder downloads and search (fileserver.Options' fields).
+	Archives    bool // --archives, which turns Search on too
+	MaxArchives int  // --max-archives
+	Search      bool // --search
 
 	// A built web app (fileserver.Options' fields of the same names).
 	SPAFallback  string                 // --spa: FS name of the file for client-side routes
@@ -118,6 +122,9 @@ func Handler(cfg Config, root *os.Root, errLog *slog.Logger, accessLog io.Writer
 		NotFoundPage:     cfg.NotFoundPage,
 		CleanURLs:        cfg.CleanURLs,
 		Immutable:        cfg.Immutable,
+		Archives:         cfg.Archives,
+		MaxArchives:      cfg.MaxArchives,
+		Search:           cfg.Search || cfg.Archives,
 		ErrorLog:         errLog,
 	})
 	var pages http.Handler = files
