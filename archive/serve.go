@@ -16,8 +16,8 @@ import (
 // the name as filename*=UTF-8”… and an ASCII fallback, Cache-Control:
 // no-store, and no Content-Length, ETag or Accept-Ranges: it is made as
 // it is sent, and a Range header is ignored. A HEAD request gets the
-// headers and no walk. If dir cannot be read, the answer is 404 (403 for
-// a permission error) and nothing is streamed.
+// headers, and nothing is read. If dir cannot be read, the answer is 404
+// (403 for a permission error) and nothing is streamed.
 //
 // When the archive cannot be finished (a cap reached, a read failed, the
 // client went), the cause goes to log (nil means slog.Default()), except
@@ -40,16 +40,9 @@ func Serve(w http.ResponseWriter, r *http.Request, fsys fs.FS, dir, name string,
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	cw := &countingWriter{w: w}
-	err := Write(r.Context(), cw, fsys, dir, f, opts)
-	if err == nil {
-		return
-	}
-	var de *dirError
-	if errors.As(err, &de) {
-		// dir itself could not be read: nothing was sent yet.
-		for k := range h {
-			delete(h, k)
+	if _, err := fs.ReadDir(fsys, dir); err != nil {
+		for _, k := range []string{"Content-Type", "Content-Disposition", "Cache-Control", "X-Content-Type-Options"} {
+			h.Del(k)
 		}
 		code := http.StatusNotFound
 		if errors.Is(err, fs.ErrPermission) {
@@ -57,6 +50,17 @@ func Serve(w http.ResponseWriter, r *http.Request, fsys fs.FS, dir, name string,
 		}
 		log.DebugContext(r.Context(), "archive", "dir", dir, "err", err)
 		http.Error(w, http.StatusText(code), code)
+		return
+	}
+	// Send the headers now: the response is chunked whatever its size
+	// (a small archive would otherwise get a Content-Length once
+	// complete), the client sees the download start, and a cap reached
+	// later cuts a response that has begun.
+	w.WriteHeader(http.StatusOK)
+	http.NewResponseController(w).Flush()
+	cw := &countingWriter{w: w}
+	err := Write(r.Context(), cw, fsys, dir, f, opts)
+	if err == nil {
 		return
 	}
 	if r.Context().Err() == nil && !cw.failed {
