@@ -43,16 +43,40 @@ type Entry struct {
 	// IsSymlink reports that the entry itself is a symlink.
 	IsSymlink bool
 
-	de fs.DirEntry
+	fsys fs.FS
 }
 
-// Stat returns Info, or the entry's own FileInfo when the walk did not
-// need it.
+// Stat returns Info, or stats the entry when the walk did not need to.
 func (e *Entry) Stat() (fs.FileInfo, error) {
 	if e.Info != nil {
 		return e.Info, nil
 	}
-	return e.de.Info()
+	return fs.Stat(e.fsys, e.Name)
+}
+
+// dirent is a directory entry as the walk reads it: a base name, and a
+// type (fs.ModeDir, fs.ModeSymlink, 0 for a regular file,
+// fs.ModeIrregular for anything else).
+type dirent struct {
+	name string
+	typ  fs.FileMode
+}
+
+// readDirFS is readDir through fs.ReadDir, for any FS.
+func readDirFS(fsys fs.FS, name string) ([]dirent, error) {
+	des, err := fs.ReadDir(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]dirent, len(des))
+	for i, de := range des {
+		t := de.Type()
+		if t&^(fs.ModeDir|fs.ModeSymlink) != 0 {
+			t = fs.ModeIrregular
+		}
+		out[i] = dirent{name: de.Name(), typ: t}
+	}
+	return out, nil
 }
 
 // Options configure Walk. The zero value walks everything.
@@ -85,7 +109,7 @@ type Options struct {
 // Walk checks ctx before reading each directory and before each call of
 // fn, and returns ctx.Err() once it is done.
 func Walk(ctx context.Context, fsys fs.FS, dir string, opts Options, fn func(*Entry) error) error {
-	des, err := fs.ReadDir(fsys, dir)
+	des, err := readDir(fsys, dir)
 	if err != nil {
 		return err
 	}
@@ -108,7 +132,7 @@ type walker struct {
 
 // dir walks the entries des of the directory name, whose Rel is rel and
 // depth depth.
-func (w *walker) dir(name, rel string, depth int, des []fs.DirEntry) error {
+func (w *walker) dir(name, rel string, depth int, des []dirent) error {
 	if depth >= HardMaxDepth {
 		return ErrTooDeep
 	}
@@ -117,15 +141,15 @@ func (w *walker) dir(name, rel string, depth int, des []fs.DirEntry) error {
 		if err := w.ctx.Err(); err != nil {
 			return err
 		}
-		base := de.Name()
+		base := de.name
 		if w.opts.HideDotfiles && len(base) > 0 && base[0] == '.' {
 			continue
 		}
-		e = Entry{Name: join(name, base), Rel: join(rel, base), Depth: depth + 1, de: de}
+		e = Entry{Name: join(name, base), Rel: join(rel, base), Depth: depth + 1, fsys: w.fsys}
 		if w.opts.Hidden != nil && w.opts.Hidden(e.Name) {
 			continue
 		}
-		t := de.Type()
+		t := de.typ
 		var id fileID
 		var hasID bool
 		switch {
@@ -146,15 +170,17 @@ func (w *walker) dir(name, rel string, depth int, des []fs.DirEntry) error {
 			}
 		case t.IsDir():
 			e.IsDir = true
-			if info, err := de.Info(); err == nil {
+			// Its identity, to tell a loop through a bind mount, and
+			// its time: a stat per directory.
+			if info, err := fs.Stat(w.fsys, e.Name); err == nil && info.IsDir() {
 				e.Info = info
 				if id, hasID = idOf(info); hasID && w.onStack(id) {
-					continue // a bind mount looping back
+					continue
 				}
 			}
 		case t.IsRegular():
 			if w.opts.FileInfo {
-				info, err := de.Info()
+				info, err := fs.Stat(w.fsys, e.Name)
 				if err != nil || !info.Mode().IsRegular() {
 					continue // gone, or replaced since the directory was read
 				}
@@ -175,7 +201,7 @@ func (w *walker) dir(name, rel string, depth int, des []fs.DirEntry) error {
 		if err := w.ctx.Err(); err != nil {
 			return err
 		}
-		sub, err := fs.ReadDir(w.fsys, e.Name)
+		sub, err := readDir(w.fsys, e.Name)
 		if err != nil {
 			continue // unreadable, or replaced since
 		}
