@@ -191,7 +191,7 @@ func Write(ctx context.Context, w io.Writer, fsys fs.FS, dir string, f Format, o
 	defer copyBufs.Put(buf)
 	var entries int
 	var bytes int64
-	err := walk.Walk(ctx, fsys, dir, walk.Options{Hidden: opts.Hidden, HideDotfiles: opts.HideDotfiles, FileInfo: true}, func(e *walk.Entry) error {
+	err := walk.Walk(ctx, fsys, dir, walk.Options{Hidden: opts.Hidden, HideDotfiles: opts.HideDotfiles}, func(e *walk.Entry) error {
 		if e.Depth > opts.MaxDepth {
 			return &LimitError{What: "levels of directories", Limit: int64(opts.MaxDepth)}
 		}
@@ -201,11 +201,12 @@ func Write(ctx context.Context, w io.Writer, fsys fs.FS, dir string, f Format, o
 		if e.IsDir {
 			return aw.dir(e.Rel, dirTime(e))
 		}
-		size := e.Info.Size()
-		if bytes += size; bytes > opts.MaxBytes {
-			return &LimitError{What: "bytes", Limit: opts.MaxBytes}
-		}
-		return addFile(ctx, aw, fsys, e, *buf)
+		return addFile(ctx, aw, fsys, e, *buf, func(size int64) error {
+			if bytes += size; bytes > opts.MaxBytes {
+				return &LimitError{What: "bytes", Limit: opts.MaxBytes}
+			}
+			return nil
+		})
 	})
 	if err != nil {
 		return err
@@ -227,22 +228,28 @@ func dirTime(e *walk.Entry) time.Time {
 	return time.Time{}
 }
 
-// addFile writes the regular file e: its header, from the stat the walk
-// made, then exactly that many bytes of content.
-func addFile(ctx context.Context, aw archiveWriter, fsys fs.FS, e *walk.Entry, buf []byte) error {
+// addFile writes the regular file e: its header, from the stat of the
+// file it opened, then exactly that many bytes of content. count is told
+// the size before anything is written, and may refuse it.
+func addFile(ctx context.Context, aw archiveWriter, fsys fs.FS, e *walk.Entry, buf []byte, count func(int64) error) error {
 	file, err := fsys.Open(e.Name)
 	if err != nil {
 		return nil // gone since the directory was read: as if it never was
 	}
 	defer file.Close()
-	if info, err := file.Stat(); err != nil || !info.Mode().IsRegular() {
-		return nil // replaced, by a FIFO say, since the walk's stat
+	info, err := file.Stat()
+	if err != nil || !info.Mode().IsRegular() {
+		return nil // replaced, by a FIFO say, since the directory was read
 	}
-	size := e.Info.Size()
-	dst, err := aw.file(e.Rel, size, e.Info.Mode().Perm(), e.Info.ModTime())
+	size := info.Size()
+	if err := count(size); err != nil {
+		return err
+	}
+	dst, err := aw.file(e.Rel, size, info.Mode().Perm(), info.ModTime())
 	if err != nil {
 		return err
 	}
+	// Hide the file's WriteTo, so that the copy goes through buf.
 	src := &ctxReader{ctx: ctx, r: io.LimitReader(file, size)}
 	n, err := io.CopyBuffer(dst, src, buf)
 	if err != nil {
@@ -285,9 +292,27 @@ type zipWriter struct {
 func newZipWriter(w io.Writer, store func(string) bool) *zipWriter {
 	zw := zip.NewWriter(w)
 	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
-		return flate.NewWriter(w, flate.BestSpeed)
+		if fw, ok := flateWriters.Get().(*flate.Writer); ok {
+			fw.Reset(w)
+			return pooledFlate{fw}, nil
+		}
+		fw, err := flate.NewWriter(w, flate.BestSpeed)
+		return pooledFlate{fw}, err
 	})
 	return &zipWriter{zw: zw, store: store}
+}
+
+// flateWriters are deflate writers between entries: each holds tables
+// of hundreds of KiB, which a new writer per file would make garbage.
+var flateWriters sync.Pool
+
+// pooledFlate returns its writer to flateWriters once closed.
+type pooledFlate struct{ *flate.Writer }
+
+func (p pooledFlate) Close() error {
+	err := p.Writer.Close()
+	flateWriters.Put(p.Writer)
+	return err
 }
 
 func (z *zipWriter) header(name string, mtime time.Time) *zip.FileHeader {
