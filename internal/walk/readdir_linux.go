@@ -25,18 +25,25 @@ const (
 )
 
 // readDir reads the directory name of fsys: its entries' names and
-// types, sorted by name. For a directory that the FS opens as an
+// types, sorted by name, and its own FileInfo. For a directory that the FS opens as an
 // *os.File it reads them with getdents(2) itself: an os.File opened in
 // an os.Root lstats every entry while it reads the directory (Go 1.26),
 // where the type the directory entry holds is all the walk needs. It
 // falls back to fs.ReadDir for any other FS, and for a file system that
 // reports no types.
-func readDir(fsys fs.FS, name string) ([]dirent, error) {
+func readDir(fsys fs.FS, name string) ([]dirent, fs.FileInfo, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, nil, err
+	}
+	if !info.IsDir() {
+		return nil, nil, &fs.PathError{Op: "readdir", Path: name, Err: syscall.ENOTDIR}
+	}
 	sc, ok := f.(syscall.Conn)
 	if !ok {
 		return readDirFS(fsys, name)
@@ -100,8 +107,8 @@ func readDir(fsys fs.FS, name string) ([]dirent, error) {
 		return readDirFS(fsys, name)
 	}
 	if rerr != nil {
-		return nil, rerr
+		return nil, nil, rerr
 	}
 	slices.SortFunc(des, func(a, b dirent) int { return strings.Compare(a.name, b.name) })
-	return des, nil
+	return des, info, nil
 }

@@ -5,5 +5,5 @@ package walk
 import "io/fs"
 
 // readDir reads the directory name of fsys: its entries' names and
-// types, sorted by name.
-func readDir(fsys fs.FS, name string) ([]dirent, error) { return readDirFS(fsys, name) }
+// types, sorted by name, and its own FileInfo.
+func readDir(fsys fs.FS, name string) ([]dirent, fs.FileInfo, error) { return readDirFS(fsys, name) }

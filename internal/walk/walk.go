@@ -62,11 +62,15 @@ type dirent struct {
 	typ  fs.FileMode
 }
 
-// readDirFS is readDir through fs.ReadDir, for any FS.
-func readDirFS(fsys fs.FS, name string) ([]dirent, error) {
+// readDirFS is readDir through fs.ReadDir and fs.Stat, for any FS.
+func readDirFS(fsys fs.FS, name string) ([]dirent, fs.FileInfo, error) {
+	info, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, nil, err
+	}
 	des, err := fs.ReadDir(fsys, name)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := make([]dirent, len(des))
 	for i, de := range des {
@@ -76,7 +80,7 @@ func readDirFS(fsys fs.FS, name string) ([]dirent, error) {
 		}
 		out[i] = dirent{name: de.Name(), typ: t}
 	}
-	return out, nil
+	return out, info, nil
 }
 
 // Options configure Walk. The zero value walks everything.
@@ -109,15 +113,13 @@ type Options struct {
 // Walk checks ctx before reading each directory and before each call of
 // fn, and returns ctx.Err() once it is done.
 func Walk(ctx context.Context, fsys fs.FS, dir string, opts Options, fn func(*Entry) error) error {
-	des, err := readDir(fsys, dir)
+	des, info, err := readDir(fsys, dir)
 	if err != nil {
 		return err
 	}
 	w := walker{ctx: ctx, fsys: fsys, opts: opts, fn: fn}
-	if info, err := fs.Stat(fsys, dir); err == nil {
-		if id, ok := idOf(info); ok {
-			w.stack = append(w.stack, id)
-		}
+	if id, ok := idOf(info); ok {
+		w.stack = append(w.stack, id)
 	}
 	return w.dir(dir, "", 0, des)
 }
@@ -150,8 +152,7 @@ func (w *walker) dir(name, rel string, depth int, des []dirent) error {
 			continue
 		}
 		t := de.typ
-		var id fileID
-		var hasID bool
+		var sub []dirent // a directory's entries, read before fn is called
 		switch {
 		case t&fs.ModeSymlink != 0:
 			info, err := fs.Stat(w.fsys, e.Name)
@@ -159,25 +160,12 @@ func (w *walker) dir(name, rel string, depth int, des []dirent) error {
 				continue // dangling, or out of the root
 			}
 			e.IsSymlink, e.Info = true, info
-			switch {
-			case info.IsDir():
-				e.IsDir = true
-				if id, hasID = idOf(info); hasID && w.onStack(id) {
-					continue // a loop
-				}
-			case !info.Mode().IsRegular():
+			if !info.IsDir() && !info.Mode().IsRegular() {
 				continue
 			}
+			e.IsDir = info.IsDir()
 		case t.IsDir():
 			e.IsDir = true
-			// Its identity, to tell a loop through a bind mount, and
-			// its time: a stat per directory.
-			if info, err := fs.Stat(w.fsys, e.Name); err == nil && info.IsDir() {
-				e.Info = info
-				if id, hasID = idOf(info); hasID && w.onStack(id) {
-					continue
-				}
-			}
 		case t.IsRegular():
 			if w.opts.FileInfo {
 				info, err := fs.Stat(w.fsys, e.Name)
@@ -189,26 +177,40 @@ func (w *walker) dir(name, rel string, depth int, des []dirent) error {
 		default:
 			continue // FIFO, socket, device
 		}
+		var id fileID
+		var hasID, readable bool
+		if e.IsDir {
+			if err := w.ctx.Err(); err != nil {
+				return err
+			}
+			// Read it now: the open directory's fstat is its identity,
+			// to tell a loop (through a symlink or a bind mount), and
+			// its time.
+			var info fs.FileInfo
+			var err error
+			if sub, info, err = readDir(w.fsys, e.Name); err == nil {
+				readable = true
+				if e.Info == nil {
+					e.Info = info
+				}
+				if id, hasID = idOf(info); hasID && w.onStack(id) {
+					continue // a loop
+				}
+			}
+		}
 		if err := w.fn(&e); err != nil {
 			if err == SkipDir && e.IsDir {
 				continue
 			}
 			return err
 		}
-		if !e.IsDir {
-			continue
-		}
-		if err := w.ctx.Err(); err != nil {
-			return err
-		}
-		sub, err := readDir(w.fsys, e.Name)
-		if err != nil {
-			continue // unreadable, or replaced since
+		if !readable {
+			continue // a file, or a directory that cannot be read
 		}
 		if hasID {
 			w.stack = append(w.stack, id)
 		}
-		err = w.dir(e.Name, e.Rel, depth+1, sub)
+		err := w.dir(e.Name, e.Rel, depth+1, sub)
 		if hasID {
 			w.stack = w.stack[:len(w.stack)-1]
 		}
