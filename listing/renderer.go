@@ -67,7 +67,7 @@ type Renderer struct {
 	variant   string
 	downloads []Download
 	results   func() *modernPage // the page of search results
-	dirs   *dirCache   // the names of large directories, between requests
+	dirs      *dirCache          // the names of large directories, between requests
 }
 
 // New returns a Renderer with opts.
