@@ -30,7 +30,7 @@ func TestHiddenDenied(t *testing.T) {
 		{".", false, false},
 		{"index.html", false, false},
 		{"node_modules", true, false},
-		{"a/node_modules", true, false},        // slash-less: any depth
+		{"a/node_modules", true, false},         // slash-less: any depth
 		{"node_modules/left-pad", false, false}, // hide matches the name only
 		{"build/app.js.map", true, false},
 		{"x/build/app.js.map", false, false}, // with a slash: anchored
