@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // Serve answers r with the directory dir of fsys as an archive of format
@@ -20,7 +21,7 @@ import (
 // (403 for a permission error) and nothing is streamed.
 //
 // When the archive cannot be finished (a cap reached, a read failed, the
-// client went), the cause goes to log (nil means slog.Default()), except
+// client went, or read nothing for [StalledWrite]), the cause goes to log (nil means slog.Default()), except
 // for a client that went away, and Serve aborts the response by
 // panicking with [http.ErrAbortHandler], as net/http's contract
 // provides: the client sees the connection cut, not an archive that
@@ -57,9 +58,13 @@ func Serve(w http.ResponseWriter, r *http.Request, fsys fs.FS, dir, name string,
 	// complete), the client sees the download start, and a cap reached
 	// later cuts a response that has begun.
 	w.WriteHeader(http.StatusOK)
-	http.NewResponseController(w).Flush()
-	cw := &countingWriter{w: w}
+	rc := http.NewResponseController(w)
+	rc.Flush()
+	cw := &countingWriter{w: w, rc: rc}
 	err := Write(r.Context(), cw, fsys, dir, f, opts)
+	if cw.deadline {
+		rc.SetWriteDeadline(time.Time{}) // the connection may serve more requests
+	}
 	if err == nil {
 		return
 	}
@@ -69,15 +74,30 @@ func Serve(w http.ResponseWriter, r *http.Request, fsys fs.FS, dir, name string,
 	panic(http.ErrAbortHandler)
 }
 
-// countingWriter counts what reaches the client, and remembers a failed
-// write (the client gone).
+// StalledWrite is how long a write of an archive may wait for a client
+// that reads nothing before the archive is given up, so that a stalled
+// client cannot hold one of the server's archive slots for ever.
+const StalledWrite = time.Minute
+
+// countingWriter counts what reaches the client, remembers a failed
+// write (the client gone), and keeps a write deadline StalledWrite
+// ahead, renewed at most once a second.
 type countingWriter struct {
-	w      http.ResponseWriter
-	n      int64
-	failed bool
+	w        http.ResponseWriter
+	rc       *http.ResponseController
+	n        int64
+	failed   bool
+	deadline bool      // a deadline was set
+	renewed  time.Time // when it was last set
 }
 
 func (c *countingWriter) Write(p []byte) (int, error) {
+	if now := time.Now(); now.Sub(c.renewed) >= time.Second {
+		c.renewed = now
+		if c.rc.SetWriteDeadline(now.Add(StalledWrite)) == nil {
+			c.deadline = true
+		}
+	}
 	n, err := c.w.Write(p)
 	c.n += int64(n)
 	if err != nil {
