@@ -52,7 +52,14 @@ func readDir(fsys fs.FS, name string) ([]dirent, fs.FileInfo, error) {
 	if err != nil {
 		return readDirFS(fsys, name)
 	}
-	var des []dirent
+	// The names go into one buffer, made one string at the end: one
+	// allocation per directory rather than one per name.
+	type record struct {
+		off, n int
+		typ    fs.FileMode
+	}
+	var recs []record
+	var all []byte
 	var rerr error
 	unknown := false
 	cerr := rc.Control(func(fd uintptr) {
@@ -99,7 +106,8 @@ func readDir(fsys fs.FS, name string) ([]dirent, fs.FileInfo, error) {
 				default:
 					typ = fs.ModeIrregular
 				}
-				des = append(des, dirent{name: string(nm), typ: typ})
+				recs = append(recs, record{off: len(all), n: len(nm), typ: typ})
+				all = append(all, nm...)
 			}
 		}
 	})
@@ -108,6 +116,11 @@ func readDir(fsys fs.FS, name string) ([]dirent, fs.FileInfo, error) {
 	}
 	if rerr != nil {
 		return nil, nil, rerr
+	}
+	names := string(all)
+	des := make([]dirent, len(recs))
+	for i, r := range recs {
+		des[i] = dirent{name: names[r.off : r.off+r.n], typ: r.typ}
 	}
 	slices.SortFunc(des, func(a, b dirent) int { return strings.Compare(a.name, b.name) })
 	return des, info, nil
