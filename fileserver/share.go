@@ -28,14 +28,15 @@ type shareRequest struct {
 // parseShare reads ?download=FORMAT and ?q=TEXT from a raw query. The
 // first value of each counts. It returns a 400 error for a download of an
 // unknown format and for a query that is too long or holds a NUL or a
-// byte that is not UTF-8 after decoding.
-func parseShare(rawQuery string) (shareRequest, error) {
+// byte that is not UTF-8 after decoding. A handler reads only what it
+// serves: the other parameter is left alone.
+func parseShare(rawQuery string, archives, search bool) (shareRequest, error) {
 	v, err := url.ParseQuery(rawQuery)
 	if err != nil && v == nil {
 		return shareRequest{}, errBadQuery
 	}
 	var s shareRequest
-	if d, ok := v["download"]; ok && len(d) > 0 {
+	if d, ok := v["download"]; archives && ok && len(d) > 0 {
 		s.download = true
 		f, ok := archive.ParseFormat(d[0])
 		if !ok {
@@ -43,7 +44,7 @@ func parseShare(rawQuery string) (shareRequest, error) {
 		}
 		s.format = f
 	}
-	if q := v.Get("q"); q != "" {
+	if q := v.Get("q"); search && q != "" {
 		if len(q) > listing.MaxQueryLen || strings.IndexByte(q, 0) >= 0 || !utf8.ValidString(q) {
 			return shareRequest{}, errBadQuery
 		}
@@ -64,17 +65,17 @@ func (h *Handler) shares(rawQuery string) bool {
 // serveShare answers an archive or search request for the directory
 // name, and reports whether the request was one.
 func (h *Handler) serveShare(w http.ResponseWriter, r *http.Request, name string) (bool, error) {
-	s, err := parseShare(r.URL.RawQuery)
+	s, err := parseShare(r.URL.RawQuery, h.archives != nil, h.search)
 	if err != nil {
 		return true, err
 	}
 	switch {
-	case s.download && h.archives != nil:
+	case s.download:
 		if h.noListing {
 			return true, errNotFound // an archive would list what the listing hides
 		}
 		return true, h.serveArchive(w, r, name, s.format)
-	case s.query != "" && h.search:
+	case s.query != "":
 		if h.noListing {
 			return true, errNotFound
 		}

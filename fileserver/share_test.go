@@ -58,6 +58,8 @@ func TestShareRequests(t *testing.T) {
 		{"long query", Options{Search: true}, "GET", "/docs/?q=" + strings.Repeat("a", listing.MaxQueryLen+1), 400, ""},
 		{"NUL query", Options{Search: true}, "GET", "/docs/?q=a%00", 400, ""},
 		{"search off, archives on", Options{Archives: true}, "GET", "/docs/?q=a", 200, "text/html; charset=utf-8"},
+		{"archives off, search on", Options{Search: true}, "GET", "/docs/?download=rar", 200, "text/html; charset=utf-8"},
+		{"search off: a long query", Options{Archives: true}, "GET", "/docs/?q=" + strings.Repeat("a", listing.MaxQueryLen+1), 200, "text/html; charset=utf-8"},
 	} {
 		h := New(shareFS(), c.opts)
 		w := httptest.NewRecorder()
@@ -113,7 +115,7 @@ func FuzzParseShare(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
-		s, err := parseShare(raw)
+		s, err := parseShare(raw, true, true)
 		if err != nil {
 			return
 		}
