@@ -41,7 +41,7 @@ func Serve(w http.ResponseWriter, r *http.Request, fsys fs.FS, dir, name string,
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	if _, err := fs.ReadDir(fsys, dir); err != nil {
+	if err := checkDir(fsys, dir); err != nil {
 		for _, k := range []string{"Content-Type", "Content-Disposition", "Cache-Control", "X-Content-Type-Options"} {
 			h.Del(k)
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"io/fs"
 	"net/http"
 	"time"
@@ -40,7 +41,7 @@ const searchFlush = 20 * time.Millisecond
 // If the directory cannot be read, ServeSearch writes nothing and
 // returns the error, as ServeDir does.
 func (rd *Renderer) ServeSearch(w http.ResponseWriter, r *http.Request, fsys fs.FS, name, text string, opts SearchOptions) error {
-	if _, err := fs.ReadDir(fsys, name); err != nil {
+	if err := readable(fsys, name); err != nil {
 		return err
 	}
 	q := rd.parseQuery(r)
@@ -148,4 +149,28 @@ func writeSearchJSON(b *bytes.Buffer, l *Listing, text string, stop Stop) error 
 	enc := json.NewEncoder(b)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
+}
+
+// readable reports whether name is a directory that can be read,
+// reading one entry of it: fs.ReadDir would read it whole, and an
+// os.Root's ReadDir lstats every entry.
+func readable(fsys fs.FS, name string) error {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if !info.IsDir() {
+		return &fs.PathError{Op: "search", Path: name, Err: fs.ErrInvalid}
+	}
+	if d, ok := f.(fs.ReadDirFile); ok {
+		if _, err := d.ReadDir(1); err != nil && err != io.EOF {
+			return err
+		}
+	}
+	return nil
 }
