@@ -73,6 +73,17 @@
 // §14.1.2). Both are off by default; the httpserver command turns
 // Precompressed on, and Compress on with --compress.
 //
+// # Archives and search
+//
+// With [Options].Archives, GET DIR/?download=zip (tar, tar.gz) streams
+// the directory as an archive through package archive; with
+// [Options].Search, GET DIR/?q=TEXT lists the names below it that
+// contain TEXT (listing.Search). Both walk the tree under the same rules
+// as the listing: what Access hides or denies and what HideDotfiles
+// denies is left out, and symlinks are followed only through the FS, so
+// under [RootFS] never out of the root. Both are off by default; with
+// them off, a request pays nothing for them.
+//
 // # Names that are not UTF-8
 //
 // A file name is served byte for byte, whatever it holds. A name with

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pyhttp/httpserver/access"
+	"github.com/pyhttp/httpserver/archive"
 	"github.com/pyhttp/httpserver/internal/cork"
 	"github.com/pyhttp/httpserver/internal/errorpage"
 	"github.com/pyhttp/httpserver/internal/safepath"
@@ -157,6 +158,41 @@ type Options struct {
 	// sandboxed too. Default: false.
 	Sandbox bool
 
+	// Archives answers GET DIR/?download=zip, tar or tar.gz with the
+	// directory as an archive, streamed as it is read by package archive:
+	// under the same hide and deny rules as the listing (Access,
+	// HideDotfiles), within ArchiveOptions' caps, and at most MaxArchives
+	// at once (503 with Retry-After beyond). An unknown format gets 400,
+	// as does ?download= on a file; a denied or missing directory 404.
+	// The modern listing page links to the zip and tar.gz forms unless
+	// Listing.Downloads says otherwise. With NoListing, archives answer
+	// 404: they would list what the listing does not. Default: false.
+	Archives bool
+
+	// ArchiveOptions are the caps of each archive (see archive.Options;
+	// its Hidden and HideDotfiles are the handler's own Access and
+	// HideDotfiles). Default: archive's defaults.
+	ArchiveOptions archive.Options
+
+	// MaxArchives is how many archives are streamed at once. Default
+	// (0): DefaultMaxArchives, 8.
+	MaxArchives int
+
+	// Search answers GET DIR/?q=TEXT with the names below the directory
+	// that contain TEXT, case-insensitively (listing.Renderer.ServeSearch):
+	// the modern page's rows, or JSON, under the same hide and deny rules
+	// as the listing, bounded by SearchOptions. A query over
+	// listing.MaxQueryLen bytes, or with NUL or bytes that are not UTF-8,
+	// gets 400. The modern listing page shows a search box unless
+	// Listing.SearchBox is already set. With NoListing, ?q= is ignored.
+	// Default: false.
+	Search bool
+
+	// SearchOptions bound each search (see listing.SearchOptions; its
+	// ReadOptions are the handler's Access and HideDotfiles). Default:
+	// listing's defaults.
+	SearchOptions listing.SearchOptions
+
 	// ErrorLog receives the causes of errors that the client is only
 	// shown a status for, such as a failed read. Default: slog.Default().
 	// Error pages are Python's; wrap the Handler in
@@ -191,6 +227,10 @@ type Handler struct {
 	compress      bool // compress once, keep in compressed
 	sandbox       bool // CSP sandbox on active files (sandbox.go)
 	compressed    compressedStore
+
+	archives   *archives // nil unless Options.Archives
+	search     bool
+	searchOpts listing.SearchOptions
 }
 
 // New returns a Handler serving fsys. To serve a directory of the local
@@ -226,7 +266,31 @@ func New(fsys fs.FS, opts Options) *Handler {
 	if h.log == nil {
 		h.log = slog.Default()
 	}
-	h.listing = listing.New(opts.Listing)
+	lo := opts.Listing
+	var hidden func(string) bool
+	if opts.Access.HidesAnything() {
+		hidden = opts.Access.Hidden
+	}
+	if opts.Archives {
+		a := &archives{opts: opts.ArchiveOptions, rootName: rootArchiveName(fsys)}
+		a.opts.Hidden, a.opts.HideDotfiles = hidden, opts.HideDotfiles
+		n := opts.MaxArchives
+		if n <= 0 {
+			n = DefaultMaxArchives
+		}
+		a.slots = make(chan struct{}, n)
+		h.archives = a
+		if lo.Downloads == nil && !opts.NoListing {
+			lo.Downloads = []string{"zip", "tar.gz"}
+		}
+	}
+	if opts.Search {
+		h.search = true
+		h.searchOpts = opts.SearchOptions
+		h.searchOpts.ReadOptions = listing.ReadOptions{HideDotfiles: opts.HideDotfiles, Hide: hidden}
+		lo.SearchBox = lo.SearchBox || !opts.NoListing
+	}
+	h.listing = listing.New(lo)
 	return h
 }
 
@@ -271,6 +335,11 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 		safepath.RedirectToDir(w, r)
 		return nil
 	case info.IsDir():
+		if h.shares(r.URL.RawQuery) {
+			if done, err := h.serveShare(w, r, name); done {
+				return err
+			}
+		}
 		return h.serveDir(w, r, name)
 	case !info.Mode().IsRegular():
 		// A FIFO would block the open forever; sockets and devices are
@@ -280,6 +349,10 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request) error {
 		// Python answers 404 for "file/" (bpo-17324), where net/http
 		// redirects to "../file".
 		return errNotFound
+	case h.archives != nil && r.URL.RawQuery != "":
+		if err := h.fileShare(r); err != nil {
+			return err
+		}
 	}
 	return h.serveFile(w, r, name, info)
 }

@@ -52,8 +52,9 @@ type modernPage struct {
 }
 
 // newModernPage returns the built-in page: withReadme lets it show
-// same-origin images, which a README links to; actions adds the forms.
-func newModernPage(withReadme bool, actions Actions) *modernPage {
+// same-origin images, which a README links to; actions adds the forms;
+// searchBox lets the search box submit to the page's own directory.
+func newModernPage(withReadme bool, actions Actions, searchBox bool) *modernPage {
 	head, tail, ok := strings.Cut(modernHTML, rowsAction)
 	if !ok {
 		panic("listing: modern.html has no " + rowsAction)
@@ -65,7 +66,11 @@ func newModernPage(withReadme bool, actions Actions) *modernPage {
 		// from another origin stays out, as trackers would.
 		img = "img-src 'self' data:"
 	}
-	m.csp = "default-src 'none'; script-src '" + m.integrity + "'; style-src 'unsafe-inline'; " + img + "; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+	formAction := "'none'"
+	if searchBox {
+		formAction = "'self'" // the search box's GET to the page's own directory
+	}
+	m.csp = "default-src 'none'; script-src '" + m.integrity + "'; style-src 'unsafe-inline'; " + img + "; base-uri 'none'; form-action " + formAction + "; frame-ancestors 'none'"
 	if actions != (Actions{}) {
 		// The forms post to the page's own origin, and the script
 		// sends the same requests with XMLHttpRequest, for progress.

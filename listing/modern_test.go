@@ -17,7 +17,7 @@ func TestModernCut(t *testing.T) {
 }
 
 func testModernCut(t *testing.T, a Actions) {
-	m := newModernPage(false, a)
+	m := newModernPage(false, a, false)
 	whole := template.Must(template.New("whole").Funcs(m.funcs()).Parse(modernHTML))
 	page := func(l *Listing, q query) *Page {
 		p := newPage(l, q, l.Name, false)

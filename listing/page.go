@@ -39,7 +39,32 @@ type Page struct {
 	// Actions are the forms to offer ([Options].Actions).
 	Actions Actions
 
+	// Downloads are the archive links the page shows ([Options].Downloads).
+	Downloads []Download
+	// SearchBox shows the search form ([Options].SearchBox).
+	SearchBox bool
+	// Search is set on a page of search results ([Renderer.ServeSearch]):
+	// Rows are then the names found, by their path relative to the
+	// directory.
+	Search *SearchInfo
+
 	defaultDirsFirst bool
+}
+
+// Download is a link to the directory as an archive.
+type Download struct {
+	Format string // "zip", "tar.gz"
+	URL    string // "?download=zip"
+}
+
+// SearchInfo describes a page of search results.
+type SearchInfo struct {
+	// Query is the text searched for, as the client sent it.
+	Query string
+	// Count is the number of names found.
+	Count int
+	// Stopped says why the search stopped early ([Stop].String), or "".
+	Stopped string
 }
 
 // Crumb is one segment of a [Page]'s heading.

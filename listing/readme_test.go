@@ -369,7 +369,7 @@ func TestReadmeTemplate(t *testing.T) {
 
 // TestModernCutReadme is TestModernCut for a page with a README.
 func TestModernCutReadme(t *testing.T) {
-	m := newModernPage(true, Actions{})
+	m := newModernPage(true, Actions{}, false)
 	whole := template.Must(template.New("whole").Funcs(m.funcs()).Parse(modernHTML))
 	l := &Listing{Path: "/", Name: ".", Entries: []Entry{{Name: "README.md"}}}
 	for _, r := range []*Readme{{Name: "README.md", URL: "README.md", HTML: "<p>x</p>"}, {Name: "README", URL: "README", TooLarge: true}} {

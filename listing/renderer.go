@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"sync"
 
 	"github.com/yuin/goldmark"
@@ -54,6 +55,17 @@ type Options struct {
 	// server must accept them (package upload does); the listing only
 	// shows the forms. Default: none.
 	Actions Actions
+
+	// Downloads are the archive formats ("zip", "tar.gz") the modern page
+	// links to, as ?download=FORMAT, for a server that serves them (see
+	// fileserver.Options.Archives). Default: none.
+	Downloads []string
+
+	// SearchBox shows, on the modern page, a form that searches the names
+	// below the directory with ?q=TEXT, for a server that answers it (see
+	// fileserver.Options.Search and [Renderer.ServeSearch]). It works
+	// without the page's script. Default: no box.
+	SearchBox bool
 }
 
 // Actions says which forms the modern page shows. Every form works as a
@@ -75,9 +87,14 @@ type Actions struct {
 // Caching).
 type Renderer struct {
 	opts   Options
-	modern *modernPage       // the built-in modern page; nil if not used
-	dirs   *dirCache         // the names of large directories, between requests
-	md     goldmark.Markdown // READMEs' converter; nil without Options.Readme
+	modern *modernPage // the built-in modern page; nil if not used
+	// variant tells the ETag of a page with links or a box from one
+	// without; "" when there are none.
+	variant   string
+	downloads []Download
+	results   func() *modernPage // the page of search results
+	dirs      *dirCache          // the names of large directories, between requests
+	md        goldmark.Markdown  // READMEs' converter; nil without Options.Readme
 }
 
 // New returns a Renderer with opts.
@@ -87,8 +104,21 @@ func New(opts Options) *Renderer {
 		rd.md = newMarkdown()
 	}
 	if opts.Template == nil && opts.Format == Modern {
-		rd.modern = newModernPage(rd.md != nil, opts.Actions)
+		rd.modern = newModernPage(rd.md != nil, opts.Actions, opts.SearchBox)
 	}
+	for _, f := range opts.Downloads {
+		rd.downloads = append(rd.downloads, Download{Format: f, URL: "?download=" + url.QueryEscape(f)})
+		rd.variant += ";download=" + f
+	}
+	if opts.SearchBox {
+		rd.variant += ";search"
+	}
+	rd.results = sync.OnceValue(func() *modernPage {
+		if rd.modern != nil {
+			return rd.modern
+		}
+		return newModernPage(false, Actions{}, opts.SearchBox)
+	})
 	return rd
 }
 
@@ -140,7 +170,7 @@ func (rd *Renderer) ServeDir(w http.ResponseWriter, r *http.Request, fsys fs.FS,
 	}
 	l.Path = displayPath(r.RequestURI, r.URL.Path)
 
-	tag := etag(l, q, rd.tagFormat(), q.contentType())
+	tag := etag(l, q, rd.tagFormat(), q.contentType()+rd.variant)
 	if notModified(r, tag) {
 		// Skip rendering what the client already has; for a large
 		// directory that is most of the work.
@@ -200,8 +230,7 @@ func (rd *Renderer) render(b *bytes.Buffer, fsys fs.FS, l *Listing, q query, nam
 		b.Write(appendPython(b.AvailableBuffer(), l))
 		return nil
 	}
-	p := newPage(l, q, name, rd.modern == nil)
-	p.Actions = rd.opts.Actions
+	p := rd.newPage(l, q, name, rd.modern == nil)
 	if rd.md != nil {
 		p.Readme = rd.readme(fsys, name, l.Entries)
 	}
@@ -252,4 +281,11 @@ func putPageBuf(b *bytes.Buffer) {
 		b.Reset()
 		pageBufs.Put(b)
 	}
+}
+
+// newPage is newPage with the links and box of rd's options.
+func (rd *Renderer) newPage(l *Listing, q query, name string, withRows bool) *Page {
+	p := newPage(l, q, name, withRows)
+	p.Downloads, p.SearchBox, p.Actions = rd.downloads, rd.opts.SearchBox, rd.opts.Actions
+	return p
 }

@@ -130,6 +130,9 @@ func newFlagSet(cfg *config, v *flagValues) *pflag.FlagSet {
 	fl.StringArrayVar(&v.deny, "deny", nil, "answer 404 for names matching this glob, and everything below them, to every method, as if missing: '**/.git', '*.key' (no slash: any depth) (repeatable)")
 	fl.StringVar(&cfg.authFile, "auth-file", "", "require HTTP Basic authentication by the users of this Apache htpasswd file, bcrypt only (htpasswd -B -c FILE USER); serve it over --tls-cert")
 	fl.StringVar(&v.authScope, "auth-scope", "all", "with --auth-file: what needs a user, every request (all) or only those that change files (write; reading is anonymous)")
+	fl.BoolVar(&cfg.Archives, "archives", false, "let each directory be downloaded as a zip, tar or tar.gz archive (DIR/?download=zip), streamed, under the --hide/--deny rules; also turns on --search")
+	fl.IntVar(&cfg.MaxArchives, "max-archives", fileserver.DefaultMaxArchives, "with --archives: how many archives are streamed at once (503 beyond)")
+	fl.BoolVar(&cfg.Search, "search", false, "search the names below a directory (DIR/?q=TEXT), with a box on the listing page, under the --hide/--deny rules")
 	fl.BoolVar(&cfg.liveReload, "live-reload", false, "reload the pages a browser has open when files under the directory change (dot-paths aside); pages get a small script, served under /.httpserver/")
 	fl.StringVar(&cfg.SPAFallback, "spa", "", "serve a single-page app: a GET asking for HTML whose path matches nothing and has no extension gets FILE (default: index.html) with 200; missing assets stay 404")
 	fl.Lookup("spa").NoOptDefVal = "index.html"
@@ -320,6 +323,8 @@ func (cfg *config) check(fl *pflag.FlagSet) error {
 		return usagef("--max-upload requires --upload")
 	case cfg.ReadHeaderTimeout <= 0 || cfg.IdleTimeout <= 0 || cfg.shutdownGrace < 0:
 		return usagef("timeouts must be positive")
+	case cfg.MaxArchives <= 0 || !cfg.Archives && fl.Changed("max-archives"):
+		return usagef("argument --max-archives: must be positive, with --archives")
 	case cfg.MaxHeaderBytes < 4096:
 		return usagef("argument --max-header-bytes: %d is below 4096", cfg.MaxHeaderBytes)
 	}
@@ -355,7 +360,7 @@ var metavars = map[string]string{
 	"tls-cert": "PATH", "tls-key": "PATH", "tls-password-file": "PATH",
 	"header": "'NAME: VALUE'", "log-format": "FORMAT", "etag": "mtime|content", "listing": "modern|python",
 	"read-header-timeout": "DURATION", "idle-timeout": "DURATION", "shutdown-grace": "DURATION",
-	"max-header-bytes": "N", "port": "PORT", "allowed-host": "NAME", "cors": "[ORIGIN]", "cgi-dir": "PATH", "cgi-env": "NAME", "cgi-timeout": "DURATION", "cgi-max-body": "BYTES", "max-upload": "SIZE",
+	"max-header-bytes": "N", "max-archives": "N", "port": "PORT", "allowed-host": "NAME", "cors": "[ORIGIN]", "cgi-dir": "PATH", "cgi-env": "NAME", "cgi-timeout": "DURATION", "cgi-max-body": "BYTES", "max-upload": "SIZE",
 	"spa": "[FILE]", "404": "FILE", "immutable": "GLOB", "hide": "GLOB", "deny": "GLOB",
 	"auth-file": "FILE", "auth-scope": "all|write",
 }

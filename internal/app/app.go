@@ -48,6 +48,10 @@ type Config struct {
 	Listing         listing.Format // --listing
 	DirsFirst       bool
 	NoReadme        bool // --no-readme: the modern page shows no README
+	// Folder downloads and search (fileserver.Options' fields).
+	Archives    bool // --archives, which turns Search on too
+	MaxArchives int  // --max-archives
+	Search      bool // --search
 
 	// A built web app (fileserver.Options' fields of the same names).
 	SPAFallback  string                 // --spa: FS name of the file for client-side routes
@@ -138,6 +142,9 @@ func Handler(cfg Config, root *os.Root, errLog *slog.Logger, accessLog io.Writer
 		CleanURLs:    cfg.CleanURLs,
 		Immutable:    cfg.Immutable,
 		ErrorLog:     errLog,
+		Archives:     cfg.Archives,
+		MaxArchives:  cfg.MaxArchives,
+		Search:       cfg.Search || cfg.Archives,
 	})
 	var writes http.Handler // nil: Python's 501 for every write method
 	if cfg.Upload || cfg.Delete {
