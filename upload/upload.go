@@ -113,6 +113,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	err := h.csrf.Check(r)
 	if err != nil {
 		err = errorpage.Errorf(http.StatusForbidden, "Cross-origin request refused", err)
+	} else if name, _, ok := safepath.WriteName(r.URL.Path); ok {
+		// Who may write to the URL's name is decided before anything
+		// about the request is: an anonymous client learns nothing
+		// from a 415 or a 409. Each name a request then writes is
+		// checked again where it is written.
+		if err = h.check(w, r, name); err == nil {
+			err = h.serve(w, r)
+		}
 	} else {
 		err = h.serve(w, r)
 	}

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/pyhttp/httpserver/internal/app"
 )
 
 // The password has ':' in it (dufs #449), and a word the logs and pages
@@ -176,6 +178,59 @@ func TestAuthScopeWrite(t *testing.T) {
 	}
 }
 
+// TestAuthUploads: with --auth-scope write, reading stays anonymous and
+// every change needs a verified user; the upload's log line names the
+// user, and a denied name is 404 even to a user. Nothing anonymous
+// reaches the disk.
+func TestAuthUploads(t *testing.T) {
+	dir := authSite(t)
+	s := start(t, "0", "-b", "127.0.0.1", "-d", dir, "--upload", "--delete", "--deny", "*.key",
+		"--auth-file", writeHtpasswd(t, "ann"), "--auth-scope", "write")
+	ann := basicHeader("ann", authPassword)
+	for _, tt := range []struct {
+		method, path, auth string
+		code               int
+	}{
+		{"PUT", "/anon.txt", "", 401},
+		{"PUT", "/anon.txt", basicHeader("ann", "wrong"), 401},
+		{"MKCOL", "/anon-dir", "", 401},
+		{"DELETE", "/hello.txt", "", 401},
+		{"GET", "/hello.txt", "", 200},
+		{"PUT", "/ann.txt", ann, 201},
+		{"PUT", "/id.key", ann, 404},
+		{"DELETE", "/ann.txt", ann, 204},
+		{"PUT", "/kept.txt", ann, 201},
+	} {
+		req, err := http.NewRequest(tt.method, s.base+tt.path, strings.NewReader("body"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tt.auth != "" {
+			req.Header.Set("Authorization", tt.auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tt.code {
+			t.Errorf("%s %s (Authorization %q): %d; want %d", tt.method, tt.path, tt.auth, resp.StatusCode, tt.code)
+		}
+	}
+	for name, want := range map[string]bool{"anon.txt": false, "anon-dir": false, "hello.txt": true, "ann.txt": false, "id.key": false, "kept.txt": true} {
+		if _, err := os.Lstat(filepath.Join(dir, name)); (err == nil) != want {
+			t.Errorf("%s on disk: %v; want %v", name, err == nil, want)
+		}
+	}
+	if !waitContains(t, s.stderr, "user=ann") {
+		t.Errorf("no upload log line names ann:\n%s", s.stderr)
+	}
+	s.stop()
+	if logs := s.stderr.String(); strings.Contains(logs, authPassword) {
+		t.Errorf("the log holds the password:\n%s", logs)
+	}
+}
+
 // TestAuthFileErrors: a bad --auth-file stops the command before it
 // listens, with a message that names the file and line but never the
 // hash; --auth-scope without --auth-file is a usage error.
@@ -273,13 +328,13 @@ func TestAuthWarnings(t *testing.T) {
 		{config{authFile: "f"}, all, false, []string{"clear text"}},
 		{config{authFile: "f"}, lan, false, []string{"clear text"}},
 		{config{authFile: "f"}, all, true, nil},
-		{config{writesEnabled: true}, lo, false, []string{"no --auth-file"}},
-		{config{writesEnabled: true, authFile: "f"}, lo, false, nil},
-		{config{writesEnabled: true, authFile: "f"}, lan, false, []string{"clear text"}},
+		{config{Config: app.Config{Upload: true}}, lo, false, []string{"no --auth-file"}},
+		{config{Config: app.Config{Delete: true}, authFile: "f"}, lo, false, nil},
+		{config{Config: app.Config{Delete: true}, authFile: "f"}, lan, false, []string{"clear text"}},
 	} {
 		got := warnings(tt.cfg, tt.addr, tt.tls)
 		if len(got) != len(tt.want) || !slices.EqualFunc(got, tt.want, strings.Contains) {
-			t.Errorf("warnings(auth %q, writes %v, %v, tls %v) = %q; want %q", tt.cfg.authFile, tt.cfg.writesEnabled, tt.addr, tt.tls, got, tt.want)
+			t.Errorf("warnings(auth %q, writes %v, %v, tls %v) = %q; want %q", tt.cfg.authFile, tt.cfg.Upload || tt.cfg.Delete, tt.addr, tt.tls, got, tt.want)
 		}
 	}
 	// Through the command: on loopback, no warning (written before the

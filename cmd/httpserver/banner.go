@@ -109,7 +109,7 @@ func warnings(cfg config, addr net.Addr, tls bool) []string {
 	if cfg.authFile != "" && !tls && !loopback {
 		out = append(out, "--auth-file over plain HTTP: Basic authentication sends passwords in clear text to anyone on the network path; serve HTTPS with --tls-cert")
 	}
-	if cfg.writesEnabled && cfg.authFile == "" {
+	if (cfg.Upload || cfg.Delete) && cfg.authFile == "" {
 		out = append(out, "clients may change files and no --auth-file is set: anyone who can reach this server can write to the directory")
 	}
 	return out

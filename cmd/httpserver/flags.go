@@ -39,11 +39,6 @@ type config struct {
 	qr              bool   // --qr: a QR code of the LAN URL under the banner
 	liveReload      bool   // app.Config.LiveReload is made by run
 	authFile        string // --auth-file; app.Config.Users is read by run
-
-	// writesEnabled is the hook for the flags that let clients change
-	// the tree (uploads, deletes, renames): they set it, and the banner
-	// then warns when no --auth-file guards the writes.
-	writesEnabled bool
 }
 
 // usageError is a mistake on the command line: exit status 2, as argparse.
