@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # bench/run.sh measures cmd/httpserver side by side with nginx, Caddy,
-# lighttpd, Go's http.FileServer and Python's http.server (issue 7).
+# lighttpd, Go's http.FileServer, bench/floor (the limit of any net/http
+# server, issue 21) and Python's http.server (issue 7). HTTPS with HTTP/2 is
+# bench/h2.sh's.
 #
 #   bench/run.sh            # full run: 3 repetitions of 5 s (~15 min)
 #   bench/run.sh --quick    # smoke run: 1 repetition of 2 s (~3 min)
@@ -153,6 +155,7 @@ check_peers() {
 	AVAILABLE[python]=1
 	AVAILABLE[ours]=1
 	AVAILABLE[go]=1
+	AVAILABLE[floor]=1
 	if ((${#AVAILABLE[@]} < 6)); then
 		log "install every peer with: apt-get install -y wrk nginx-light caddy lighttpd"
 	fi
@@ -172,6 +175,7 @@ build() {
 	log "building bin/httpserver, gofileserver and profserver"
 	(cd "$REPO_DIR" && go build -o bin/httpserver ./cmd/httpserver)
 	(cd "$REPO_DIR" && go build -o "$WORK/bin/gofileserver" ./bench/gofileserver)
+	(cd "$REPO_DIR" && go build -o "$WORK/bin/floor" ./bench/floor)
 	(cd "$REPO_DIR" && go build -o "$WORK/bin/profserver" ./bench/profserver)
 	(cd "$REPO_DIR" && go build -o "$WORK/bin/jscorpus" ./bench/jscorpus)
 	# The same command without cgo: a static binary with no libc mapped,
@@ -325,6 +329,7 @@ start_server() {
 		fi
 		;;
 	go) cmd=("$WORK/bin/gofileserver" -addr "127.0.0.1:$port" -root "$root") ;;
+	floor) cmd=("$WORK/bin/floor" -addr "127.0.0.1:$port" -file "$root/1k.txt") ;;
 	nginx)
 		mkdir -p "$WORK/nginx-tmp"
 		write_nginx_conf "$port" "$root" "$WORK/nginx-$port.conf"
@@ -511,6 +516,7 @@ scenarios_for() {
 	ours-pylist) echo "s5_list" ;;
 	ours-cgi) echo "s6_cgi" ;;
 	ours-log) echo "s1_1k s3_10m" ;;
+	floor) echo "s1_1k" ;;
 	ours-static) echo "" ;;
 	esac
 }
@@ -658,7 +664,7 @@ sample_load() {
 # same one.
 run_scenarios() {
 	local rep variant s i
-	local -a variants=(ours ours-pylist ours-cgi ours-log ours-static ours-compress go nginx nginx-static caddy
+	local -a variants=(ours ours-pylist ours-cgi ours-log ours-static ours-compress floor go nginx nginx-static caddy
 		caddy-encode caddy-precompressed lighttpd python)
 	local -a scenarios=(s1_1k s2_64k s3_10m s4_close s6_cgi s5_list c1_js c2_list)
 	[[ $ONLY == compress ]] && scenarios=(c1_js c2_list)

@@ -230,6 +230,8 @@ var targets = []target{
 		s, ok := r.ratio(key{"ours-log", "s3_10m", "mbps"}, key{"ours", "s3_10m", "mbps"})
 		return s.med, 0.95, s.med >= 0.95, ok
 	}},
+	{"1 KiB keep-alive req/s ≥ 0.9 × the floor (bench/floor)", atLeast(key{"ours", "s1_1k", "rps"}, "floor", 0.9)},
+	{"1 KiB keep-alive, access log on: ≥ 0.85 × the floor", atLeast(key{"ours-log", "s1_1k", "rps"}, "floor", 0.85)},
 	{"idle RSS ≤ 10 MiB (KiB)", atMost(key{"ours", "s8", "idle_rss_kib"}, 10240)},
 	{"idle RSS ≤ 10 MiB, CGO_ENABLED=0 build (KiB)", atMost(key{"ours-static", "s8", "idle_rss_kib"}, 10240)},
 	{"peak RSS under the listing load ≤ 64 MiB (KiB)", atMost(key{"ours", "s8", "peak_rss_listing_kib"}, 65536)},
