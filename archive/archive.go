@@ -171,7 +171,7 @@ var copyBufs = sync.Pool{New: func() any { b := make([]byte, 256<<10); return &b
 // written.
 func Write(ctx context.Context, w io.Writer, fsys fs.FS, dir string, f Format, opts Options) error {
 	opts.normalize()
-	if err := checkDir(fsys, dir); err != nil {
+	if err := walk.CheckDir(fsys, dir); err != nil {
 		return &dirError{err}
 	}
 	var aw archiveWriter
@@ -376,27 +376,3 @@ type dirError struct{ err error }
 
 func (e *dirError) Error() string { return e.err.Error() }
 func (e *dirError) Unwrap() error { return e.err }
-
-// checkDir reports whether dir is a directory that can be read, reading
-// one entry of it: fs.ReadDir would read it whole, and an os.Root's
-// ReadDir lstats every entry.
-func checkDir(fsys fs.FS, dir string) error {
-	f, err := fsys.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return err
-	}
-	if !info.IsDir() {
-		return &fs.PathError{Op: "readdir", Path: dir, Err: fs.ErrInvalid}
-	}
-	if d, ok := f.(fs.ReadDirFile); ok {
-		if _, err := d.ReadDir(1); err != nil && err != io.EOF {
-			return err
-		}
-	}
-	return nil
-}

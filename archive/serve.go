@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/pyhttp/httpserver/internal/walk"
 )
 
 // Serve answers r with the directory dir of fsys as an archive of format
@@ -41,7 +43,7 @@ func Serve(w http.ResponseWriter, r *http.Request, fsys fs.FS, dir, name string,
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	if err := checkDir(fsys, dir); err != nil {
+	if err := walk.CheckDir(fsys, dir); err != nil {
 		for _, k := range []string{"Content-Type", "Content-Disposition", "Cache-Control", "X-Content-Type-Options"} {
 			h.Del(k)
 		}

@@ -28,16 +28,23 @@ type jsonEntry struct {
 // writeJSON writes l to b as JSON, in the order q asked for, indented and
 // ending in a newline.
 func writeJSON(b *bytes.Buffer, l *Listing, q query) error {
-	out := jsonListing{Path: l.Path, Sort: q.order.By.String(), Order: direction(q.order.Desc), Entries: make([]jsonEntry, len(l.Entries))}
-	for i, e := range l.Entries {
+	out := jsonListing{Path: l.Path, Sort: q.order.By.String(), Order: direction(q.order.Desc), Entries: jsonEntries(l.Entries)}
+	enc := json.NewEncoder(b)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// jsonEntries returns the JSON form of entries, for listings and search
+// results alike.
+func jsonEntries(entries []Entry) []jsonEntry {
+	out := make([]jsonEntry, len(entries))
+	for i, e := range entries {
 		je := jsonEntry{Name: e.Name, URL: href(e.Name, e.IsDir), IsDir: e.IsDir, IsSymlink: e.IsSymlink, Size: e.Size}
 		if !e.ModTime.IsZero() {
 			t := e.ModTime.UTC()
 			je.ModTime = &t
 		}
-		out.Entries[i] = je
+		out[i] = je
 	}
-	enc := json.NewEncoder(b)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return out
 }

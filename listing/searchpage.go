@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"io/fs"
 	"net/http"
 	"time"
+
+	"github.com/pyhttp/httpserver/internal/walk"
 )
 
 // jsonSearch is the JSON form of search results.
@@ -41,7 +42,7 @@ const searchFlush = 20 * time.Millisecond
 // If the directory cannot be read, ServeSearch writes nothing and
 // returns the error, as ServeDir does.
 func (rd *Renderer) ServeSearch(w http.ResponseWriter, r *http.Request, fsys fs.FS, name, text string, opts SearchOptions) error {
-	if err := readable(fsys, name); err != nil {
+	if err := walk.CheckDir(fsys, name); err != nil {
 		return err
 	}
 	q := rd.parseQuery(r)
@@ -137,40 +138,8 @@ func (rd *Renderer) ServeSearch(w http.ResponseWriter, r *http.Request, fsys fs.
 
 // writeSearchJSON writes search results to b.
 func writeSearchJSON(b *bytes.Buffer, l *Listing, text string, stop Stop) error {
-	out := jsonSearch{Path: l.Path, Query: text, Complete: stop == Complete, Stopped: stop.String(), Entries: make([]jsonEntry, len(l.Entries))}
-	for i, e := range l.Entries {
-		je := jsonEntry{Name: e.Name, URL: href(e.Name, e.IsDir), IsDir: e.IsDir, IsSymlink: e.IsSymlink, Size: e.Size}
-		if !e.ModTime.IsZero() {
-			t := e.ModTime.UTC()
-			je.ModTime = &t
-		}
-		out.Entries[i] = je
-	}
+	out := jsonSearch{Path: l.Path, Query: text, Complete: stop == Complete, Stopped: stop.String(), Entries: jsonEntries(l.Entries)}
 	enc := json.NewEncoder(b)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
-}
-
-// readable reports whether name is a directory that can be read,
-// reading one entry of it: fs.ReadDir would read it whole, and an
-// os.Root's ReadDir lstats every entry.
-func readable(fsys fs.FS, name string) error {
-	f, err := fsys.Open(name)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return err
-	}
-	if !info.IsDir() {
-		return &fs.PathError{Op: "search", Path: name, Err: fs.ErrInvalid}
-	}
-	if d, ok := f.(fs.ReadDirFile); ok {
-		if _, err := d.ReadDir(1); err != nil && err != io.EOF {
-			return err
-		}
-	}
-	return nil
 }

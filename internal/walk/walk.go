@@ -8,6 +8,7 @@ package walk
 import (
 	"context"
 	"errors"
+	"io"
 	"io/fs"
 )
 
@@ -236,4 +237,29 @@ func join(dir, base string) string {
 		return base
 	}
 	return dir + "/" + base
+}
+
+// CheckDir reports whether dir is a directory of fsys that can be read,
+// reading one entry of it, before a caller starts a response that walks
+// it: fs.ReadDir would read it whole, and an os.Root's
+// ReadDir lstats every entry.
+func CheckDir(fsys fs.FS, dir string) error {
+	f, err := fsys.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if !info.IsDir() {
+		return &fs.PathError{Op: "readdir", Path: dir, Err: fs.ErrInvalid}
+	}
+	if d, ok := f.(fs.ReadDirFile); ok {
+		if _, err := d.ReadDir(1); err != nil && err != io.EOF {
+			return err
+		}
+	}
+	return nil
 }
