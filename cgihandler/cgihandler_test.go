@@ -678,7 +678,10 @@ func TestTimeout(t *testing.T) {
 }
 
 func TestTimeoutAfterHeader(t *testing.T) {
-	srv, logs := newServer(t, cgihandler.Options{Timeout: 500 * time.Millisecond})
+	// The timeout must leave the script time to start and send its
+	// header: the script is this test binary run again, which took more
+	// than 500 ms at a load average of 13 (a 504 with no body).
+	srv, logs := newServer(t, cgihandler.Options{Timeout: 3 * time.Second})
 	resp, err := http.Get(srv.URL + "/cgi-bin/child?mode=hangafter")
 	if err != nil {
 		t.Fatal(err)
