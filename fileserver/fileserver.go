@@ -1,6 +1,7 @@
 package fileserver
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"io/fs"
@@ -418,6 +419,15 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 			return err
 		}
 	}
+	if r.TLS != nil {
+		if e, data := h.tlsBytes(name, info, e); data != nil {
+			hdr := w.Header()
+			hdr["Content-Type"] = []string{e.ctype}
+			hdr["Etag"] = []string{e.etag}
+			h.send(w, r, name, info, bytes.NewReader(data), true, h.maxRanges)
+			return nil
+		}
+	}
 	f, content, e, err := h.content(name, info, e)
 	if err != nil {
 		return err
@@ -430,6 +440,35 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 	hdr["Etag"] = []string{e.etag}
 	h.send(w, r, name, info, content, e.content != nil, h.maxRanges)
 	return nil
+}
+
+// tlsBytes returns the cache entry of name (stat info, entry e or nil)
+// and its bytes when a response over TLS is to be sent from memory, or a
+// nil slice. Over TLS there is no sendfile: the bytes are read into the
+// process and encrypted whatever happens, so a file up to
+// compressMaxFileBytes is read once per version and kept with the
+// compressed forms, under their bound, and a response costs no open,
+// read or close. The version is checked against the request's stat as for
+// every cached byte, so an edited file is never sent stale.
+func (h *Handler) tlsBytes(name string, info fs.FileInfo, e *cachedFile) (*cachedFile, []byte) {
+	if info.Size() <= cacheMaxFileBytes || info.Size() > compressMaxFileBytes {
+		return nil, nil // small files are in the cache entry already
+	}
+	if e == nil {
+		var err error
+		if e, err = h.entry(name, info); err != nil {
+			return nil, nil
+		}
+	}
+	v := versionOf(info)
+	c, err := h.compressed.do(name, "identity", v, func() (*compressedFile, bool, error) {
+		data, stable, err := h.bytesOf(name, info, e)
+		return &compressedFile{version: v, data: data}, stable, err
+	})
+	if err != nil || c.data == nil {
+		return nil, nil
+	}
+	return e, c.data
 }
 
 // send hands content, the bytes of the file name whose stat is info, to
