@@ -206,7 +206,9 @@ type Options struct {
 //
 // A Handler remembers, per version of a file, its Content-Type and ETag,
 // and the bytes of files up to 16 KiB (32 MiB in all), so that a small
-// file is served with a single stat. Every request stats the file, and a
+// file is served with a single stat; over TLS, where sendfile cannot be
+// used, also the bytes of files up to 1 MiB (with the compressed forms
+// and sidecars, 64 MiB in all). Every request stats the file, and a
 // remembered version is used only while its size, modification time and
 // (on Linux) inode and change time are unchanged, so an edited, replaced
 // or re-permissioned file is never served stale.
