@@ -119,7 +119,8 @@ type Options struct {
 	// Accept-Encoding"; a client that refuses identity and accepts none
 	// of them gets 406. A Range applies to the sidecar's bytes, and asks
 	// for one range at most (more get the whole sidecar). A sidecar is
-	// ignored when it is older than name (stale), not a regular file,
+	// ignored when it is older than name by a second or more (stale:
+	// brotli and zstd cut the time they copy to whole seconds), not a regular file,
 	// or out of reach of the FS (a symlink out of an os.Root); it is
 	// never served for a name that does not exist, and a request for
 	// app.js.gz itself is answered with that file, as application/gzip.

@@ -106,11 +106,15 @@ func (h *Handler) servePrecompressed(w http.ResponseWriter, r *http.Request, nam
 // serveSidecar sends the coding sidecar of name (stat info, cache entry e
 // or nil) and reports whether it did. It does not when the sidecar is not
 // a regular file, cannot be opened, or is older than name: a stale sidecar
-// would send the last version's bytes.
+// would send the last version's bytes. Times are compared to the second:
+// brotli and zstd give the file they write the original's modification
+// time cut to whole seconds, so a sidecar made with `brotli -k app.js` is
+// as old as app.js, not older. (A sidecar made and then overtaken by an
+// edit within the same second is taken for fresh.)
 func (h *Handler) serveSidecar(w http.ResponseWriter, r *http.Request, name string, info fs.FileInfo, e *cachedFile, coding string) bool {
 	sname := name + suffixOf(coding)
 	sinfo, err := h.stat(sname)
-	if err != nil || !sinfo.Mode().IsRegular() || sinfo.ModTime().Before(info.ModTime()) {
+	if err != nil || !sinfo.Mode().IsRegular() || sinfo.ModTime().Before(info.ModTime().Truncate(time.Second)) {
 		return false
 	}
 	if e == nil {

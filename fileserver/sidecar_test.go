@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/andybalholm/brotli"
@@ -442,5 +443,37 @@ func TestSidecarFromMemory(t *testing.T) {
 	write(fresh, now.Add(time.Second))
 	if r := fetchSidecar(t, srv, http.MethodGet, "/app.js", "Accept-Encoding", "br"); !bytes.Equal(r.body, fresh) {
 		t.Errorf("after rewriting app.js.br: body is the old one: %v", bytes.Equal(r.body, old))
+	}
+}
+
+// TestSidecarWholeSeconds: brotli and zstd copy the original's time to
+// the sidecar cut to whole seconds; such a sidecar is fresh. One from the
+// second before is stale.
+func TestSidecarWholeSeconds(t *testing.T) {
+	base := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		sidecar time.Time
+		want    string
+	}{
+		{base, "br"},                 // app.js at .600, app.js.br at .000 of the same second
+		{base.Add(-time.Second), ""}, // the second before: stale
+		{base.Add(700 * time.Millisecond), "br"},
+	} {
+		br, err := encoding.Encode(encoding.Brotli, sidecarOriginal)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys := fstest.MapFS{
+			"app.js":    {Data: sidecarOriginal, ModTime: base.Add(600 * time.Millisecond)},
+			"app.js.br": {Data: br, ModTime: tt.sidecar},
+		}
+		h := New(fsys, Options{Precompressed: true})
+		r := httptest.NewRequest("GET", "/app.js", nil)
+		r.Header.Set("Accept-Encoding", "br")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if got := w.Header().Get("Content-Encoding"); w.Code != 200 || got != tt.want {
+			t.Errorf("sidecar at %v: %d, Content-Encoding %q; want 200, %q", tt.sidecar.Format("15:04:05.000"), w.Code, got, tt.want)
+		}
 	}
 }
