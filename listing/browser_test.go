@@ -307,3 +307,19 @@ func do(t *testing.T, ctx context.Context, label string, steps ...chromedp.Actio
 	t.Helper()
 	run(t, ctx, label, chromedp.Steps(steps...))
 }
+
+// TestBrowserEverythingOnPhone: with every option of the modern page on
+// (the search box, download links, the upload area, the rename and
+// delete cell of each row, a README), the page still fits a phone, the
+// date still under each name.
+func TestBrowserEverythingOnPhone(t *testing.T) {
+	bctx := browsertest.Start(t, 1280, 900)
+	fsys := testFS()
+	fsys["README.md"] = &fstest.MapFile{Data: []byte("# Notes\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"), ModTime: t0}
+	rd := New(Options{Readme: true, SearchBox: true, Downloads: []string{"zip", "tar.gz"}, Actions: Actions{Upload: true, Delete: true}})
+	srv := httptest.NewServer(http.StripPrefix("/files", browserHandler(fsys, rd)))
+	t.Cleanup(srv.Close)
+	do(t, bctx, "open the listing", chromedp.Navigate(srv.URL+"/files/"), chromedp.WaitReady(chromedp.CSS("table")))
+	fitsPhone(t, bctx)
+	screenshot(t, bctx, "modern-everything-390.png")
+}
