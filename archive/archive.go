@@ -122,6 +122,7 @@ type LimitError struct {
 	Limit int64
 }
 
+// Error says which cap was reached: "archive: more than 100000 entries".
 func (e *LimitError) Error() string {
 	return fmt.Sprintf("archive: more than %d %s", e.Limit, e.What)
 }
