@@ -422,26 +422,27 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 			return err
 		}
 	}
+	var content io.ReadSeeker
+	inMemory := false
 	if r.TLS != nil {
-		if e, data := h.tlsBytes(name, info, e); data != nil {
-			hdr := w.Header()
-			hdr["Content-Type"] = []string{e.ctype}
-			hdr["Etag"] = []string{e.etag}
-			h.send(w, r, name, info, bytes.NewReader(data), true, h.maxRanges)
-			return nil
+		if te, data := h.tlsBytes(name, info, e); data != nil {
+			e, content, inMemory = te, bytes.NewReader(data), true
 		}
 	}
-	f, content, e, err := h.content(name, info, e)
-	if err != nil {
-		return err
-	}
-	if f != nil {
-		defer f.Close()
+	if content == nil {
+		f, c, ce, err := h.content(name, info, e)
+		if err != nil {
+			return err
+		}
+		if f != nil {
+			defer f.Close()
+		}
+		e, content, inMemory = ce, c, ce.content != nil
 	}
 	hdr := w.Header()
 	hdr["Content-Type"] = []string{e.ctype}
 	hdr["Etag"] = []string{e.etag}
-	h.send(w, r, name, info, content, e.content != nil, h.maxRanges)
+	h.send(w, r, name, info, content, inMemory, h.maxRanges)
 	return nil
 }
 
