@@ -5,7 +5,7 @@ import (
 	"syscall"
 	"time"
 
-	"golang.org/x/sys/unix"
+	"github.com/pyhttp/httpserver/internal/localfs"
 )
 
 // A dirCache keeps the sorted names of large directories between
@@ -76,7 +76,7 @@ func (c *dirCache) names(fd int, st *syscall.Stat_t) ([]Entry, error) {
 		return names, err
 	}
 	margin := now.Add(-c.margin)
-	if !time.Unix(st.Mtim.Unix()).Before(margin) || !time.Unix(st.Ctim.Unix()).Before(margin) || !trustedTimes(fd) {
+	if !time.Unix(st.Mtim.Unix()).Before(margin) || !time.Unix(st.Ctim.Unix()).Before(margin) || !localfs.Trusted(fd) {
 		return names, nil
 	}
 	c.put(key, &cachedDir{mtime: st.Mtim, ctime: st.Ctim, nlink: uint64(st.Nlink), names: names})
@@ -101,19 +101,4 @@ func (c *dirCache) put(key dirKey, d *cachedDir) {
 	}
 	c.dirs[key] = d
 	c.entries += len(d.names)
-}
-
-// trustedTimes reports whether fd is on a local file system whose
-// timestamps the kernel sets itself, as a directory changes.
-func trustedTimes(fd int) bool {
-	var s unix.Statfs_t
-	if err := unix.Fstatfs(fd, &s); err != nil {
-		return false
-	}
-	switch uint32(s.Type) {
-	case unix.EXT4_SUPER_MAGIC, unix.XFS_SUPER_MAGIC, unix.BTRFS_SUPER_MAGIC,
-		unix.TMPFS_MAGIC, unix.F2FS_SUPER_MAGIC, unix.OVERLAYFS_SUPER_MAGIC:
-		return true
-	}
-	return false
 }

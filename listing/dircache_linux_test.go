@@ -7,6 +7,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/pyhttp/httpserver/internal/localfs"
 )
 
 // testCache returns a dirCache with the given bounds whose clock reads
@@ -37,7 +39,7 @@ func cachingDir(t *testing.T, n int) (string, *os.Root) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	trusted := trustedTimes(int(d.Fd()))
+	trusted := localfs.Trusted(int(d.Fd()))
 	d.Close()
 	if !trusted {
 		t.Skip("the temporary directory's file system keeps no times a dirCache trusts")
