@@ -156,3 +156,30 @@ func BenchmarkServeSidecar(b *testing.B) {
 func BenchmarkServeCompressed(b *testing.B) {
 	benchServe(b, benchCompressRoot(b, Options{Compress: true}), benchBrotliRequest("/app.js"))
 }
+
+// BenchmarkWatch serves the names a site is made of with and without
+// Options.WatchFiles: a file at the top, one three directories down, a
+// directory's index file, and a file with a .br sidecar.
+func BenchmarkWatch(b *testing.B) {
+	dir := b.TempDir()
+	benchWrite(b, filepath.Join(dir, "small.txt"), strings.Repeat("x", 1024))
+	benchWrite(b, filepath.Join(dir, "assets", "js", "lib", "app.js"), strings.Repeat("x", 1024))
+	benchWrite(b, filepath.Join(dir, "blog", "index.html"), "<p>hi")
+	benchWrite(b, filepath.Join(dir, "app.js"), strings.Repeat("js ", 1000))
+	benchWrite(b, filepath.Join(dir, "app.js.br"), "br")
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { root.Close() })
+	for _, watch := range []bool{false, true} {
+		h := New(RootFS(root), Options{WatchFiles: watch, Precompressed: true})
+		for _, target := range []string{"/small.txt", "/assets/js/lib/app.js", "/blog/", "/app.js"} {
+			b.Run(fmt.Sprintf("watch=%v%s", watch, target), func(b *testing.B) {
+				r := httptest.NewRequest("GET", target, nil)
+				r.Header.Set("Accept-Encoding", "br")
+				benchServe(b, h, r)
+			})
+		}
+	}
+}

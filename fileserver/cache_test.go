@@ -2,6 +2,7 @@ package fileserver
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http/httptest"
@@ -17,6 +18,12 @@ import (
 // TestCacheNeverStale edits files behind the handler's back in every way
 // an editor or a deploy does, and checks each change shows at once.
 func TestCacheNeverStale(t *testing.T) {
+	for _, watch := range []bool{false, true} {
+		t.Run(fmt.Sprintf("WatchFiles=%v", watch), func(t *testing.T) { testCacheNeverStale(t, watch) })
+	}
+}
+
+func testCacheNeverStale(t *testing.T, watch bool) {
 	dir := t.TempDir()
 	small := filepath.Join(dir, "small.txt")
 	large := filepath.Join(dir, "large.bin")
@@ -28,7 +35,7 @@ func TestCacheNeverStale(t *testing.T) {
 	}
 	write(small, []byte("aaaa"))
 	write(large, bytes.Repeat([]byte("x"), cacheMaxFileBytes+1))
-	h := serveRoot(t, dir, Options{})
+	h := serveRoot(t, dir, Options{WatchFiles: watch})
 	body := func(target string) string {
 		t.Helper()
 		got := do(t, h, "GET", target)

@@ -195,6 +195,24 @@ type Options struct {
 	// listing's defaults.
 	SearchOptions listing.SearchOptions
 
+	// WatchFiles, on Linux, for an FS made by [RootFS] of a directory on
+	// a local file system, replaces the stat that every request makes of
+	// every name it looks at (the file, its directory's index file, its
+	// sidecars, a clean URL's page) by one read of an inotify descriptor
+	// per request: stats are kept in memory, one per name, and forgotten
+	// when the kernel reports a change to the name or to a directory on
+	// its path. A change made before a request is received is still seen
+	// by that request. Symlinks are still followed on every request, as
+	// is a second name of a file kept under a first; a write through a
+	// shared memory mapping is not reported by the kernel, nor is a
+	// change on a network or FUSE file system, which is therefore not
+	// watched. Each Handler then holds one inotify instance and a watch
+	// per directory and kept file (16,384 names, 4,096 directories at
+	// most), released when it is garbage collected. The option is
+	// ignored elsewhere, and a name that cannot be watched is stat'ed per
+	// request. Default: false.
+	WatchFiles bool
+
 	// ErrorLog receives the causes of errors that the client is only
 	// shown a status for, such as a failed read. Default: slog.Default().
 	// Error pages are Python's; wrap the Handler in
@@ -209,7 +227,8 @@ type Options struct {
 // and the bytes of files up to 16 KiB (32 MiB in all), so that a small
 // file is served with a single stat; over TLS, where sendfile cannot be
 // used, also the bytes of files up to 1 MiB (with the compressed forms
-// and sidecars, 64 MiB in all). Every request stats the file, and a
+// and sidecars, 64 MiB in all). Every request stats the file (or, with
+// Options.WatchFiles, learns from inotify whether it changed), and a
 // remembered version is used only while its size, modification time and
 // (on Linux) inode and change time are unchanged, so an edited, replaced
 // or re-permissioned file is never served stale.
@@ -223,6 +242,7 @@ type Handler struct {
 	types     *mime.Types
 	hashETags bool // ETags from content for every file, not only undated ones
 	cache     *fileCache
+	stats     *statCache // nil unless Options.WatchFiles took effect
 	maxRanges int
 	log       *slog.Logger
 	web       *webApp // nil unless a web-app option is set (webapp.go)
@@ -257,6 +277,9 @@ func New(fsys fs.FS, opts Options) *Handler {
 		precompressed: opts.Precompressed,
 		compress:      opts.Compress,
 		sandbox:       opts.Sandbox,
+	}
+	if opts.WatchFiles {
+		h.stats = newStatCache(fsys)
 	}
 	if h.index == nil {
 		h.index = []string{"index.html", "index.htm"}
@@ -304,6 +327,9 @@ var errNotFound = errorpage.Errorf(http.StatusNotFound, "File not found", nil)
 
 // ServeHTTP serves the file or directory named by the request path.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h.stats != nil {
+		h.stats.sync() // before any stat of this request
+	}
 	if err := h.serve(w, r); err != nil {
 		if h.web != nil && h.serveMissing(w, r, err) {
 			return
@@ -391,6 +417,9 @@ func (h *Handler) serveDir(w http.ResponseWriter, r *http.Request, name string) 
 func (h *Handler) stat(name string) (fs.FileInfo, error) {
 	if h.hideDots && safepath.IsHidden(name) || h.access.Denied(name) {
 		return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrNotExist}
+	}
+	if h.stats != nil {
+		return h.stats.stat(name)
 	}
 	return fs.Stat(h.fsys, name)
 }

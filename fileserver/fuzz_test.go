@@ -94,10 +94,12 @@ func newFuzzHandlers(f *testing.F) *fuzzHandlers {
 
 	open := Options{ErrorLog: discardLog}
 	closed := Options{ErrorLog: discardLog, HideDotfiles: true, NoListing: true}
+	watched := closed
+	watched.WatchFiles = true // the command's stat cache, under the same hostile names
 	return &fuzzHandlers{
 		h: [4]http.Handler{
 			New(mapFS, open), New(mapFS, closed),
-			New(RootFS(root), open), New(RootFS(root), closed),
+			New(RootFS(root), open), New(RootFS(root), watched),
 		},
 		maxFile:  fuzzBigSize,
 		maxRange: 32,

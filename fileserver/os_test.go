@@ -61,8 +61,14 @@ func serveRoot(t *testing.T, dir string, opts Options) http.Handler {
 }
 
 func TestOSRootConfinement(t *testing.T) {
+	for _, watch := range []bool{false, true} {
+		t.Run(fmt.Sprintf("WatchFiles=%v", watch), func(t *testing.T) { testOSRootConfinement(t, watch) })
+	}
+}
+
+func testOSRootConfinement(t *testing.T, watch bool) {
 	dir, secret := osTree(t)
-	h := serveRoot(t, dir, Options{ErrorLog: discardLog})
+	h := serveRoot(t, dir, Options{ErrorLog: discardLog, WatchFiles: watch})
 	for _, tt := range []struct {
 		target string
 		code   int
@@ -106,6 +112,12 @@ func TestOSRootConfinement(t *testing.T) {
 // cold and then from the cache, and nothing is reachable that was not
 // before.
 func TestOSRootNonUTF8(t *testing.T) {
+	for _, watch := range []bool{false, true} {
+		t.Run(fmt.Sprintf("WatchFiles=%v", watch), func(t *testing.T) { testOSRootNonUTF8(t, watch) })
+	}
+}
+
+func testOSRootNonUTF8(t *testing.T, watch bool) {
 	dir, secret := osTree(t)
 	if !nonUTF8(t, dir, "bad\xff\xfe.txt", "undecodable") || !nonUTF8(t, dir, "dir\xfe/", "") || !nonUTF8(t, dir, "dir\xfe/x\xff", "inner x") {
 		t.Skip("this file system refuses names that are not UTF-8 (as macOS APFS and Windows do)")
@@ -120,7 +132,7 @@ func TestOSRootNonUTF8(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	h := serveRoot(t, dir, Options{ErrorLog: discardLog})
+	h := serveRoot(t, dir, Options{ErrorLog: discardLog, WatchFiles: watch})
 	// A link out of the root is not followed, so not listed either.
 	if got := do(t, h, "GET", "/"); strings.Contains(got.body, "out%FD") || strings.Contains(got.body, "escape%FF") {
 		t.Errorf("GET /: lists a symlink out of the root:\n%s", got.body)
