@@ -145,6 +145,7 @@ func Handler(cfg Config, root *os.Root, errLog *slog.Logger, accessLog io.Writer
 		Archives:     cfg.Archives,
 		MaxArchives:  cfg.MaxArchives,
 		Search:       cfg.Search || cfg.Archives,
+		WatchFiles:   true, // inotify instead of a stat per name per request (Linux)
 	})
 	var writes http.Handler // nil: Python's 501 for every write method
 	if cfg.Upload || cfg.Delete {
