@@ -401,6 +401,9 @@ func (h *Handler) serveDir(w http.ResponseWriter, r *http.Request, name string) 
 	if h.access.HidesAnything() {
 		ro.Hide = h.access.Hidden
 	}
+	if h.stats != nil {
+		ro.Lstat = h.stats.lstat
+	}
 	if err := h.listing.ServeDir(w, withoutInvalidRange(r), h.fsys, name, ro); err != nil {
 		code := http.StatusNotFound
 		if errors.Is(err, fs.ErrPermission) {

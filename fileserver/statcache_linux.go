@@ -245,6 +245,25 @@ func (c *statCache) stat(name string) (fs.FileInfo, error) {
 	return info, err
 }
 
+// lstat answers a listing's stat of the entry name (listing.ReadOptions'
+// Lstat): the kept stat, or a fresh one when it may be kept, else no
+// answer. Nothing more is kept once the cache is three quarters full, so
+// that a directory larger than the cache is listed with a stat per entry,
+// as without it, rather than kept and forgotten on every listing.
+func (c *statCache) lstat(name string) (fs.FileInfo, bool) {
+	c.mu.Lock()
+	r, ok := c.entries[name]
+	full := len(c.entries) >= statMaxEntries*3/4
+	c.mu.Unlock()
+	if !ok && !full {
+		c.stat(name)
+		c.mu.Lock()
+		r, ok = c.entries[name]
+		c.mu.Unlock()
+	}
+	return r.info, ok && r.info != nil
+}
+
 // watchFile places a watch on the file name, whose lstat is info, and
 // reports whether it is placed and the file is still as info describes:
 // a change made through another name between the lstat and the watch

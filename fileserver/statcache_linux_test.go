@@ -1,6 +1,7 @@
 package fileserver
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -309,5 +310,80 @@ func TestWatchOnlyRootFS(t *testing.T) {
 	}
 	if h := New(testFS(), Options{WatchFiles: true}); h.stats != nil {
 		t.Error("a MapFS got a stat cache")
+	}
+}
+
+// TestWatchListing: a listing's entries come from the stat cache once
+// kept, and every change to them shows in the next listing: a file
+// edited (size and time), added, removed, renamed, edited through a
+// hard link, and a subdirectory's contents changed.
+func TestWatchListing(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 20 {
+		writeFile(t, fmt.Sprintf("%s/big/f%02d.txt", dir, i), strings.Repeat("x", i))
+	}
+	writeFile(t, dir+"/big/sub/inner.txt", "in")
+	writeFile(t, dir+"/elsewhere/.keep", "")
+	h, c := watchedHandler(t, dir, Options{})
+	type entry struct {
+		Name  string    `json:"name"`
+		Size  int64     `json:"size"`
+		MTime time.Time `json:"mod_time"`
+	}
+	list := func() map[string]entry {
+		t.Helper()
+		got := do(t, h, "GET", "/big/?format=json")
+		if got.code != 200 {
+			t.Fatalf("listing: %d", got.code)
+		}
+		var l struct {
+			Entries []entry `json:"entries"`
+		}
+		if err := json.Unmarshal([]byte(got.body), &l); err != nil {
+			t.Fatalf("%v in %s", err, got.body)
+		}
+		m := make(map[string]entry)
+		for _, e := range l.Entries {
+			m[e.Name] = e
+		}
+		return m
+	}
+	list()
+	if l := list(); len(l) != 21 || !c.kept("big/f05.txt") {
+		t.Fatalf("listed %d entries, f05 kept %v", len(l), c.kept("big/f05.txt"))
+	}
+	writeFile(t, dir+"/big/f05.txt", "longer than before")
+	if l := list(); l["f05.txt"].Size != 18 {
+		t.Errorf("after an edit: f05.txt is %d bytes; want 18", l["f05.txt"].Size)
+	}
+	old := time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)
+	os.Chtimes(dir+"/big/f06.txt", old, old)
+	if l := list(); !l["f06.txt"].MTime.Equal(old) {
+		t.Errorf("after a touch: f06.txt's time is %v; want %v", l["f06.txt"].MTime, old)
+	}
+	writeFile(t, dir+"/big/new.txt", "n")
+	os.Remove(dir + "/big/f07.txt")
+	os.Rename(dir+"/big/f08.txt", dir+"/big/g08.txt")
+	l := list()
+	if _, ok := l["new.txt"]; !ok {
+		t.Error("a new file is not listed")
+	}
+	if _, ok := l["f07.txt"]; ok {
+		t.Error("a removed file is listed")
+	}
+	if _, ok := l["f08.txt"]; ok || l["g08.txt"].Size != 8 {
+		t.Errorf("after a rename: f08 listed %v, g08 %+v", ok, l["g08.txt"])
+	}
+	if err := os.Link(dir+"/big/f09.txt", dir+"/elsewhere/h.txt"); err != nil {
+		t.Fatal(err)
+	}
+	list()
+	writeFile(t, dir+"/elsewhere/h.txt", "written through the other name")
+	if l := list(); l["f09.txt"].Size != 30 {
+		t.Errorf("after an edit through a hard link: f09.txt is %d bytes; want 30", l["f09.txt"].Size)
+	}
+	os.Chtimes(dir+"/big/sub", old, old)
+	if l := list(); !l["sub"].MTime.Equal(old) {
+		t.Errorf("a subdirectory's time is %v; want %v", l["sub"].MTime, old)
 	}
 }

@@ -13,3 +13,5 @@ func newStatCache(fs.FS) *statCache { return nil }
 func (*statCache) sync() {}
 
 func (*statCache) stat(string) (fs.FileInfo, error) { panic("unreachable") }
+
+func (*statCache) lstat(string) (fs.FileInfo, bool) { return nil, false }

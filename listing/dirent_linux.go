@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io/fs"
+	"path"
 	"strings"
 	"sync"
 	"syscall"
@@ -31,8 +32,10 @@ var direntBufs = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &
 // mixed in). The names of a large directory are taken from c when it
 // holds them for this very state of the directory (c may be nil).
 //
+// opts.Lstat, when set, is asked before an entry is stat'ed.
+//
 // It returns errNoFastPath when f has no descriptor.
-func readOpen(f fs.File, info fs.FileInfo, withInfo, hideDot bool, c *dirCache) ([]Entry, error) {
+func readOpen(f fs.File, info fs.FileInfo, name string, withInfo bool, opts ReadOptions, c *dirCache) ([]Entry, error) {
 	sc, ok := f.(syscall.Conn)
 	if !ok {
 		return nil, errNoFastPath
@@ -48,7 +51,7 @@ func readOpen(f fs.File, info fs.FileInfo, withInfo, hideDot bool, c *dirCache) 
 	var entries []Entry
 	var rerr error
 	if err := rc.Control(func(fd uintptr) {
-		entries, rerr = readFD(int(fd), st, withInfo, hideDot, c)
+		entries, rerr = readFD(int(fd), st, name, withInfo, opts, c)
 	}); err != nil {
 		return nil, err
 	}
@@ -62,21 +65,29 @@ const (
 	direntName   = 19
 )
 
-// readFD reads the directory open as fd, whose fstat is st (nil if
+// readFD reads the directory name open as fd, whose fstat is st (nil if
 // unknown): its names, from c or getdents, then a stat per entry that
-// needs one.
-func readFD(fd int, st *syscall.Stat_t, withInfo, hideDot bool, c *dirCache) ([]Entry, error) {
+// needs one, from opts.Lstat when it answers.
+func readFD(fd int, st *syscall.Stat_t, name string, withInfo bool, opts ReadOptions, c *dirCache) ([]Entry, error) {
 	names, err := c.names(fd, st)
 	if err != nil {
 		return nil, err
 	}
 	entries := make([]Entry, 0, len(names))
 	for _, e := range names {
-		if hideDot && e.Name[0] == '.' {
+		if opts.HideDotfiles && e.Name[0] == '.' {
 			continue
 		}
 		mustStat := e.Size == needsStat
 		e.Size = 0
+		if (withInfo || mustStat) && opts.Lstat != nil {
+			if info, ok := opts.Lstat(path.Join(name, e.Name)); ok {
+				e.IsDir, e.IsSymlink = info.IsDir(), info.Mode()&fs.ModeSymlink != 0
+				e.Size, e.ModTime = info.Size(), info.ModTime()
+				entries = append(entries, e)
+				continue
+			}
+		}
 		if withInfo || mustStat {
 			var es unix.Stat_t
 			err := unix.Fstatat(fd, e.Name, &es, unix.AT_SYMLINK_NOFOLLOW)

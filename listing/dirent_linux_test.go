@@ -55,7 +55,7 @@ func TestReadOpenNotADescriptor(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if _, err := readOpen(f, nil, true, false, nil); err != errNoFastPath {
+	if _, err := readOpen(f, nil, ".", true, ReadOptions{}, nil); err != errNoFastPath {
 		t.Errorf("readOpen(MapFS file) = %v; want errNoFastPath", err)
 	}
 }
@@ -68,7 +68,7 @@ func TestReadOpenNotADirectory(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if _, err := readOpen(f, nil, false, false, nil); !errors.Is(err, syscall.ENOTDIR) {
+	if _, err := readOpen(f, nil, ".", false, ReadOptions{}, nil); !errors.Is(err, syscall.ENOTDIR) {
 		t.Errorf("readOpen(regular file) = %v; want ENOTDIR", err)
 	}
 }
@@ -151,5 +151,43 @@ func checkFastPath(t *testing.T, r *os.Root, rc readCase, withInfo bool, c *dirC
 			a.Size == b.Size && a.ModTime.Equal(b.ModTime)
 	}) || !fast.ModTime.Equal(slow.ModTime) {
 		t.Errorf("read(withInfo %v, %+v, cache %v):\ngetdents:   %+v\nfs.ReadDir: %+v", withInfo, rc, c != nil, fast.Entries, slow.Entries)
+	}
+}
+
+// TestReadLstat: ReadOptions.Lstat answers for the entries it knows, by
+// their fs names; the others are stat'ed as usual.
+func TestReadLstat(t *testing.T) {
+	dir := t.TempDir()
+	for name, data := range map[string]string{"sub/known.txt": "abc", "sub/other.txt": "abcdef"} {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	known, err := os.Stat(filepath.Join(dir, "sub", "other.txt")) // 6 bytes, under another name
+	if err != nil {
+		t.Fatal(err)
+	}
+	var asked []string
+	opts := ReadOptions{Lstat: func(name string) (fs.FileInfo, bool) {
+		asked = append(asked, name)
+		return known, name == "sub/known.txt"
+	}}
+	l, err := Read(os.DirFS(dir), "sub", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sizes := map[string]int64{}
+	for _, e := range l.Entries {
+		sizes[e.Name] = e.Size
+	}
+	if sizes["known.txt"] != 6 || sizes["other.txt"] != 6 {
+		t.Errorf("sizes %v; want known.txt from Lstat (6) and other.txt stat'ed (6)", sizes)
+	}
+	if !slices.Equal(asked, []string{"sub/known.txt", "sub/other.txt"}) {
+		t.Errorf("Lstat asked for %q", asked)
 	}
 }

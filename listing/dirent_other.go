@@ -6,7 +6,7 @@ import "io/fs"
 
 // readOpen is the fast path of [read] on Linux; elsewhere read falls back
 // to fs.ReadDir.
-func readOpen(fs.File, fs.FileInfo, bool, bool, *dirCache) ([]Entry, error) {
+func readOpen(fs.File, fs.FileInfo, string, bool, ReadOptions, *dirCache) ([]Entry, error) {
 	return nil, errNoFastPath
 }
 

@@ -66,6 +66,14 @@ type ReadOptions struct {
 	// ("dir/entry", "entry" in the root) it returns true, such as
 	// access.Policy's Hidden. Default: nil, nothing more left out.
 	Hide func(name string) bool
+
+	// Lstat, when not nil, is asked first (on Linux) for each entry's stat, without
+	// following a final symlink, by the entry's fs name; it reports false
+	// when it has no answer, and the entry is then stat'ed as usual.
+	// package fileserver passes its stat cache (Options.WatchFiles), so
+	// that listing an unchanged directory costs no stat per entry. What
+	// it returns must be true of the entry now. Default: nil.
+	Lstat func(name string) (fs.FileInfo, bool)
 }
 
 // Read reads the directory name (an io/fs name, "." for the root) of fsys
@@ -104,7 +112,7 @@ func read(fsys fs.FS, name string, opts ReadOptions, withInfo, dropUnreachable b
 	if !info.IsDir() {
 		return nil, false, &fs.PathError{Op: "readdir", Path: name, Err: fs.ErrInvalid}
 	}
-	entries, err := readOpen(f, info, withInfo, opts.HideDotfiles, c)
+	entries, err := readOpen(f, info, name, withInfo, opts, c)
 	sorted = err == nil // readOpen's entries come sorted by name
 	if err == errNoFastPath {
 		entries, err = readFS(fsys, name, withInfo, opts.HideDotfiles)
