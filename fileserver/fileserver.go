@@ -129,7 +129,8 @@ type Options struct {
 	// Which sidecars a file has is looked up when its cache entry is made
 	// and again when that lookup is over a second old, so a sidecar added
 	// later is noticed within a second, and a file without sidecars costs
-	// three stats a second at most, not three a request. A sidecar is
+	// three stats a second at most, not three a request. (With
+	// WatchFiles, stats cost no system call and every request looks.) A sidecar is
 	// stat'ed whenever it is about to be served, so a removed, edited or
 	// stale one is never sent. Default: false, the file as it is.
 	Precompressed bool

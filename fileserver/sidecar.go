@@ -46,9 +46,11 @@ func isSidecarName(name string) bool {
 
 // sidecarsOf returns the codings of the sidecars next to name, from e,
 // the file's cache entry, while its lookup is recent, else from a new
-// lookup, which e then remembers. e may be nil.
+// lookup, which e then remembers. e may be nil. With WatchFiles the
+// stats are in memory and kept true by inotify, so every request looks
+// and a sidecar added is served to the next one.
 func (h *Handler) sidecarsOf(name string, e *cachedFile) []string {
-	if e != nil {
+	if e != nil && h.stats == nil {
 		if s := e.sidecars.Load(); s != nil && time.Since(s.at) < sidecarRecheck {
 			return s.codings
 		}
@@ -59,7 +61,7 @@ func (h *Handler) sidecarsOf(name string, e *cachedFile) []string {
 			codings = append(codings, c.coding)
 		}
 	}
-	if e != nil {
+	if e != nil && h.stats == nil {
 		e.sidecars.Store(&sidecarSet{codings: codings, at: time.Now()})
 	}
 	return codings

@@ -387,3 +387,22 @@ func TestWatchListing(t *testing.T) {
 		t.Errorf("a subdirectory's time is %v; want %v", l["sub"].MTime, old)
 	}
 }
+
+// TestWatchSidecarAdded: with WatchFiles, a sidecar made after the file
+// was served is served to the next request, not a second later.
+func TestWatchSidecarAdded(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir+"/app.js", strings.Repeat("js ", 100))
+	h, _ := watchedHandler(t, dir, Options{Precompressed: true})
+	if got := do(t, h, "GET", "/app.js", "Accept-Encoding", "gzip"); got.header.Get("Content-Encoding") != "" {
+		t.Fatalf("before the sidecar: Content-Encoding %q", got.header.Get("Content-Encoding"))
+	}
+	writeFile(t, dir+"/app.js.gz", "gz")
+	if got := do(t, h, "GET", "/app.js", "Accept-Encoding", "gzip"); got.header.Get("Content-Encoding") != "gzip" || got.body != "gz" {
+		t.Errorf("after the sidecar: Content-Encoding %q, body %q", got.header.Get("Content-Encoding"), got.body)
+	}
+	os.Remove(dir + "/app.js.gz")
+	if got := do(t, h, "GET", "/app.js", "Accept-Encoding", "gzip"); got.header.Get("Content-Encoding") != "" {
+		t.Errorf("after the sidecar's removal: Content-Encoding %q", got.header.Get("Content-Encoding"))
+	}
+}
