@@ -1,6 +1,7 @@
 package fileserver
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -11,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // watchedHandler serves dir with WatchFiles and returns the handler with
@@ -405,4 +408,39 @@ func TestWatchSidecarAdded(t *testing.T) {
 	if got := do(t, h, "GET", "/app.js", "Accept-Encoding", "gzip"); got.header.Get("Content-Encoding") != "" {
 		t.Errorf("after the sidecar's removal: Content-Encoding %q", got.header.Get("Content-Encoding"))
 	}
+}
+
+// FuzzStatCacheEvents feeds apply arbitrary bytes as if read from the
+// inotify descriptor: event names are file names anyone who can write to
+// the tree chooses. It must not panic, and may only forget.
+func FuzzStatCacheEvents(f *testing.F) {
+	ev := func(wd int32, mask uint32, name string) []byte {
+		n := (len(name) + 1 + 15) &^ 15
+		b := make([]byte, unix.SizeofInotifyEvent+n)
+		binary.NativeEndian.PutUint32(b[0:], uint32(wd))
+		binary.NativeEndian.PutUint32(b[4:], mask)
+		binary.NativeEndian.PutUint32(b[12:], uint32(n))
+		copy(b[unix.SizeofInotifyEvent:], name)
+		return b
+	}
+	f.Add(ev(1, unix.IN_MODIFY, "f.txt"))
+	f.Add(append(ev(2, unix.IN_CREATE, "../x"), ev(3, unix.IN_IGNORED, "")...))
+	f.Add(ev(-1, unix.IN_Q_OVERFLOW, ""))
+	f.Add(ev(1, unix.IN_MOVED_FROM|unix.IN_ISDIR, "sub"))
+	f.Add([]byte{1, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		c := &statCache{ino: &inotifyFD{fd: -1}}
+		c.forget()
+		c.dirs["."], c.wds[1] = 1, watched{name: "."}
+		c.dirs["sub"], c.wds[2] = 2, watched{name: "sub"}
+		c.wds[3] = watched{name: "sub/f.txt", file: true}
+		for _, name := range []string{".", "f.txt", "sub", "sub/f.txt", "sub/g"} {
+			c.entries[name] = statResult{}
+		}
+		gen := c.gen
+		c.apply(b)
+		if len(c.entries) > 5 || len(b) >= unix.SizeofInotifyEvent && c.gen == gen {
+			t.Errorf("after %x: %d entries, gen %d -> %d", b, len(c.entries), gen, c.gen)
+		}
+	})
 }
