@@ -54,18 +54,18 @@ const resetMask = unix.IN_Q_OVERFLOW | unix.IN_DELETE_SELF | unix.IN_MOVE_SELF |
 //
 // A name is kept only when the directory it is in is watched, which
 // needs every directory above it watched first, so that a rename or
-// removal anywhere on its path is seen; a directory is kept only when it
-// is watched itself, so that its own times stay true. A symlink is
-// followed afresh on every request (what it points to is watched under
-// another name, or not at all), as is any name whose stat fails for a
-// reason other than not existing. A kept file is watched itself too, so
-// that a change made through another name of it (a hard link, a bind
-// mount), which its directory is not told of, is seen; a file that is
-// already kept under one name is not kept under a second. An event for a name forgets it and its
-// directory; an event that may have moved watched directories (a
-// directory removed, renamed or re-permissioned, a watch lost, the queue
-// overflowed) forgets everything, closes the inotify descriptor and lets
-// the next requests start again.
+// removal anywhere on its path is seen. A directory is watched before it
+// is kept, so that its times stay true. A kept file is watched itself
+// too, so that a change made through another name of it (a hard link, a
+// bind mount), which its directory is not told of, is seen; a file kept
+// under one name is not kept under a second. A symlink is followed afresh
+// on every request (what it points to is watched under another name, or
+// not at all), as is any name whose stat fails for a reason other than
+// not existing. An event for a name forgets it and its directory; an
+// event that may have moved watched directories (a directory removed,
+// renamed or re-permissioned, a watch lost, the queue overflowed)
+// forgets everything, closes the inotify descriptor and lets the next
+// requests start again.
 //
 // Directories are opened through the os.Root and watched as
 // /proc/self/fd/N, so a watch is on the directory the root resolved, never
@@ -208,9 +208,36 @@ func (c *statCache) apply(b []byte) {
 	}
 }
 
-// stat returns the stat of name, from memory when a stat since the last
-// change is kept, else from the FS, kept when that is allowed.
-func (c *statCache) stat(name string) (fs.FileInfo, error) {
+// stat returns the stat of name, following a final symlink: from memory
+// when a stat since the last change is kept, else from the FS, kept when
+// that is allowed.
+func (c *statCache) stat(name string) (fs.FileInfo, error) { return c.lookup(name, true) }
+
+// lstat answers a listing's stat of the entry name, without following a
+// final symlink (listing.ReadOptions' Lstat): kept or fresh, or no answer
+// when the stat fails. Nothing more is kept once the cache is three
+// quarters full, so that a directory larger than the cache is listed with
+// a stat per entry, as without it, rather than kept and forgotten on every
+// listing.
+func (c *statCache) lstat(name string) (fs.FileInfo, bool) {
+	c.mu.Lock()
+	r, ok := c.entries[name]
+	full := len(c.entries) >= statMaxEntries*3/4
+	c.mu.Unlock()
+	switch {
+	case ok:
+		return r.info, r.info != nil
+	case full:
+		return nil, false
+	}
+	info, err := c.lookup(name, false)
+	return info, err == nil
+}
+
+// lookup is stat (follow) or lstat's lookup of name. A directory not yet
+// watched is watched and stat'ed again before it is kept: its times change
+// with its entries, which only its own watch reports.
+func (c *statCache) lookup(name string, follow bool) (fs.FileInfo, error) {
 	c.mu.Lock()
 	if r, ok := c.entries[name]; ok {
 		c.mu.Unlock()
@@ -221,14 +248,28 @@ func (c *statCache) stat(name string) (fs.FileInfo, error) {
 	_, self := c.dirs[name]
 	c.mu.Unlock()
 	if !watched {
-		return c.fsys.Stat(name)
+		if follow {
+			return c.fsys.Stat(name)
+		}
+		return c.fsys.Lstat(name)
 	}
 	info, err := c.fsys.Lstat(name)
 	switch {
 	case err == nil && info.Mode()&fs.ModeSymlink != 0:
-		return c.fsys.Stat(name)
-	case err == nil && info.IsDir() && !self:
+		if follow {
+			return c.fsys.Stat(name)
+		}
 		return info, nil
+	case err == nil && info.IsDir() && !self:
+		c.mu.Lock()
+		self = c.watch(name)
+		c.mu.Unlock()
+		if !self {
+			return info, nil
+		}
+		if info, err = c.fsys.Lstat(name); err != nil || !info.IsDir() {
+			return info, err // changed as it was watched: not kept
+		}
 	case err == nil && !info.IsDir() && !c.watchFile(name, info):
 		return info, nil
 	case err != nil && !errors.Is(err, syscall.ENOENT):
@@ -243,25 +284,6 @@ func (c *statCache) stat(name string) (fs.FileInfo, error) {
 	}
 	c.mu.Unlock()
 	return info, err
-}
-
-// lstat answers a listing's stat of the entry name (listing.ReadOptions'
-// Lstat): the kept stat, or a fresh one when it may be kept, else no
-// answer. Nothing more is kept once the cache is three quarters full, so
-// that a directory larger than the cache is listed with a stat per entry,
-// as without it, rather than kept and forgotten on every listing.
-func (c *statCache) lstat(name string) (fs.FileInfo, bool) {
-	c.mu.Lock()
-	r, ok := c.entries[name]
-	full := len(c.entries) >= statMaxEntries*3/4
-	c.mu.Unlock()
-	if !ok && !full {
-		c.stat(name)
-		c.mu.Lock()
-		r, ok = c.entries[name]
-		c.mu.Unlock()
-	}
-	return r.info, ok && r.info != nil
 }
 
 // watchFile places a watch on the file name, whose lstat is info, and

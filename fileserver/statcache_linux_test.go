@@ -389,6 +389,16 @@ func TestWatchListing(t *testing.T) {
 	if l := list(); !l["sub"].MTime.Equal(old) {
 		t.Errorf("a subdirectory's time is %v; want %v", l["sub"].MTime, old)
 	}
+	list()
+	if !c.kept("big/sub") {
+		t.Error("a listed subdirectory is not kept")
+	}
+	// A name added inside the subdirectory changes its time, which only
+	// its own watch reports.
+	writeFile(t, dir+"/big/sub/added.txt", "a")
+	if l := list(); l["sub"].MTime.Equal(old) {
+		t.Error("after a file was added to a subdirectory, its listed time is unchanged")
+	}
 }
 
 // TestWatchSidecarAdded: with WatchFiles, a sidecar made after the file
