@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -41,7 +42,10 @@ const rowsAction = "{{.TableRows}}"
 // the template as one template.HTML value, the rows, which are most of a
 // large page, would be copied again on their way to the buffer.
 type modernPage struct {
-	head, tail *template.Template
+	// templates parses the two halves on first use: parsing them is
+	// most of what a Renderer costs at start-up, and a server that
+	// never lists a directory never needs them.
+	templates func() (head, tail *template.Template)
 	// integrity is filterJS's "sha256-…" digest, the page's script's
 	// integrity attribute and the only script its CSP allows;
 	// uploadIntegrity is uploadJS's, allowed too when there are actions.
@@ -76,10 +80,12 @@ func newModernPage(withReadme bool, actions Actions, searchBox bool) *modernPage
 		// sends the same requests with XMLHttpRequest, for progress.
 		m.csp = "default-src 'none'; script-src '" + m.integrity + "' '" + m.uploadIntegrity + "'; style-src 'unsafe-inline'; " + img + "; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 	}
-	// Parsing a constant template cannot fail; Must is a setup-time
-	// assertion, never reached by a request.
-	m.head = template.Must(template.New("modern").Funcs(m.funcs()).Parse(head))
-	m.tail = template.Must(template.New("modern-tail").Funcs(m.funcs()).Parse(tail))
+	// Parsing a constant template cannot fail (every test that renders
+	// a modern page parses it); Must asserts it on the first page.
+	m.templates = sync.OnceValues(func() (*template.Template, *template.Template) {
+		return template.Must(template.New("modern").Funcs(m.funcs()).Parse(head)),
+			template.Must(template.New("modern-tail").Funcs(m.funcs()).Parse(tail))
+	})
 	return m
 }
 
@@ -116,9 +122,10 @@ func (m *modernPage) serveScript(w http.ResponseWriter, r *http.Request, which s
 
 // execute writes the page p to b.
 func (m *modernPage) execute(b *bytes.Buffer, p *Page) error {
-	if err := m.head.Execute(b, p); err != nil {
+	head, tail := m.templates()
+	if err := head.Execute(b, p); err != nil {
 		return err
 	}
 	b.Write(appendRows(b.AvailableBuffer(), p.Listing.Entries, p.Actions.Delete))
-	return m.tail.Execute(b, p)
+	return tail.Execute(b, p)
 }

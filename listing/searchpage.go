@@ -94,7 +94,8 @@ func (rd *Renderer) ServeSearch(w http.ResponseWriter, r *http.Request, fsys fs.
 	p.Search = &SearchInfo{Query: text}
 	b := getPageBuf()
 	defer putPageBuf(b)
-	if err := m.head.Execute(b, p); err != nil {
+	head, tail := m.templates()
+	if err := head.Execute(b, p); err != nil {
 		return err
 	}
 	rc := http.NewResponseController(w)
@@ -129,7 +130,7 @@ func (rd *Renderer) ServeSearch(w http.ResponseWriter, r *http.Request, fsys fs.
 	p.Search.Count, p.Search.Stopped = len(res.Entries), stop.String()
 	p.Listing = res
 	res.Path = path
-	if err := m.tail.Execute(b, p); err != nil {
+	if err := tail.Execute(b, p); err != nil {
 		return err
 	}
 	send()
