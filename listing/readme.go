@@ -131,7 +131,7 @@ func (rd *Renderer) renderReadme(n string, src []byte) (*Readme, bool) {
 		return r, true
 	}
 	var b bytes.Buffer
-	if err := rd.md.Convert(src, &b); err != nil {
+	if err := rd.md().Convert(src, &b); err != nil {
 		// goldmark fails only when its writer does; a bytes.Buffer
 		// does not.
 		return nil, false

@@ -92,16 +92,16 @@ type Renderer struct {
 	// without; "" when there are none.
 	variant   string
 	downloads []Download
-	results   func() *modernPage // the page of search results
-	dirs      *dirCache          // the names of large directories, between requests
-	md        goldmark.Markdown  // READMEs' converter; nil without Options.Readme
+	results   func() *modernPage       // the page of search results
+	dirs      *dirCache                // the names of large directories, between requests
+	md        func() goldmark.Markdown // READMEs' converter, built on first use; nil without Options.Readme
 }
 
 // New returns a Renderer with opts.
 func New(opts Options) *Renderer {
 	rd := &Renderer{opts: opts, dirs: newDirCache()}
 	if opts.Readme && (opts.Template != nil || opts.Format == Modern) {
-		rd.md = newMarkdown()
+		rd.md = sync.OnceValue(newMarkdown)
 	}
 	if opts.Template == nil && opts.Format == Modern {
 		rd.modern = newModernPage(rd.md != nil, opts.Actions, opts.SearchBox)
