@@ -175,7 +175,7 @@ measure() { # scenario url server-pid
 	handshake)
 		t0=$(cpu_ticks "$3")
 		n=$((HS_RATE * DURATION))
-		out=$(timeout $((DURATION * 3 + 10)) taskset -c "$CLIENT_CPU" \
+		out=$(timeout $((DURATION * 6 + 10)) taskset -c "$CLIENT_CPU" \
 			h2load --h1 -r $((HS_RATE / 10)) --rate-period 100ms -c "$n" -n "$n" "$2" 2>&1)
 		;;
 	resumed)
@@ -208,7 +208,9 @@ for scenario in "${SCENARIOS[@]}"; do
 			}
 			port=$(free_port)
 			start "$variant" "$port" "$file"
-			read -r rps cpu < <(measure "$scenario" "https://127.0.0.1:$port/$file" "$SERVER_PID")
+			res=$(measure "$scenario" "https://127.0.0.1:$port/$file" "$SERVER_PID") ||
+				die "$scenario $variant rep $rep: no measurement"
+			read -r rps cpu <<<"$res"
 			stop "$SERVER_PID"
 			log "$scenario $variant rep $rep: $rps req/s, server CPU $cpu µs/req"
 			echo "$scenario,$variant,$rep,$rps,$cpu" >>"$OUT/h2.csv"
