@@ -9,8 +9,8 @@
 #
 # Scenarios: h2-1k and h2-64k (h2load, 4 connections × 32 streams, TLS
 # 1.3, after a 1 s warm-up); handshake, full TLS 1.3 handshakes (h2load
-# over HTTPS/1.1, one request per connection, HS_RATE new connections a
-# second offered; h2load keeps no sessions, so none is resumed); and
+# over HTTPS/1.1, one request per connection, HS_RATE (default 800) new
+# connections a second; h2load keeps no sessions, so none is resumed); and
 # resumed, the same with wrk and Connection: close, whose connections
 # after the first resume with a session ticket. One client core cannot
 # make the servers busy with handshakes, so besides the rate each run
