@@ -6,7 +6,7 @@
 # /proc/PID/stat; "child" is the CPU of the processes it reaped, CGI
 # scripts), with the spread of req/s.
 #
-#   bench/ab.sh [-c CONNS] [-d SECONDS] [-r ROUNDS] [-H 'NAME: VALUE'] PATH NAME=COMMAND...
+#   bench/ab.sh [-c CONNS] [-d SECONDS] [-r ROUNDS] [-H 'NAME: VALUE'] [-l LOAD] PATH NAME=COMMAND...
 #
 #   bench/ab.sh -r 7 /64k.txt \
 #     "before=/tmp/httpserver-old PORT -b 127.0.0.1 -d /tmp/corpus --quiet" \
@@ -16,23 +16,27 @@
 # 127.0.0.1 there. Servers run pinned to core 0 and wrk to core 1, after a
 # one-second warm-up. Defaults: 64 connections, 4 s, 5 rounds. -H adds a
 # request header to the probe's and wrk's requests (repeatable; an
-# Authorization, or 'Accept-Encoding: br' for compressed forms). Needs wrk, curl, ss
-# and taskset.
+# Authorization, or 'Accept-Encoding: br' for compressed forms). -l
+# chooses the load over HTTPS instead of wrk over HTTP: h2 is h2load with
+# 4 connections × 32 streams (HTTP/2, -c ignored), handshake is full TLS
+# handshakes, h2load over HTTPS/1.1 with one request per connection at
+# 800 new connections a second. Needs wrk or h2load, curl, ss and taskset.
 set -euo pipefail
 
-conns=64 secs=4 rounds=5
+conns=64 secs=4 rounds=5 load=wrk
 declare -a hdr=()
-while getopts c:d:r:H: opt; do
+while getopts c:d:r:H:l: opt; do
 	case $opt in
 	c) conns=$OPTARG ;;
 	d) secs=$OPTARG ;;
 	r) rounds=$OPTARG ;;
 	H) hdr+=(-H "$OPTARG") ;;
-	*) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+	l) load=$OPTARG ;;
+	*) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-(($# >= 2)) || { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+(($# >= 2)) || { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 path=$1
 shift
 declare -a names=() cmds=()
@@ -49,6 +53,28 @@ free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+scheme=https
+[[ $load == wrk ]] && scheme=http
+
+# run SECONDS URL: one run of the load, its output in wrk's terms (the
+# lines "N requests in", "Requests/sec: R" and "Transfer/sec: T").
+run() {
+	case $load in
+	wrk) taskset -c 1 wrk -t1 -c"$conns" -d"$1" ${hdr[@]+"${hdr[@]}"} "$2" ;;
+	h2 | handshake)
+		local -a args=(-D "$1" -c 4 -m 32)
+		[[ $load == handshake ]] && args=(--h1 -r 80 --rate-period 100ms -c $((800 * $1)) -n $((800 * $1)))
+		timeout $((3 * $1 + 10)) taskset -c 1 h2load "${args[@]}" ${hdr[@]+"${hdr[@]}"} "$2" 2>&1 |
+			awk '/^finished in/ { rps = $4; mb = $6; sub(/\/s,?$/, "", mb) } /^requests:/ { n = $8; bad = $10 + $12 }
+				END {
+					if (bad) { print "h2load: " bad " failed or errored" > "/dev/stderr"; exit 1 }
+					printf "%d requests in\nRequests/sec: %s\nTransfer/sec: %s\n", n, rps, mb
+				}'
+		;;
+	*) echo "unknown load $load" >&2; exit 2 ;;
+	esac
+}
+
 # cpu_ticks PID: user+system ticks of the process, and of its reaped children.
 cpu_ticks() { awk '{print $14 + $15, $16 + $17}' "/proc/$1/stat"; }
 
@@ -59,15 +85,15 @@ for ((round = 1; round <= rounds; round++)); do
 		bg=$!
 		up=0
 		for _ in $(seq 100); do
-			curl -s -o /dev/null --max-time 2 ${hdr[@]+"${hdr[@]}"} "http://127.0.0.1:$port$path" && { up=1; break; }
+			curl -sk -o /dev/null --max-time 2 ${hdr[@]+"${hdr[@]}"} "$scheme://127.0.0.1:$port$path" && { up=1; break; }
 			sleep 0.05
 		done
 		((up)) || { echo "${names[$i]}: nothing answered on 127.0.0.1:$port$path" >&2; exit 1; }
 		# The listener's process: the command itself, or the server it ran.
 		pid=$(ss -ltnpH "sport = :$port" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
-		taskset -c 1 wrk -t1 -c"$conns" -d1 ${hdr[@]+"${hdr[@]}"} "http://127.0.0.1:$port$path" >/dev/null
+		run 1 "$scheme://127.0.0.1:$port$path" >/dev/null
 		read -r cpu0 child0 < <(cpu_ticks "$pid")
-		out=$(taskset -c 1 wrk -t1 -c"$conns" -d"$secs" ${hdr[@]+"${hdr[@]}"} "http://127.0.0.1:$port$path")
+		out=$(run "$secs" "$scheme://127.0.0.1:$port$path")
 		read -r cpu1 child1 < <(cpu_ticks "$pid")
 		kill "$pid" "$bg" 2>/dev/null || true
 		wait "$bg" 2>/dev/null || true

@@ -5,12 +5,21 @@
 #
 #   bench/h2.sh                  # 3 repetitions of 5 s per scenario
 #   bench/h2.sh --reps 5 --duration 10 --out DIR
+#   bench/h2.sh --scenarios 'handshake resumed' --variants 'ours nginx'
 #
 # Scenarios: h2-1k and h2-64k (h2load, 4 connections × 32 streams, TLS
-# 1.3), and handshake (wrk over HTTPS/1.1 with Connection: close, a new
-# TLS connection per request). Servers on 127.0.0.1 pinned to core 0,
-# load on core 1; each scenario's variants run interleaved, repetition by
-# repetition. Results: OUT/h2.csv and OUT/h2.md.
+# 1.3, after a 1 s warm-up); handshake, full TLS 1.3 handshakes (h2load
+# over HTTPS/1.1, one request per connection, HS_RATE (default 800) new
+# connections a second; h2load keeps no sessions, so none is resumed); and
+# resumed, the same with wrk and Connection: close, whose connections
+# after the first resume with a session ticket. One client core cannot
+# make the servers busy with handshakes, so besides the rate each run
+# records the server's CPU time (user+system, from /proc, the process and
+# its children: nginx's workers) per request; for the two handshake
+# scenarios the servers are compared by handshakes per CPU-second.
+# Servers on 127.0.0.1 pinned to core 0, load on core 1; each scenario's
+# variants run interleaved, repetition by repetition. Results:
+# OUT/h2.csv and OUT/h2.md.
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -21,6 +30,8 @@ OUT=""
 SERVER_CPU=0
 CLIENT_CPU=1
 VARIANTS=(ours floor caddy nginx)
+SCENARIOS=(h2-1k h2-64k handshake resumed)
+HS_RATE=${HS_RATE:-800} # full handshakes offered a second: below what one client core completes
 declare -a PIDS=()
 
 log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
@@ -35,13 +46,14 @@ while (($#)); do
 	--duration) DURATION=$2 && shift ;;
 	--out) OUT=$2 && shift ;;
 	--variants) read -ra VARIANTS <<<"$2" && shift ;;
-	-h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' && exit 0 ;;
+	--scenarios) read -ra SCENARIOS <<<"$2" && shift ;;
+	-h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//' && exit 0 ;;
 	*) die "unknown option $1" ;;
 	esac
 	shift
 done
 
-for tool in h2load wrk openssl taskset; do
+for tool in h2load wrk openssl taskset timeout; do
 	command -v "$tool" >/dev/null || die "$tool is missing: apt-get install -y nghttp2-client wrk openssl util-linux"
 done
 WORK=$(mktemp -d /tmp/h2bench.XXXXXX)
@@ -139,27 +151,53 @@ start() { # variant port file: starts and waits until HTTPS answers 200
 
 stop() { kill -TERM "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
-# measure prints the requests per second of one run, or fails when any
-# request failed.
-measure() { # scenario url
-	local out
-	case $1 in
-	h2-*)
-		out=$(taskset -c "$CLIENT_CPU" h2load -D "$DURATION" --warm-up-time 1 -c 4 -m 32 "$2" 2>&1)
-		grep -Eq 'requests: .* 0 failed, 0 errored' <<<"$out" || die "h2load reported failures: $out"
-		grep -q 'Application protocol: h2' <<<"$out" || die "not HTTP/2: $out"
-		sed -nE 's/^finished in [0-9.]+s, ([0-9.]+) req\/s.*/\1/p' <<<"$out"
-		;;
-	handshake)
-		out=$(taskset -c "$CLIENT_CPU" wrk -t1 -c8 -d "${DURATION}s" -H 'Connection: close' "$2" 2>&1)
-		! grep -q 'Non-2xx' <<<"$out" || die "wrk saw errors: $out"
-		sed -nE 's/^Requests\/sec: +([0-9.]+)/\1/p' <<<"$out"
-		;;
-	esac
+# cpu_ticks PID: user+system clock ticks of the process and of its live
+# children (nginx's workers).
+cpu_ticks() {
+	local total=0 p
+	for p in "$1" $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+		total=$((total + $(awk '{print $14 + $15}' /proc/"$p"/stat 2>/dev/null || echo 0)))
+	done
+	echo "$total"
 }
 
-echo "scenario,variant,rep,req_per_s" >"$OUT/h2.csv"
-for scenario in h2-1k h2-64k handshake; do
+# measure prints the requests per second of one run and the server's CPU
+# microseconds per request, or fails when any request failed.
+measure() { # scenario url server-pid
+	local out n t0 t1
+	case $1 in
+	h2-*)
+		taskset -c "$CLIENT_CPU" h2load -D 1 -c 4 -m 32 "$2" >/dev/null 2>&1
+		t0=$(cpu_ticks "$3")
+		out=$(taskset -c "$CLIENT_CPU" h2load -D "$DURATION" -c 4 -m 32 "$2" 2>&1)
+		grep -q 'Application protocol: h2' <<<"$out" || die "not HTTP/2: $out"
+		;;
+	handshake)
+		t0=$(cpu_ticks "$3")
+		n=$((HS_RATE * DURATION))
+		out=$(timeout $((DURATION * 6 + 10)) taskset -c "$CLIENT_CPU" \
+			h2load --h1 -r $((HS_RATE / 10)) --rate-period 100ms -c "$n" -n "$n" "$2" 2>&1)
+		;;
+	resumed)
+		t0=$(cpu_ticks "$3")
+		out=$(taskset -c "$CLIENT_CPU" wrk -t1 -c8 -d "${DURATION}s" -H 'Connection: close' "$2" 2>&1)
+		! grep -q 'Non-2xx' <<<"$out" || die "wrk saw errors: $out"
+		t1=$(cpu_ticks "$3")
+		awk -v t=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" '
+			/requests in/ { n = $1 } /^Requests\/sec/ { rps = $2 }
+			END { printf "%s %.1f\n", rps, t * 1e6 / hz / n }' <<<"$out"
+		return
+		;;
+	esac
+	t1=$(cpu_ticks "$3")
+	grep -Eq 'requests: .* 0 failed, 0 errored' <<<"$out" || die "h2load reported failures: $out"
+	awk -v t=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" '
+		/^finished in/ { rps = $4 } /^requests:/ { n = $8 }
+		END { printf "%s %.1f\n", rps, t * 1e6 / hz / n }' <<<"$out"
+}
+
+echo "scenario,variant,rep,req_per_s,cpu_us_per_req" >"$OUT/h2.csv"
+for scenario in "${SCENARIOS[@]}"; do
 	file=1k.txt
 	[[ $scenario == h2-64k ]] && file=64k.txt
 	for ((rep = 1; rep <= REPS; rep++)); do
@@ -170,10 +208,12 @@ for scenario in h2-1k h2-64k handshake; do
 			}
 			port=$(free_port)
 			start "$variant" "$port" "$file"
-			rps=$(measure "$scenario" "https://127.0.0.1:$port/$file")
+			res=$(measure "$scenario" "https://127.0.0.1:$port/$file" "$SERVER_PID") ||
+				die "$scenario $variant rep $rep: no measurement"
+			read -r rps cpu <<<"$res"
 			stop "$SERVER_PID"
-			log "$scenario $variant rep $rep: $rps req/s"
-			echo "$scenario,$variant,$rep,$rps" >>"$OUT/h2.csv"
+			log "$scenario $variant rep $rep: $rps req/s, server CPU $cpu µs/req"
+			echo "$scenario,$variant,$rep,$rps,$cpu" >>"$OUT/h2.csv"
 		done
 	done
 done
@@ -181,17 +221,24 @@ done
 python3 - "$OUT/h2.csv" >"$OUT/h2.md" <<-'PY'
 	import csv, statistics, sys
 	rows = list(csv.DictReader(open(sys.argv[1])))
-	med = {}
+	rps, cpu = {}, {}
 	for r in rows:
-	    med.setdefault((r["scenario"], r["variant"]), []).append(float(r["req_per_s"]))
-	med = {k: statistics.median(v) for k, v in med.items()}
-	print("| scenario | ours | floor | Caddy | nginx | ours ÷ floor | ours ÷ Caddy | ours ÷ nginx |")
-	print("|---|---:|---:|---:|---:|---:|---:|---:|")
-	for s in ("h2-1k", "h2-64k", "handshake"):
-	    v = {x: med.get((s, x)) for x in ("ours", "floor", "caddy", "nginx")}
-	    f = lambda x: f"{x:,.0f}" if x else "–"
-	    r = lambda a, b: f"{a / b:.2f}" if a and b else "–"
-	    print(f"| {s} | {f(v['ours'])} | {f(v['floor'])} | {f(v['caddy'])} | {f(v['nginx'])} | "
-	          f"{r(v['ours'], v['floor'])} | {r(v['ours'], v['caddy'])} | {r(v['ours'], v['nginx'])} |")
+	    k = (r["scenario"], r["variant"])
+	    rps.setdefault(k, []).append(float(r["req_per_s"]))
+	    cpu.setdefault(k, []).append(float(r["cpu_us_per_req"]))
+	rps = {k: statistics.median(v) for k, v in rps.items()}
+	# Requests per server CPU-second, from the median CPU per request.
+	eff = {k: 1e6 / statistics.median(v) for k, v in cpu.items()}
+	names = ("ours", "floor", "caddy", "nginx")
+	f = lambda x: f"{x:,.0f}" if x else "–"
+	r = lambda a, b: f"{a / b:.2f}" if a and b else "–"
+	for title, m in (("req/s", rps), ("requests per server CPU-second", eff)):
+	    print(f"| {title} | ours | floor | Caddy | nginx | ours ÷ floor | ours ÷ Caddy | ours ÷ nginx |")
+	    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+	    for s in dict.fromkeys(s for s, _ in m):
+	        v = {x: m.get((s, x)) for x in names}
+	        print(f"| {s} | {f(v['ours'])} | {f(v['floor'])} | {f(v['caddy'])} | {f(v['nginx'])} | "
+	              f"{r(v['ours'], v['floor'])} | {r(v['ours'], v['caddy'])} | {r(v['ours'], v['nginx'])} |")
+	    print()
 PY
 cat "$OUT/h2.md"

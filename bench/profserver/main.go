@@ -3,12 +3,16 @@
 // --cgi; -compress and -no-precompressed as the command's --compress and
 // --no-precompressed), plus net/http/pprof on a second loopback port, so
 // that bench/run.sh can take CPU and allocation profiles under load. The
-// command itself has no pprof endpoint, and should not grow one.
+// command itself has no pprof endpoint, and should not grow one. With
+// -cert and -key it serves HTTPS (HTTP/2 and HTTP/1.1) as --tls-cert and
+// --tls-key do.
 //
 //	profserver -addr 127.0.0.1:8080 -pprof 127.0.0.1:6060 -root /tmp/corpus
+//	profserver -addr 127.0.0.1:8443 -pprof 127.0.0.1:6060 -root /tmp/corpus -cert cert.pem -key key.pem
 package main
 
 import (
+	"crypto/tls"
 	"flag"
 	"log"
 	"log/slog"
@@ -18,6 +22,7 @@ import (
 	"os"
 
 	"github.com/pyhttp/httpserver/internal/app"
+	"github.com/pyhttp/httpserver/internal/tlsconfig"
 	"github.com/pyhttp/httpserver/listing"
 	"github.com/pyhttp/httpserver/middleware"
 )
@@ -29,6 +34,8 @@ func main() {
 	page := flag.String("listing", "modern", "listing page: modern or python")
 	compress := flag.Bool("compress", false, "compress responses on the fly, as --compress")
 	noPrecompressed := flag.Bool("no-precompressed", false, "serve no .br/.zst/.gz sidecars, as --no-precompressed")
+	cert := flag.String("cert", "", "PEM certificate: serve HTTPS, as --tls-cert")
+	key := flag.String("key", "", "PEM key for -cert, as --tls-key")
 	flag.Parse()
 
 	dir, err := os.OpenRoot(*root)
@@ -44,7 +51,13 @@ func main() {
 	cfg.Compress = *compress
 	cfg.NoPrecompressed = *noPrecompressed
 	errLog := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	srv := app.Server(cfg, app.Handler(cfg, dir, errLog, os.Stderr), log.Default(), nil)
+	var tlsConf *tls.Config
+	if *cert != "" {
+		if tlsConf, err = tlsconfig.Load(*cert, *key, nil); err != nil {
+			log.Fatal(err)
+		}
+	}
+	srv := app.Server(cfg, app.Handler(cfg, dir, errLog, os.Stderr), log.Default(), tlsConf)
 
 	if *pprofAddr != "" {
 		mux := http.NewServeMux()
@@ -55,6 +68,9 @@ func main() {
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		log.Fatal(err)
+	}
+	if tlsConf != nil {
+		log.Fatal(srv.ServeTLS(app.Listener(ln, true), "", ""))
 	}
 	log.Fatal(srv.Serve(app.Listener(ln, false)))
 }
