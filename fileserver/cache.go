@@ -43,8 +43,9 @@ type version struct {
 
 type cachedFile struct {
 	version
-	ctype, etag string
-	content     []byte // nil unless the file is small
+	ctype, etag  string
+	content      []byte   // nil unless the file is small
+	lastModified []string // the Last-Modified header's value; nil for no time
 
 	// sidecars is the last lookup of the file's precompressed forms;
 	// nil until one is made (see Options.Precompressed).

@@ -144,7 +144,7 @@ func (h *Handler) serveCompressed(w http.ResponseWriter, r *http.Request, name s
 		return false, nil
 	}
 	setEncoded(w.Header(), e.ctype, encoding.ETag(e.etag, coding), coding, int64(len(c.data)))
-	h.send(w, r, name, sizedInfo{info, int64(len(c.data))}, newMemReader(c.data), true, 1)
+	h.send(w, r, name, sizedInfo{info, int64(len(c.data))}, e, newMemReader(c.data), true, 1)
 	return true, nil
 }
 

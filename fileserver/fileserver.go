@@ -475,7 +475,7 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, name string,
 	hdr := w.Header()
 	hdr["Content-Type"] = []string{e.ctype}
 	hdr["Etag"] = []string{e.etag}
-	h.send(w, r, name, info, content, inMemory, h.maxRanges)
+	h.send(w, r, name, info, e, content, inMemory, h.maxRanges)
 	return nil
 }
 
@@ -508,16 +508,23 @@ func (h *Handler) tlsBytes(name string, info fs.FileInfo, e *cachedFile) (*cache
 	return e, c.data
 }
 
-// send hands content, the bytes of the file name whose stat is info, to
-// http.ServeContent, once the caller has set Content-Type and ETag.
-// inMemory says content comes from the cache; a Range asking for more
-// than maxRanges ranges gets the whole file.
-func (h *Handler) send(w http.ResponseWriter, r *http.Request, name string, info fs.FileInfo, content io.ReadSeeker, inMemory bool, maxRanges int) {
+// send hands content, the bytes of the file name whose stat is info and
+// cache entry e, to http.ServeContent, once the caller has set
+// Content-Type and ETag. inMemory says content comes from the cache; a
+// Range asking for more than maxRanges ranges gets the whole file.
+func (h *Handler) send(w http.ResponseWriter, r *http.Request, name string, info fs.FileInfo, e *cachedFile, content io.ReadSeeker, inMemory bool, maxRanges int) {
 	w.Header()["X-Content-Type-Options"] = []string{"nosniff"}
 	h.setSandbox(w.Header())
 	modtime := info.ModTime()
 	if isUnixEpochOrZero(modtime) {
 		modtime = time.Time{} // net/http sends no Last-Modified then
+	} else if e.lastModified != nil && !datedConditions(r) {
+		// ServeContent would format the time for every response. It
+		// needs the time itself only to evaluate the conditions that
+		// carry a date; without them, the header made once per version
+		// of the file is the same, and ServeContent is given no time.
+		w.Header()["Last-Modified"] = e.lastModified
+		modtime = time.Time{}
 	}
 	if inMemory {
 		// Bytes from memory gain nothing from sendfile, and net/http's
@@ -534,6 +541,14 @@ func (h *Handler) send(w http.ResponseWriter, r *http.Request, name string, info
 		w = errorpage.NewWriter(w, r, errorpage.PageOf(r))
 	}
 	http.ServeContent(w, r, name, modtime, content)
+}
+
+// datedConditions reports whether r has a precondition that compares
+// dates: If-Modified-Since, If-Unmodified-Since, or If-Range (which may
+// hold a date).
+func datedConditions(r *http.Request) bool {
+	h := r.Header
+	return len(h["If-Modified-Since"]) > 0 || len(h["If-Unmodified-Since"]) > 0 || len(h["If-Range"]) > 0
 }
 
 // content returns what serveFile sends for name: the cached entry
@@ -568,6 +583,9 @@ func (h *Handler) content(name string, info fs.FileInfo, e *cachedFile) (f fs.Fi
 // returns the reader serveFile sends from.
 func (h *Handler) describe(name string, info fs.FileInfo, f fs.File, content io.ReadSeeker) (io.ReadSeeker, *cachedFile, error) {
 	e := &cachedFile{version: versionOf(info)}
+	if t := info.ModTime(); !isUnixEpochOrZero(t) {
+		e.lastModified = []string{t.UTC().Format(http.TimeFormat)}
+	}
 	stable := true
 	if info.Size() <= cacheMaxFileBytes {
 		var err error

@@ -504,3 +504,43 @@ func TestReadFromReachable(t *testing.T) {
 		}
 	}
 }
+
+// TestLastModifiedMadeOnce: the Last-Modified made once per version of
+// a file is the one ServeContent would make, cold or cached, and the
+// conditions that compare dates still see the time.
+func TestLastModifiedMadeOnce(t *testing.T) {
+	h := New(testFS(), Options{})
+	want := modtime.UTC().Format(http.TimeFormat)
+	older := modtime.Add(-time.Hour).UTC().Format(http.TimeFormat)
+	for _, pass := range []string{"cold", "cached"} {
+		if got := do(t, h, "GET", "/hello.txt"); got.header.Get("Last-Modified") != want || len(got.header["Last-Modified"]) != 1 {
+			t.Errorf("%s: Last-Modified %q; want %q", pass, got.header["Last-Modified"], want)
+		}
+	}
+	for _, tt := range []struct {
+		name   string
+		header []string
+		code   int
+	}{
+		{"If-Range date equal", []string{"Range", "bytes=0-0", "If-Range", want}, 206},
+		{"If-Range date older", []string{"Range", "bytes=0-0", "If-Range", older}, 200},
+		{"If-Modified-Since equal", []string{"If-Modified-Since", want}, 304},
+		{"If-Unmodified-Since older", []string{"If-Unmodified-Since", older}, 412},
+		{"If-None-Match other", []string{"If-None-Match", `"x"`}, 200},
+	} {
+		got := do(t, h, "GET", "/hello.txt", tt.header...)
+		if got.code != tt.code {
+			t.Errorf("%s: %d; want %d", tt.name, got.code, tt.code)
+		}
+		if tt.code != 304 && tt.code != 412 && got.header.Get("Last-Modified") != want {
+			t.Errorf("%s: Last-Modified %q; want %q", tt.name, got.header.Get("Last-Modified"), want)
+		}
+	}
+	// An undated file has no Last-Modified, cached or not.
+	undated := New(fstest.MapFS{"u.txt": {Data: []byte("u")}}, Options{})
+	for range 2 {
+		if got := do(t, undated, "GET", "/u.txt"); got.header.Get("Last-Modified") != "" {
+			t.Errorf("undated file: Last-Modified %q", got.header.Get("Last-Modified"))
+		}
+	}
+}

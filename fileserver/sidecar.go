@@ -132,7 +132,7 @@ func (h *Handler) serveSidecar(w http.ResponseWriter, r *http.Request, name stri
 	// Content-Encoding of its parts.
 	if se, data := h.sidecarBytes(sname, sinfo, coding); data != nil {
 		setEncoded(w.Header(), e.ctype, encoding.ETag(se.etag, coding), coding, int64(len(data)))
-		h.send(w, r, sname, sizedInfo{sinfo, int64(len(data))}, newMemReader(data), true, 1)
+		h.send(w, r, sname, sizedInfo{sinfo, int64(len(data))}, se, newMemReader(data), true, 1)
 		return true
 	}
 	f, content, se, err := h.content(sname, sinfo, nil)
@@ -143,7 +143,7 @@ func (h *Handler) serveSidecar(w http.ResponseWriter, r *http.Request, name stri
 		defer f.Close()
 	}
 	setEncoded(w.Header(), e.ctype, encoding.ETag(se.etag, coding), coding, sinfo.Size())
-	h.send(w, r, sname, sinfo, content, se.content != nil, 1)
+	h.send(w, r, sname, sinfo, se, content, se.content != nil, 1)
 	return true
 }
 
