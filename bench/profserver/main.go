@@ -1,7 +1,8 @@
 // Command profserver is cmd/httpserver's server, built by the same
 // internal/app calls with the flags the benchmark uses (--quiet, no
 // --cgi; -compress and -no-precompressed as the command's --compress and
-// --no-precompressed), plus net/http/pprof on a second loopback port, so
+// --no-precompressed; -log-format as --log-format, which turns the access
+// log on), plus net/http/pprof on a second loopback port, so
 // that bench/run.sh can take CPU and allocation profiles under load. The
 // command itself has no pprof endpoint, and should not grow one.
 //
@@ -18,6 +19,7 @@ import (
 	"os"
 
 	"github.com/pyhttp/httpserver/internal/app"
+	"github.com/pyhttp/httpserver/internal/logwriter"
 	"github.com/pyhttp/httpserver/listing"
 	"github.com/pyhttp/httpserver/middleware"
 )
@@ -29,6 +31,10 @@ func main() {
 	page := flag.String("listing", "modern", "listing page: modern or python")
 	compress := flag.Bool("compress", false, "compress responses on the fly, as --compress")
 	noPrecompressed := flag.Bool("no-precompressed", false, "serve no .br/.zst/.gz sidecars, as --no-precompressed")
+	var logFormat middleware.LogFormat
+	flag.Func("log-format", "write the access log to stderr in this format (python, common, combined, json), as --log-format; default: none, as --quiet", func(s string) error {
+		return logFormat.UnmarshalText([]byte(s))
+	})
 	flag.Parse()
 
 	dir, err := os.OpenRoot(*root)
@@ -43,8 +49,16 @@ func main() {
 	}
 	cfg.Compress = *compress
 	cfg.NoPrecompressed = *noPrecompressed
-	errLog := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	srv := app.Server(cfg, app.Handler(cfg, dir, errLog, os.Stderr), log.Default(), nil)
+	// The command's log path: every line through one logwriter.
+	logw := logwriter.New(os.Stderr)
+	logSet := false
+	flag.Visit(func(f *flag.Flag) { logSet = logSet || f.Name == "log-format" })
+	if logSet {
+		cfg.Quiet = false
+		cfg.LogFormat = logFormat
+	}
+	errLog := slog.New(slog.NewTextHandler(logw, nil))
+	srv := app.Server(cfg, app.Handler(cfg, dir, errLog, logw), log.New(logw, "", 0), nil)
 
 	if *pprofAddr != "" {
 		mux := http.NewServeMux()
