@@ -151,11 +151,13 @@ func (a *AccessLog) Handler(next http.Handler) http.Handler {
 		if a.format != Python {
 			start = a.now()
 		}
-		rw := &responseWriter{ResponseWriter: w}
 		// Error pages written inside note the error line (Python, JSON),
 		// and authentication inside notes the user (the others), through
-		// the context.
-		r = r.WithContext(errorpage.WithNote(r.Context(), &rw.note))
+		// the context; the writer and the context are one allocation.
+		l := &logged{rw: responseWriter{ResponseWriter: w}}
+		l.ctx = errorpage.NoteContext{Context: r.Context(), Note: &l.rw.note}
+		rw := &l.rw
+		r = r.WithContext(&l.ctx)
 		// Deferred, so that a panic passing through (http.ErrAbortHandler,
 		// or any panic when Recover is not inside) still leaves its line.
 		defer a.log(rw, r, start)
@@ -164,6 +166,12 @@ func (a *AccessLog) Handler(next http.Handler) http.Handler {
 			rw.status = http.StatusOK // what net/http sends for a handler that wrote nothing
 		}
 	})
+}
+
+// logged is what the log keeps for a request while it is served.
+type logged struct {
+	rw  responseWriter
+	ctx errorpage.NoteContext // r's context, carrying &rw.note
 }
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
