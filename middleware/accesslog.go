@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pyhttp/httpserver/access"
@@ -108,6 +109,16 @@ type AccessLog struct {
 	format LogFormat
 	now    func() time.Time
 	json   slog.Handler // for JSON only
+	stamp  atomic.Pointer[stamp]
+}
+
+// stamp is the time field of the lines stamped within one second: under
+// load, thousands of lines share it, and copying it costs less than
+// working out the date, the clock and the zone for each.
+type stamp struct {
+	sec  int64          // t.Unix()
+	loc  *time.Location // t.Location(): the same second elsewhere is another text
+	text []byte
 }
 
 // NewAccessLog returns an AccessLog writing to w (nil means os.Stderr, as
@@ -140,11 +151,13 @@ func (a *AccessLog) Handler(next http.Handler) http.Handler {
 		if a.format != Python {
 			start = a.now()
 		}
-		rw := &responseWriter{ResponseWriter: w}
 		// Error pages written inside note the error line (Python, JSON),
 		// and authentication inside notes the user (the others), through
-		// the context.
-		r = r.WithContext(errorpage.WithNote(r.Context(), &rw.note))
+		// the context; the writer and the context are one allocation.
+		l := &logged{rw: responseWriter{ResponseWriter: w}}
+		l.ctx = errorpage.NoteContext{Context: r.Context(), Note: &l.rw.note}
+		rw := &l.rw
+		r = r.WithContext(&l.ctx)
 		// Deferred, so that a panic passing through (http.ErrAbortHandler,
 		// or any panic when Recover is not inside) still leaves its line.
 		defer a.log(rw, r, start)
@@ -153,6 +166,12 @@ func (a *AccessLog) Handler(next http.Handler) http.Handler {
 			rw.status = http.StatusOK // what net/http sends for a handler that wrote nothing
 		}
 	})
+}
+
+// logged is what the log keeps for a request while it is served.
+type logged struct {
+	rw  responseWriter
+	ctx errorpage.NoteContext // r's context, carrying &rw.note
 }
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
@@ -173,7 +192,7 @@ func (a *AccessLog) log(rw *responseWriter, r *http.Request, start time.Time) {
 	case Common, Combined:
 		b = a.appendCommon(b, rw, r, start)
 	default:
-		b = appendPython(b, rw, r, a.now())
+		b = a.appendPython(b, rw, r, a.now())
 	}
 	if a.mu != nil {
 		a.mu.Lock()
@@ -190,16 +209,16 @@ func (a *AccessLog) log(rw *responseWriter, r *http.Request, start time.Time) {
 
 // appendPython appends log_message's "%s - - [%s] %s\n", once for
 // log_error when there was one and once for log_request.
-func appendPython(b []byte, rw *responseWriter, r *http.Request, now time.Time) []byte {
+func (a *AccessLog) appendPython(b []byte, rw *responseWriter, r *http.Request, now time.Time) []byte {
 	if rw.note.Code != 0 {
-		b = appendPythonPrefix(b, r, now)
+		b = a.appendPythonPrefix(b, r, now)
 		b = append(b, "code "...)
 		b = strconv.AppendInt(b, int64(rw.note.Code), 10)
 		b = append(b, ", message "...)
 		b = appendEscaped(b, rw.note.Message, false)
 		b = append(b, '\n')
 	}
-	b = appendPythonPrefix(b, r, now)
+	b = a.appendPythonPrefix(b, r, now)
 	b = append(b, '"')
 	b = appendRequestLine(b, r, false)
 	b = append(b, "\" "...)
@@ -207,12 +226,30 @@ func appendPython(b []byte, rw *responseWriter, r *http.Request, now time.Time) 
 	return append(b, " -\n"...)
 }
 
-func appendPythonPrefix(b []byte, r *http.Request, now time.Time) []byte {
+func (a *AccessLog) appendPythonPrefix(b []byte, r *http.Request, now time.Time) []byte {
 	b = appendEscaped(b, host(r.RemoteAddr), false)
 	b = append(b, " - - ["...)
-	// Python: "%02d/%3s/%04d %02d:%02d:%02d" of time.localtime().
-	b = appendDate(b, now, ' ')
+	b = a.appendStamp(b, now)
 	return append(b, "] "...)
+}
+
+// appendStamp appends the time field of a's lines for t: for Python,
+// "%02d/%3s/%04d %02d:%02d:%02d" of time.localtime(), "23/Nov/2026
+// 18:53:00"; for Common and Combined, "23/Nov/2026:18:53:00 +0100". The
+// text is made once per second and location.
+func (a *AccessLog) appendStamp(b []byte, t time.Time) []byte {
+	sec, loc := t.Unix(), t.Location()
+	if s := a.stamp.Load(); s != nil && s.sec == sec && s.loc == loc {
+		return append(b, s.text...)
+	}
+	s := &stamp{sec: sec, loc: loc}
+	if a.format == Python {
+		s.text = appendDate(nil, t, ' ')
+	} else {
+		s.text = appendZone(append(appendDate(nil, t, ':'), ' '), t)
+	}
+	a.stamp.Store(s)
+	return append(b, s.text...)
 }
 
 func (a *AccessLog) appendCommon(b []byte, rw *responseWriter, r *http.Request, start time.Time) []byte {
@@ -224,9 +261,7 @@ func (a *AccessLog) appendCommon(b []byte, rw *responseWriter, r *http.Request, 
 		b = append(b, '-')
 	}
 	b = append(b, " ["...)
-	b = appendDate(b, start, ':')
-	b = append(b, ' ')
-	b = appendZone(b, start)
+	b = a.appendStamp(b, start)
 	b = append(b, "] \""...)
 	b = appendRequestLine(b, r, true)
 	b = append(b, "\" "...)

@@ -283,3 +283,41 @@ func TestAppendDate(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendStamp checks the time field kept from one line to the next
+// against time's own layouts, over a sequence that hits and misses the
+// kept second: the same second again, later in it, the next one, the
+// same instant in other locations, a second before 1970, and back.
+func TestAppendStamp(t *testing.T) {
+	cet := time.FixedZone("CET", 3600)
+	india := time.FixedZone("IST", 5*3600+30*60)
+	base := time.Date(2026, time.November, 23, 18, 53, 0, 0, cet)
+	times := []time.Time{
+		base,
+		base,
+		base.Add(999 * time.Millisecond),
+		base.Add(time.Second),
+		base.Add(time.Second).UTC(),
+		base.Add(time.Second).In(india),
+		base.Add(time.Second).In(time.FixedZone("CET", -3600)), // another *Location, same name
+		base.Add(time.Second),
+		base.Add(time.Second).Local(),
+		base.Add(time.Second).Local(),
+		time.Date(1969, time.December, 31, 23, 59, 59, 500_000_000, time.UTC),
+		time.Date(1969, time.December, 31, 23, 59, 59, 0, time.UTC),
+		time.Date(1970, time.January, 1, 0, 0, 0, 0, time.UTC),
+		base,
+	}
+	for _, f := range []LogFormat{Python, Common} {
+		a := NewAccessLog(io.Discard, AccessLogOptions{Format: f})
+		layout := "02/Jan/2006 15:04:05"
+		if f == Common {
+			layout = "02/Jan/2006:15:04:05 -0700"
+		}
+		for i, tm := range times {
+			if got, want := string(a.appendStamp([]byte("x"), tm)), "x"+tm.Format(layout); got != want {
+				t.Errorf("%v: time %d (%v): appendStamp = %q; want %q", f, i, tm, got, want)
+			}
+		}
+	}
+}

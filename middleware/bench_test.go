@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 // nopWriter is a ResponseWriter that costs nothing, so that the benchmarks
@@ -199,4 +200,23 @@ func BenchmarkCompress(b *testing.B) {
 			})
 		}
 	}
+}
+
+// BenchmarkStamp compares the Common time field worked out for each
+// line ("computed", as before the stamp was kept) with the one kept for
+// the second ("kept").
+func BenchmarkStamp(b *testing.B) {
+	t := time.Now()
+	buf := make([]byte, 0, 64)
+	b.Run("computed", func(b *testing.B) {
+		for b.Loop() {
+			buf = appendZone(append(appendDate(buf[:0], t, ':'), ' '), t)
+		}
+	})
+	b.Run("kept", func(b *testing.B) {
+		a := NewAccessLog(io.Discard, AccessLogOptions{Format: Common})
+		for b.Loop() {
+			buf = a.appendStamp(buf[:0], t)
+		}
+	})
 }

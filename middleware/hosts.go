@@ -181,7 +181,11 @@ func parseHost(host string) (name string, ip netip.Addr, ok bool) {
 		if !validName(name) {
 			return "", ip, false
 		}
-		if dotted(name) {
+		if name == "127.0.0.1" {
+			// What a local server is asked for most: the address
+			// without netip's parse.
+			ip = loopback4
+		} else if dotted(name) {
 			if a, err := netip.ParseAddr(name); err == nil {
 				ip = a
 			}
@@ -207,22 +211,23 @@ func dotted(name string) bool {
 	return true
 }
 
+var loopback4 = netip.AddrFrom4([4]byte{127, 0, 0, 1})
+
 // validName reports whether name, in lower case, is non-empty
 // dot-separated labels of letters, digits, '-' and '_'.
 func validName(name string) bool {
-	if name == "" {
-		return false
-	}
-	for label := range strings.SplitSeq(name, ".") {
-		if label == "" {
+	prev := byte('.') // as if a dot came first: no empty label at the start
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c == '.':
+			if prev == '.' {
+				return false // an empty label
+			}
+		case !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_'):
 			return false
 		}
-		for i := 0; i < len(label); i++ {
-			c := label[i]
-			if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
-				return false
-			}
-		}
+		prev = c
 	}
-	return true
+	return prev != '.' // not empty, and no empty label at the end
 }

@@ -213,3 +213,34 @@ func asciiUpper(s string) string {
 	}
 	return string(b)
 }
+
+// FuzzValidName compares validName with the label-by-label check it
+// replaced.
+func FuzzValidName(f *testing.F) {
+	for _, s := range []string{"", ".", "..", "a", "a.", ".a", "a..b", "a.b", "my-app_1.test", "A.b", "127.0.0.1", "a b", "é.test"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		if got, want := validName(name), validNameByLabels(name); got != want {
+			t.Fatalf("validName(%q) = %v; want %v", name, got, want)
+		}
+	})
+}
+
+func validNameByLabels(name string) bool {
+	if name == "" {
+		return false
+	}
+	for label := range strings.SplitSeq(name, ".") {
+		if label == "" {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			c := label[i]
+			if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+				return false
+			}
+		}
+	}
+	return true
+}

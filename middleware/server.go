@@ -28,13 +28,19 @@ func ServerVersion(name, version string) string {
 // runs, so a handler may still change or delete it. An empty value turns
 // the header off (net/http sends none of its own). The Date header is left
 // to net/http.
+//
+// Every response gets the same one-element slice, made once, as rs/cors
+// shares its precomputed values: Set, Add and Del leave it alone, and
+// only a handler writing into w.Header()["Server"][0] would change it for
+// the responses after.
 func ServerHeader(value string) func(http.Handler) http.Handler {
+	v := []string{value} // cap 1: an Add copies it
 	return func(next http.Handler) http.Handler {
 		if value == "" {
 			return next
 		}
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Server", value)
+			w.Header()["Server"] = v
 			next.ServeHTTP(w, r)
 		})
 	}
@@ -44,9 +50,11 @@ func ServerHeader(value string) func(http.Handler) http.Handler {
 // response, as Python 3.15's --header and response_headers do: for CORS
 // or caching headers, say. They are added before next runs, so a handler
 // may still change or delete them (an error page drops the caching ones).
-// extra is copied; an empty one adds nothing.
+// extra is copied; an empty one adds nothing. A field the response does
+// not have yet gets extra's values as they are, shared by every response
+// as [ServerHeader] shares its value.
 func Headers(extra http.Header) func(http.Handler) http.Handler {
-	extra = extra.Clone()
+	extra = extra.Clone() // each value with len == cap: an append copies it
 	return func(next http.Handler) http.Handler {
 		if len(extra) == 0 {
 			return next
@@ -54,7 +62,11 @@ func Headers(extra http.Header) func(http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			h := w.Header()
 			for k, v := range extra {
-				h[k] = append(h[k], v...)
+				if old := h[k]; len(old) > 0 {
+					h[k] = append(old, v...)
+				} else {
+					h[k] = v
+				}
 			}
 			next.ServeHTTP(w, r)
 		})

@@ -1,7 +1,8 @@
 // Command profserver is cmd/httpserver's server, built by the same
 // internal/app calls with the flags the benchmark uses (--quiet, no
 // --cgi; -compress and -no-precompressed as the command's --compress and
-// --no-precompressed), plus net/http/pprof on a second loopback port, so
+// --no-precompressed; -log-format as --log-format, which turns the access
+// log on), plus net/http/pprof on a second loopback port, so
 // that bench/run.sh can take CPU and allocation profiles under load. The
 // command itself has no pprof endpoint, and should not grow one. With
 // -cert and -key it serves HTTPS (HTTP/2 and HTTP/1.1) as --tls-cert and
@@ -22,6 +23,7 @@ import (
 	"os"
 
 	"github.com/pyhttp/httpserver/internal/app"
+	"github.com/pyhttp/httpserver/internal/logwriter"
 	"github.com/pyhttp/httpserver/internal/tlsconfig"
 	"github.com/pyhttp/httpserver/listing"
 	"github.com/pyhttp/httpserver/middleware"
@@ -36,6 +38,10 @@ func main() {
 	noPrecompressed := flag.Bool("no-precompressed", false, "serve no .br/.zst/.gz sidecars, as --no-precompressed")
 	cert := flag.String("cert", "", "PEM certificate: serve HTTPS, as --tls-cert")
 	key := flag.String("key", "", "PEM key for -cert, as --tls-key")
+	var logFormat middleware.LogFormat
+	flag.Func("log-format", "write the access log to stderr in this format (python, common, combined, json), as --log-format; default: none, as --quiet", func(s string) error {
+		return logFormat.UnmarshalText([]byte(s))
+	})
 	flag.Parse()
 
 	dir, err := os.OpenRoot(*root)
@@ -50,14 +56,22 @@ func main() {
 	}
 	cfg.Compress = *compress
 	cfg.NoPrecompressed = *noPrecompressed
-	errLog := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	// The command's log path: every line through one logwriter.
+	logw := logwriter.New(os.Stderr)
+	logSet := false
+	flag.Visit(func(f *flag.Flag) { logSet = logSet || f.Name == "log-format" })
+	if logSet {
+		cfg.Quiet = false
+		cfg.LogFormat = logFormat
+	}
+	errLog := slog.New(slog.NewTextHandler(logw, nil))
 	var tlsConf *tls.Config
 	if *cert != "" {
 		if tlsConf, err = tlsconfig.Load(*cert, *key, nil); err != nil {
 			log.Fatal(err)
 		}
 	}
-	srv := app.Server(cfg, app.Handler(cfg, dir, errLog, os.Stderr), log.Default(), tlsConf)
+	srv := app.Server(cfg, app.Handler(cfg, dir, errLog, logw), log.New(logw, "", 0), tlsConf)
 
 	if *pprofAddr != "" {
 		mux := http.NewServeMux()

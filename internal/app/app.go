@@ -170,11 +170,14 @@ func Handler(cfg Config, root *os.Root, errLog *slog.Logger, accessLog io.Writer
 		serve = cfg.LiveReload.Routes(serve)
 	}
 
-	// The middleware, wrapped from the innermost out: in the order a chi
-	// app would r.Use them, the access log, Recover, ServerHeader,
-	// Headers, the smuggling guard, Limits, AllowedHosts, CORS,
-	// BasicAuth, Compress.
-	var h http.Handler = route(cfg, serve, files, writes)
+	return chain(cfg, route(cfg, serve, files, writes), errLog, accessLog)
+}
+
+// chain returns h behind the command's middleware, wrapped from the
+// innermost out: in the order a chi app would r.Use them, the access log,
+// Recover, ServerHeader, Headers, the smuggling guard, Limits,
+// AllowedHosts, CORS, BasicAuth, Compress.
+func chain(cfg Config, h http.Handler, errLog *slog.Logger, accessLog io.Writer) http.Handler {
 	if cfg.Compress {
 		// Inside the access log, which then counts the bytes sent, and
 		// Recover, which also guards the encoders; after Limits and the

@@ -40,6 +40,25 @@ func WithNote(ctx context.Context, n *Note) context.Context {
 	return context.WithValue(ctx, noteKey{}, n)
 }
 
+// NoteContext is what [WithNote] returns, as a type a caller can keep
+// inside a value of its own: the access log allocates it with its
+// response writer, where WithNote would cost a request an allocation
+// of its own. Context is the parent and Note the note; use a pointer
+// to it as the context.
+type NoteContext struct {
+	context.Context
+	Note *Note
+}
+
+// Value returns c.Note for the key [WithNote] uses, and asks the parent
+// for any other.
+func (c *NoteContext) Value(key any) any {
+	if key == (noteKey{}) {
+		return c.Note
+	}
+	return c.Context.Value(key)
+}
+
 // note records code and message in r's Note, if it has one.
 func note(r *http.Request, code int, message string) {
 	if n, ok := r.Context().Value(noteKey{}).(*Note); ok {

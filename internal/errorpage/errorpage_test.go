@@ -1,6 +1,8 @@
 package errorpage
 
 import (
+	"context"
+	"errors"
 	"html/template"
 	"net/http"
 	"net/http/httptest"
@@ -138,6 +140,35 @@ func TestNoteAndPageInContext(t *testing.T) {
 	Write(w, httptest.NewRequest("GET", "/", nil), 404, "File not found")
 	if w.Body.String() != pythonNotFound {
 		t.Errorf("no page in the context: body %q; want Python's", w.Body.String())
+	}
+}
+
+// TestNoteContext: a NoteContext is WithNote's context, and passes the
+// parent's values, deadline and cancellation through.
+func TestNoteContext(t *testing.T) {
+	type key struct{}
+	parent, cancel := context.WithCancelCause(context.WithValue(context.Background(), key{}, "v"))
+	var n Note
+	nc := &NoteContext{Context: parent, Note: &n}
+	r := httptest.NewRequest("GET", "/", nil).WithContext(nc)
+	Write(httptest.NewRecorder(), r, 404, "File not found")
+	NoteUser(nc, "ann")
+	if n != (Note{Code: 404, Message: "File not found", User: "ann"}) {
+		t.Errorf("Note = %+v; want 404, File not found, ann", n)
+	}
+	if v := nc.Value(key{}); v != "v" {
+		t.Errorf("Value(parent's key) = %v; want v", v)
+	}
+	child, stop := context.WithCancel(nc)
+	defer stop()
+	after := make(chan struct{})
+	context.AfterFunc(nc, func() { close(after) })
+	cause := errors.New("gone")
+	cancel(cause)
+	<-child.Done()
+	<-after
+	if nc.Err() != context.Canceled || context.Cause(child) != cause {
+		t.Errorf("after cancel: Err = %v, Cause(child) = %v; want %v, %v", nc.Err(), context.Cause(child), context.Canceled, cause)
 	}
 }
 

@@ -156,6 +156,8 @@ type parser struct {
 	clBad     bool
 	chunked   bool
 
+	skip bool // the rest of the line cannot matter: pass over it
+
 	smuggling bool // a header block had Transfer-Encoding and Content-Length
 	done      bool // stopped watching: HTTP/2, an upgrade, or a stream net/http rejects
 }
@@ -175,7 +177,23 @@ func (p *parser) feed(b []byte) {
 				}
 			}
 		default:
+			if len(p.line) == 0 && !p.skip && p.skippable(b) {
+				// Most lines of a request: the request line of a GET,
+				// Host, User-Agent, Accept... Only their end matters.
+				p.skip = true
+				if p.st == stRequestLine {
+					p.startHeaders()
+				}
+			}
 			i := bytes.IndexByte(b, '\n')
+			if p.skip {
+				if i < 0 {
+					return
+				}
+				b = b[i+1:]
+				p.skip = false
+				continue
+			}
 			if i < 0 {
 				p.appendLine(b)
 				return
@@ -186,6 +204,39 @@ func (p *parser) feed(b []byte) {
 			p.line, p.cut = p.line[:0], false
 		}
 	}
+}
+
+// skippable reports whether the line that b starts, in the request line
+// or header state, can be passed over without being kept: it is not
+// empty, and as endLine and header would read it, it is not the preface
+// of HTTP/2 or a CONNECT (neither starts but with P or C), nor a
+// Content-Length or Transfer-Encoding field (whose names start "co" and
+// "tr" in either case, and no other character folds to one of those).
+// A line starting with white space, which the others trim or squeeze, or
+// with a byte beyond ASCII, is read the long way.
+func (p *parser) skippable(b []byte) bool {
+	c := b[0]
+	switch {
+	case c >= 0x80, c == ' ', c == '\t', c == '\v', c == '\f', c == '\r', c == '\n':
+		return false
+	case p.st == stRequestLine:
+		return c != 'P' && c != 'C'
+	case p.st != stHeaders:
+		return false
+	}
+	switch c | 0x20 { // ASCII lower case
+	case 'c':
+		return len(b) > 1 && b[1]|0x20 != 'o'
+	case 't':
+		return len(b) > 1 && b[1]|0x20 != 'r'
+	}
+	return true
+}
+
+// startHeaders follows a request line: a header block begins.
+func (p *parser) startHeaders() {
+	p.st = stHeaders
+	p.hasCL, p.clBad, p.chunked, p.clValue = false, false, false, 0
 }
 
 // appendLine keeps the first lineView bytes of a line, squeezing each run
@@ -220,8 +271,7 @@ func (p *parser) endLine(line []byte) {
 			p.done = true
 			return
 		}
-		p.st = stHeaders
-		p.hasCL, p.clBad, p.chunked, p.clValue = false, false, false, 0
+		p.startHeaders()
 	case stHeaders:
 		if len(line) > 0 {
 			p.header(line)

@@ -177,6 +177,17 @@ func BenchmarkParser(b *testing.B) {
 	}
 }
 
+// BenchmarkParserWrk is the request bench/run.sh's wrk sends.
+func BenchmarkParserWrk(b *testing.B) {
+	stream := []byte("GET /1k.txt HTTP/1.1\r\nHost: 127.0.0.1:8000\r\n\r\n")
+	b.ReportAllocs()
+	b.SetBytes(int64(len(stream)))
+	var p parser
+	for b.Loop() {
+		p.feed(stream)
+	}
+}
+
 // readFromConn records whether its ReadFrom was used.
 type readFromConn struct {
 	net.Conn
@@ -207,4 +218,35 @@ func TestConnKeepsSendfile(t *testing.T) {
 	if err := plain.CloseWrite(); !errors.Is(err, errors.ErrUnsupported) {
 		t.Errorf("CloseWrite without one underneath: %v; want ErrUnsupported", err)
 	}
+}
+
+// FuzzParserSkips checks the parser, which passes over the lines that
+// cannot frame a message, against refParser, which reads every line:
+// after every piece of the stream, however it is split, the two agree on
+// the verdict and on whether they still watch, and at the end of a line
+// on the state (within a request line the parser is ahead: it knows the
+// headers come next).
+func FuzzParserSkips(f *testing.F) {
+	for _, tt := range parserTests {
+		f.Add([]byte(tt.stream), uint64(7))
+	}
+	f.Add([]byte("GET / HTTP/1.1\r\nCo\r\nTr\r\nCONNECT\r\nC\r\nT\r\n\r\nPUT / HTTP/1.1\r\n\vContent-Length: 1\r\ntransfer-encoding: chunked\r\n\r\n"), uint64(1))
+	f.Add([]byte("GET / HTTP/1.1\r\n\xc2\x85Content-Length: 3\r\nX: y\r\n\r\nabcGET / HTTP/1.1\r\n\r\n"), uint64(2))
+	f.Fuzz(func(t *testing.T, stream []byte, seed uint64) {
+		var p parser
+		var ref refParser
+		rng := rand.New(rand.NewPCG(seed, seed))
+		for b := stream; len(b) > 0; {
+			n := 1 + rng.IntN(len(b))
+			p.feed(b[:n])
+			ref.feed(b[:n])
+			lineEnd := b[n-1] == '\n'
+			b = b[n:]
+			if p.smuggling != ref.smuggling || p.done != ref.done ||
+				lineEnd && (p.st != ref.st || p.remaining != ref.remaining) {
+				t.Fatalf("after byte %d of %q: smuggling %v, done %v, state %d, remaining %d; refParser: %v, %v, %d, %d",
+					len(stream)-len(b), stream, p.smuggling, p.done, p.st, p.remaining, ref.smuggling, ref.done, ref.st, ref.remaining)
+			}
+		}
+	})
 }
