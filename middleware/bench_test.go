@@ -169,7 +169,8 @@ func BenchmarkCompress(b *testing.B) {
 		h                http.Handler
 	}{
 		{"text/identity", "", "", serveContent("text/javascript", bigText)},
-		{"text/br", "gzip, deflate, br, zstd", "br", serveContent("text/javascript", bigText)},
+		{"text/zstd", "gzip, deflate, br, zstd", "zstd", serveContent("text/javascript", bigText)},
+		{"text/br", "gzip, deflate, br", "br", serveContent("text/javascript", bigText)},
 		{"text/zstd", "zstd, gzip", "zstd", serveContent("text/javascript", bigText)},
 		{"text/gzip", "gzip", "gzip", serveContent("text/javascript", bigText)},
 		{"small/br", "gzip, deflate, br, zstd", "", serveContent("text/javascript", smallText)},

@@ -110,7 +110,8 @@ var acceptEncodings = []struct {
 	{value: "gzip", coding: "gzip"},
 	{value: "br", coding: "br"},
 	{value: "zstd", coding: "zstd"},
-	{value: "gzip, deflate, br, zstd", coding: "br"},
+	{value: "gzip, deflate, br, zstd", coding: "zstd"}, // a tie: zstd first when streaming
+	{value: "gzip, deflate, br", coding: "br"},
 	{value: "deflate, gzip;q=0.5, zstd;q=0.9", coding: "zstd"},
 	{value: "gzip;q=0, deflate"},
 	{value: "identity;q=0, gzip", coding: "gzip", forced: true},

@@ -328,7 +328,7 @@ func ExampleNewCompress() {
 	}
 	// Output:
 	// "" : 200 "", ETag "v1", Vary Accept-Encoding, body all of it
-	// "gzip, deflate, br, zstd" : 200 "br", ETag "v1-br", Vary Accept-Encoding, body under a tenth
+	// "gzip, deflate, br, zstd" : 200 "zstd", ETag "v1-zstd", Vary Accept-Encoding, body under a tenth
 	// "gzip" : 200 "gzip", ETag "v1-gzip", Vary Accept-Encoding, body under a tenth
 	// "gzip" "v1-gzip": 304 "", ETag "v1-gzip", Vary Accept-Encoding, body nothing
 	// "gzip" "v1": 304 "", ETag "v1", Vary Accept-Encoding, body nothing

@@ -17,8 +17,11 @@
 //
 // [Negotiate] reads every Accept-Encoding field line as one list (RFC 9110
 // §5.3) of codings with optional weights (§12.4.2, §12.5.3). The client's
-// weights decide; on a tie the server's order decides (br, zstd, gzip in
-// this module), and a coding wins a tie with identity. "*" stands for
+// weights decide; on a tie the server's order decides (in this module br,
+// zstd, gzip for bytes compressed once at strong levels, where brotli's
+// output is the smallest; zstd, br, gzip for streams at fast levels, where
+// zstd's is smaller and made faster), and a coding wins a tie with
+// identity. "*" stands for
 // every coding the list does not name, identity included, and "x-gzip" is
 // gzip (§8.4.1.3). Identity is acceptable unless "identity;q=0", or
 // "*;q=0" without an entry for identity, refuses it; only then may the
