@@ -30,8 +30,8 @@ func (d *discardWriter) ReadFrom(r io.Reader) (int64, error) {
 
 func benchRoot(b *testing.B) http.Handler {
 	dir := b.TempDir()
-	benchWrite(b, filepath.Join(dir, "small.txt"), strings.Repeat("x", 1024))
-	benchWrite(b, filepath.Join(dir, "css", "site.css"), "body{}")
+	writeFile(b, filepath.Join(dir, "small.txt"), strings.Repeat("x", 1024))
+	writeFile(b, filepath.Join(dir, "css", "site.css"), "body{}")
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		b.Fatal(err)
@@ -40,13 +40,14 @@ func benchRoot(b *testing.B) http.Handler {
 	return New(RootFS(root), Options{})
 }
 
-func benchWrite(b *testing.B, name, data string) {
-	b.Helper()
+// writeFile writes data to the file name, making its directories.
+func writeFile(tb testing.TB, name, data string) {
+	tb.Helper()
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 }
 
@@ -98,7 +99,7 @@ func BenchmarkServeNotFound(b *testing.B) {
 
 func BenchmarkStdlibFileServer(b *testing.B) {
 	dir := b.TempDir()
-	benchWrite(b, filepath.Join(dir, "small.txt"), strings.Repeat("x", 1024))
+	writeFile(b, filepath.Join(dir, "small.txt"), strings.Repeat("x", 1024))
 	benchServe(b, http.FileServer(http.Dir(dir)), httptest.NewRequest("GET", "/small.txt", nil))
 }
 
@@ -113,7 +114,7 @@ func BenchmarkParseRanges(b *testing.B) {
 // script beside its brotli sidecar, with opts.
 func benchCompressRoot(b *testing.B, opts Options) http.Handler {
 	dir := b.TempDir()
-	benchWrite(b, filepath.Join(dir, "small.txt"), strings.Repeat("x", 1024))
+	writeFile(b, filepath.Join(dir, "small.txt"), strings.Repeat("x", 1024))
 	// Random numbers, so that it compresses to about a third, as a
 	// minified bundle does, not to almost nothing.
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -123,12 +124,12 @@ func benchCompressRoot(b *testing.B, opts Options) http.Handler {
 			i, rng.IntN(1000), rng.IntN(1000), rng.IntN(1<<20))
 	}
 	src := js.String()[:100<<10]
-	benchWrite(b, filepath.Join(dir, "app.js"), src)
+	writeFile(b, filepath.Join(dir, "app.js"), src)
 	br, err := encoding.Encode(encoding.Brotli, []byte(src))
 	if err != nil {
 		b.Fatal(err)
 	}
-	benchWrite(b, filepath.Join(dir, "app.js.br"), string(br))
+	writeFile(b, filepath.Join(dir, "app.js.br"), string(br))
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		b.Fatal(err)
@@ -162,11 +163,11 @@ func BenchmarkServeCompressed(b *testing.B) {
 // directory's index file, and a file with a .br sidecar.
 func BenchmarkWatch(b *testing.B) {
 	dir := b.TempDir()
-	benchWrite(b, filepath.Join(dir, "small.txt"), strings.Repeat("x", 1024))
-	benchWrite(b, filepath.Join(dir, "assets", "js", "lib", "app.js"), strings.Repeat("x", 1024))
-	benchWrite(b, filepath.Join(dir, "blog", "index.html"), "<p>hi")
-	benchWrite(b, filepath.Join(dir, "app.js"), strings.Repeat("js ", 1000))
-	benchWrite(b, filepath.Join(dir, "app.js.br"), "br")
+	writeFile(b, filepath.Join(dir, "small.txt"), strings.Repeat("x", 1024))
+	writeFile(b, filepath.Join(dir, "assets", "js", "lib", "app.js"), strings.Repeat("x", 1024))
+	writeFile(b, filepath.Join(dir, "blog", "index.html"), "<p>hi")
+	writeFile(b, filepath.Join(dir, "app.js"), strings.Repeat("js ", 1000))
+	writeFile(b, filepath.Join(dir, "app.js.br"), "br")
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		b.Fatal(err)

@@ -35,16 +35,6 @@ func watchedHandler(t *testing.T, dir string, opts Options) (*Handler, *statCach
 	return h, h.stats
 }
 
-func writeFile(t *testing.T, name, data string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func (c *statCache) kept(name string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -12,9 +12,9 @@ import (
 // web-app option: what a hit and a fallback cost when they are on.
 func benchAppRoot(b *testing.B) *Handler {
 	dir := b.TempDir()
-	benchWrite(b, filepath.Join(dir, "small.txt"), strings.Repeat("x", 1024))
-	benchWrite(b, filepath.Join(dir, "index.html"), "<!doctype html><div id=app></div>")
-	benchWrite(b, filepath.Join(dir, "assets", "app-1a2b3c.js"), strings.Repeat("x", 1024))
+	writeFile(b, filepath.Join(dir, "small.txt"), strings.Repeat("x", 1024))
+	writeFile(b, filepath.Join(dir, "index.html"), "<!doctype html><div id=app></div>")
+	writeFile(b, filepath.Join(dir, "assets", "app-1a2b3c.js"), strings.Repeat("x", 1024))
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		b.Fatal(err)
