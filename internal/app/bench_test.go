@@ -10,9 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/pyhttp/httpserver/internal/logwriter"
 	"github.com/pyhttp/httpserver/middleware"
@@ -119,17 +117,6 @@ func benchServe(b *testing.B, h http.Handler, ctx context.Context) {
 		}
 	}
 	b.ReportMetric(float64(cpuTime(b)-cpu0)/float64(b.N), "cpu-ns/op")
-}
-
-// cpuTime is the process's user and system CPU time so far: per request
-// it moves less than ns/op on a machine that other work shares, since
-// the time the benchmark waits for a CPU is not in it.
-func cpuTime(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // benchConnContext returns the context net/http gives a request on a
