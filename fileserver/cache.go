@@ -45,7 +45,7 @@ type cachedFile struct {
 	version
 	ctype, etag  string
 	content      []byte   // nil unless the file is small
-	lastModified []string // the Last-Modified header's value; nil for no time
+	lastModified []string // the Last-Modified header's value, shared by responses (cap 1: an Add copies); nil for no time
 
 	// sidecars is the last lookup of the file's precompressed forms;
 	// nil until one is made (see Options.Precompressed).

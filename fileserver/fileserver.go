@@ -129,10 +129,11 @@ type Options struct {
 	// Which sidecars a file has is looked up when its cache entry is made
 	// and again when that lookup is over a second old, so a sidecar added
 	// later is noticed within a second, and a file without sidecars costs
-	// three stats a second at most, not three a request. (With
-	// WatchFiles, stats cost no system call and every request looks.) A sidecar is
-	// stat'ed whenever it is about to be served, so a removed, edited or
-	// stale one is never sent. Default: false, the file as it is.
+	// three stats a second at most, not three a request (with
+	// WatchFiles, stats cost no system call and every request looks). A
+	// sidecar is stat'ed whenever it is about to be served, so a removed,
+	// edited or stale one is never sent. Default: false, the file as it
+	// is.
 	Precompressed bool
 
 	// Compress answers a client that accepts br, zstd or gzip (chosen
@@ -199,8 +200,8 @@ type Options struct {
 	// WatchFiles, on Linux, for an FS made by [RootFS] of a directory on
 	// a local file system, replaces the stat that every request makes of
 	// every name it looks at (the file, its directory's index file, its
-	// sidecars, a clean URL's page) by one read of an inotify descriptor
-	// per request: stats are kept in memory, one per name, and forgotten
+	// sidecars, a clean URL's page, a listing's entries) by one read of an
+	// inotify descriptor per request: stats are kept in memory, one per name, and forgotten
 	// when the kernel reports a change to the name or to a directory on
 	// its path. A change made before a request is received is still seen
 	// by that request. Symlinks are still followed on every request, as
