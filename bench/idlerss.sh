@@ -29,14 +29,8 @@ out=$(mktemp)
 trap 'rm -rf "$root" "$out"' EXIT
 yes 'The quick brown fox jumps over the lazy dog 0123456789' | head -c 1024 >"$root/1k.txt" || true
 
-probe() { # port
-	local line=""
-	{ exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || return 1
-	printf 'GET /1k.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&3 2>/dev/null || true
-	IFS= read -r -t 2 line <&3 || true
-	exec 3<&- 3>&-
-	[[ $line == "HTTP/1."?" 200"* ]]
-}
+# shellcheck source=probe.sh
+source "$(dirname "${BASH_SOURCE[0]}")/probe.sh"
 
 # classes prints one line of KiB per class for the process pid running bin.
 classes() { # pid bin

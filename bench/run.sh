@@ -379,18 +379,9 @@ stop_server() {
 	wait "$pid" 2>/dev/null || true
 }
 
-# probe sends one GET for the 1 KiB file over bash's /dev/tcp and
-# succeeds on a 200. It forks nothing, so a failed try costs microseconds;
-# a curl run costs about 8 ms here, coarser than the 10 ms start-up
-# target it would be measuring.
-probe() { # port
-	local line=""
-	{ exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || return 1
-	printf 'GET /1k.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&3 2>/dev/null || true
-	IFS= read -r -t 2 line <&3 || true
-	exec 3<&- 3>&-
-	[[ $line == "HTTP/1."?" 200"* ]]
-}
+# probe (bench/probe.sh) GETs /1k.txt once and succeeds on a 200.
+# shellcheck source=probe.sh
+source "$BENCH_DIR/probe.sh"
 
 # wait_ready probes until the server answers 200, at most 100,000 tries
 # or 10 s, and prints the microseconds since T0.
