@@ -244,7 +244,8 @@ type Handler struct {
 	types     *mime.Types
 	hashETags bool // ETags from content for every file, not only undated ones
 	cache     *fileCache
-	stats     *statCache // nil unless Options.WatchFiles took effect
+	stats     *statCache          // nil unless Options.WatchFiles took effect
+	listOpts  listing.ReadOptions // which entries a listing shows, and where their stats come from
 	maxRanges int
 	log       *slog.Logger
 	web       *webApp // nil unless a web-app option is set (webapp.go)
@@ -300,6 +301,10 @@ func New(fsys fs.FS, opts Options) *Handler {
 	if opts.Access.HidesAnything() {
 		hidden = opts.Access.Hidden
 	}
+	h.listOpts = listing.ReadOptions{HideDotfiles: opts.HideDotfiles, Hide: hidden}
+	if h.stats != nil {
+		h.listOpts.Lstat = h.stats.lstat
+	}
 	if opts.Archives {
 		a := &archives{opts: opts.ArchiveOptions, rootName: rootArchiveName(fsys)}
 		a.opts.Hidden, a.opts.HideDotfiles = hidden, opts.HideDotfiles
@@ -316,7 +321,7 @@ func New(fsys fs.FS, opts Options) *Handler {
 	if opts.Search {
 		h.search = true
 		h.searchOpts = opts.SearchOptions
-		h.searchOpts.ReadOptions = listing.ReadOptions{HideDotfiles: opts.HideDotfiles, Hide: hidden}
+		h.searchOpts.ReadOptions = listing.ReadOptions{HideDotfiles: opts.HideDotfiles, Hide: hidden} // a walk: no Lstat
 		lo.SearchBox = lo.SearchBox || !opts.NoListing
 	}
 	h.listing = listing.New(lo)
@@ -399,14 +404,7 @@ func (h *Handler) serveDir(w http.ResponseWriter, r *http.Request, name string) 
 	if h.noListing {
 		return errNotFound
 	}
-	ro := listing.ReadOptions{HideDotfiles: h.hideDots}
-	if h.access.HidesAnything() {
-		ro.Hide = h.access.Hidden
-	}
-	if h.stats != nil {
-		ro.Lstat = h.stats.lstat
-	}
-	if err := h.listing.ServeDir(w, withoutInvalidRange(r), h.fsys, name, ro); err != nil {
+	if err := h.listing.ServeDir(w, withoutInvalidRange(r), h.fsys, name, h.listOpts); err != nil {
 		code := http.StatusNotFound
 		if errors.Is(err, fs.ErrPermission) {
 			code = http.StatusForbidden

@@ -10,8 +10,9 @@ import (
 
 // A dirCache keeps the sorted names of large directories between
 // listings, so that a directory listed again unchanged costs no getdents
-// and no sort (bench/README.md has what that saves). The
-// sizes and times are not kept; every listing stats its entries afresh.
+// and no sort (bench/README.md has what that saves). The sizes and times
+// are not kept here; every listing stats its entries afresh or asks
+// ReadOptions.Lstat.
 //
 // A directory is known by its device and inode and checked against its
 // modification and change times and link count, which the kernel updates

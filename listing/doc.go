@@ -107,7 +107,8 @@
 // ticks, so a second change in the tick of the first could leave them as
 // they were. Only local file systems are trusted (ext4, XFS, Btrfs,
 // tmpfs, F2FS, overlayfs), not NFS or FUSE. Sizes and times are never
-// kept: every listing that shows them stats its entries.
+// kept here: every listing that shows them stats its entries, or asks
+// ReadOptions.Lstat (package fileserver's stat cache) first.
 //
 // # Hostile names
 //
